@@ -1,0 +1,137 @@
+"""Account and role-grant use cases."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xuncha.accounts.models import Role, RoleGrant, User
+from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts
+from xuncha.accounts.scoping import forget_grants
+from xuncha.audit.actions import record_event
+from xuncha.core.exceptions import Conflict, PermissionDenied
+from xuncha.organisations.models import AdminUnit
+
+# What the administrators of 三员分立 may do in the Django admin: master data and accounts for the system
+# administrator, role grants for the security administrator. Case data is never in reach of either.
+STAFF_PERMISSIONS: dict[Role, list[str]] = {
+    Role.SYSADMIN: [
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "organisations.change_adminunit",
+        "organisations.view_adminunit",
+    ],
+    Role.SECURITY_ADMIN: [
+        "accounts.view_user",
+        "accounts.add_rolegrant",
+        "accounts.delete_rolegrant",
+        "accounts.view_rolegrant",
+    ],
+}
+
+
+def _sync_staff_access(user: User) -> None:
+    """Give or take the admin access that follows from the user's system roles."""
+    roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    codenames = sorted({perm for role, perms in STAFF_PERMISSIONS.items() if role in roles for perm in perms})
+    permissions = [
+        permission
+        for permission in Permission.objects.select_related("content_type")
+        if f"{permission.content_type.app_label}.{permission.codename}" in codenames
+    ]
+    user.user_permissions.set(permissions)
+    is_staff = bool(codenames)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def create_user(
+    username: str,
+    *,
+    display_name: str,
+    password: str | None,
+    actor: User | None,
+    title: str = "",
+    email: str = "",
+    is_staff: bool = False,
+    validate: bool = True,
+) -> User:
+    """Create an account. ``password=None`` leaves it without a usable password (an inspector who never signs in).
+
+    ``actor=None`` is the system (a command run on the server); otherwise the actor must be the system administrator.
+    """
+    if actor is not None and not can_manage_accounts(actor):
+        raise PermissionDenied(_("Only the system administrator may create accounts."))
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("The user name %(username)s is taken.") % {"username": username})
+    user = User(username=username, display_name=display_name, title=title, email=email, is_staff=is_staff)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise Conflict(" ".join(exc.messages)) from exc
+        user.set_password(password)
+    user.save()
+    record_event(
+        "accounts.user_created",
+        user,
+        actor=actor,
+        after={"username": username, "display_name": display_name, "title": title, "is_staff": is_staff},
+    )
+    return user
+
+
+@transaction.atomic
+def grant_role(
+    user: User,
+    role: Role,
+    unit: AdminUnit | None,
+    *,
+    actor: User | None,
+    includes_descendants: bool = True,
+) -> RoleGrant:
+    """Give ``user`` a role over ``unit`` (and its subtree); system roles take no unit."""
+    if actor is not None and not can_grant_roles(actor):
+        raise PermissionDenied(_("Only the security administrator may grant roles."))
+    if role.needs_unit and unit is None:
+        raise Conflict(_("The role %(role)s needs a unit.") % {"role": role.label})
+    if not role.needs_unit and unit is not None:
+        raise Conflict(_("The role %(role)s is not tied to a unit.") % {"role": role.label})
+    if RoleGrant.objects.filter(user=user, role=role, unit=unit).exists():
+        raise Conflict(_("%(user)s already holds this role here.") % {"user": user})
+    grant = RoleGrant.objects.create(
+        user=user, role=role, unit=unit, includes_descendants=includes_descendants, granted_by=actor
+    )
+    forget_grants(user)
+    if role in STAFF_PERMISSIONS:
+        _sync_staff_access(user)
+    record_event(
+        "accounts.role_granted",
+        grant,
+        actor=actor,
+        unit=unit,
+        after={"user": user.username, "role": role.value, "unit": unit.code if unit else None},
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_role(grant: RoleGrant, *, actor: User | None) -> None:
+    """Withdraw a grant; the event keeps what it was."""
+    if actor is not None and not can_grant_roles(actor):
+        raise PermissionDenied(_("Only the security administrator may revoke roles."))
+    before = {"user": grant.user.username, "role": grant.role, "unit": grant.unit.code if grant.unit else None}
+    record_event("accounts.role_revoked", grant, actor=actor, unit=grant.unit, before=before)
+    grant.delete()
+    forget_grants(grant.user)
+    if grant.role in STAFF_PERMISSIONS:
+        _sync_staff_access(grant.user)

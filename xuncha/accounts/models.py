@@ -1,0 +1,119 @@
+"""Users and their role grants (user × role × organisational unit)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE = "OFFICE", _("Inspection office")
+    OFFICE_LEAD = "OFFICE_LEAD", _("Inspection office director")
+    GROUP_LEADER = "GROUP_LEADER", _("Inspection group leader")
+    GROUP_MEMBER = "GROUP_MEMBER", _("Inspection group member")
+    DISCIPLINE = "DISCIPLINE", _("Discipline inspection commission")
+    ORG_DEPT = "ORG_DEPT", _("Organisation department")
+    TOWNSHIP = "TOWNSHIP", _("Township party committee")
+    VILLAGE = "VILLAGE", _("Village party organisation")
+    LEADER = "LEADER", _("County leader")
+    SYSADMIN = "SYSADMIN", _("System administrator")
+    SECURITY_ADMIN = "SECURITY_ADMIN", _("Security administrator")
+    AUDITOR = "AUDITOR", _("Security auditor")
+
+    @property
+    def needs_unit(self) -> bool:
+        """The three administrators of 三员分立 act on the system, not on a part of the county."""
+        return self not in SYSTEM_ROLES
+
+    @property
+    def sees_units(self) -> bool:
+        """Roles whose grant shows them the units of its subtree (group members see through their groups)."""
+        return self in UNIT_ROLES
+
+    @property
+    def plans(self) -> bool:
+        """Roles that plan rounds, form groups and assign targets."""
+        return self in (Role.OFFICE, Role.OFFICE_LEAD)
+
+    @property
+    def reads_county(self) -> bool:
+        """Roles that read everything of the counties in their subtree, drafts and plans included."""
+        return self in (Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER)
+
+
+SYSTEM_ROLES = frozenset({Role.SYSADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+SYSTEM_ROLE_VALUES = sorted(role.value for role in SYSTEM_ROLES)
+UNIT_ROLES = frozenset(
+    {Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.DISCIPLINE, Role.ORG_DEPT, Role.TOWNSHIP, Role.VILLAGE}
+)
+
+
+class User(AbstractUser):
+    """A person who signs in: office staff, inspectors, township and village cadres, leaders, administrators."""
+
+    display_name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("The person's name, e.g. 张三"))
+    title = models.CharField(_("post"), max_length=100, blank=True, help_text=_("Post and work unit"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.display_name or super().get_full_name()
+
+    def get_short_name(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleGrant(models.Model):
+    """A role held by a user over an organisational unit and, unless stated otherwise, its whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    unit = models.ForeignKey(
+        "organisations.AdminUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="grants",
+        null=True,
+        blank=True,
+    )
+    includes_descendants = models.BooleanField(_("includes the units below"), default=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="grant_unique_user_role_unit"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(unit__isnull=True), name="grant_unique_system_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=SYSTEM_ROLE_VALUES, unit__isnull=True)
+                | (~models.Q(role__in=SYSTEM_ROLE_VALUES) & models.Q(unit__isnull=False)),
+                name="grant_unit_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        role = Role(self.role).label
+        return f"{self.user} · {role} · {self.unit}" if self.unit_id else f"{self.user} · {role}"

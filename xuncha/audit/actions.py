@@ -1,0 +1,88 @@
+"""Writing to the audit trail. Every action of every app calls ``record_event`` for its state change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from xuncha.audit.chain import event_hash, to_json_value
+from xuncha.audit.models import AccessLog, ChainHead, Event
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+    from xuncha.organisations.models import AdminUnit
+
+
+def _locked_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # a freshly flushed database (tests); the migration creates it otherwise
+        head, _created = ChainHead.objects.get_or_create(pk=1)
+    return head
+
+
+@transaction.atomic
+def record_event(
+    verb: str,
+    obj: models.Model,
+    *,
+    actor: User | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    unit: AdminUnit | None = None,
+) -> Event:
+    """Append one event for ``obj`` to the chain. ``actor`` is ``None`` for the system (commands, the demo).
+
+    The chain head is locked for the rest of the caller's transaction, so concurrent writers queue up instead
+    of forking the chain; the event vanishes with the caller's work if that is rolled back.
+    """
+    head = _locked_head()
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "prev_hash": head.hash,
+        "created_at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": actor.get_username() if actor is not None else "system",
+        "verb": verb,
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
+        "unit_id": unit.pk if unit is not None else None,
+        "before": to_json_value(before),
+        "after": to_json_value(after),
+        "note": note,
+    }
+    event = Event.objects.create(**fields, hash=event_hash(**fields))
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def log_access(
+    user: User,
+    action: AccessLog.Action,
+    obj: models.Model | None = None,
+    *,
+    detail: str = "",
+    ip_address: str | None = None,
+) -> AccessLog:
+    """Record a sensitive read (it changes nothing, so it is not part of the event chain)."""
+    return AccessLog.objects.create(
+        user=user,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        detail=detail[:300],
+        ip_address=ip_address,
+    )
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of ``obj`` as a JSON-ready dict, for the before/after of an event."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[name] = getattr(obj, field.attname if isinstance(field, models.Field) else name)
+    return to_json_value(values)

@@ -1,0 +1,47 @@
+"""Template context shared by every page: the left navigation for the signed-in user's roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.accounts.models import Role
+from xuncha.accounts.scoping import group_ids_of, roles_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    icon: str
+    active: bool
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = roles_of(user)
+    sees_units = any(role.sees_units for role in roles) or bool(group_ids_of(user))
+    sees_rounds = sees_units
+    entries: list[tuple[str | Promise, str, str, bool]] = [
+        (_("Home"), reverse("home"), "house", True),
+        (_("Organisation tree"), reverse("organisations:unit-list"), "diagram-3", sees_units),
+        (_("Villages"), reverse("organisations:village-list"), "houses", sees_units),
+        (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_rounds),
+        (_("Recusals"), reverse("inspections:recusal-list"), "person-x", True),
+        (_("Audit log"), reverse("audit:event-list"), "journal-check", Role.AUDITOR in roles),
+        (_("Administration"), reverse("admin:index"), "gear", user.is_staff),
+    ]
+    path = request.path
+    items = []
+    for label, url, icon, shown in entries:
+        if not shown:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label, url, icon, active))
+    return {"nav_items": items, "user_roles": sorted(role.label for role in roles)}

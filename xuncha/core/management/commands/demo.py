@@ -1,0 +1,48 @@
+"""``xuncha demo``: load the Longsheng County demo (re-runnable; ``--reset`` rebuilds it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from xuncha.demo import builder
+from xuncha.organisations.models import AdminUnit
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Longsheng County demo: its real 10 townships and 128 villages and communities, 23 key villages, "
+        "the 15th term with four rounds covering 75 villages, and one account per role. Running it again changes "
+        "nothing; --reset empties the database first."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="delete ALL data and rebuild the demo")
+        parser.add_argument("--if-empty", action="store_true", help="load only into an empty database")
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            if options["interactive"]:
+                answer = input("This deletes ALL data in the database, audit log included. Type 'yes' to go on: ")
+                if answer.strip() != "yes":
+                    raise CommandError("Reset cancelled.")
+            call_command("flush", interactive=False, verbosity=0)
+        if options["if_empty"] and AdminUnit.objects.exists() and not builder.is_loaded():
+            self.stdout.write("The database holds data; the demo was not loaded.")
+            return
+        if builder.is_loaded():
+            self.stdout.write("The Longsheng demo is already loaded.")
+        else:
+            builder.build(progress=lambda step: self.stdout.write(f"  … {step}"))
+            self.stdout.write(self.style.SUCCESS("The Longsheng demo is loaded."))
+        self._print_accounts()
+
+    def _print_accounts(self) -> None:
+        password = settings.XUNCHA_DEMO_PASSWORD
+        self.stdout.write(f"\nDemo accounts (password: {password}):")
+        for account in builder.accounts():
+            self.stdout.write(f"  {account.username:<20} {account.name:<6} {account.role} · {account.post}")

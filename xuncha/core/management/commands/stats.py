@@ -1,0 +1,45 @@
+"""``xuncha stats [--json]``: the county's figures, for scripts, checks and the office's reports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from xuncha.inspections.queries import county_figures
+from xuncha.organisations.codes import normalise_code
+from xuncha.organisations.models import AdminUnit
+
+
+class Command(BaseCommand):
+    help = "Print a county's figures (villages, categories, coverage this term, rounds); --json for scripts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--county", help="the county's code (default: the only county with a term)")
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        county = self._county(options["county"])
+        figures = county_figures(county)
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
+            return
+        for key, value in figures.items():
+            if not isinstance(value, list | dict):
+                self.stdout.write(f"{key:<28} {value}")
+        for round_ in figures["rounds"]:
+            self.stdout.write(f"round {round_['round']:<22} {round_['villages']} villages {round_['villages_by_mode']}")
+
+    def _county(self, code: str | None) -> AdminUnit:
+        counties = AdminUnit.objects.counties()
+        if code:
+            county = counties.filter(code=normalise_code(code) or "").first()
+            if county is None:
+                raise CommandError(f"No county has the code {code}.")
+            return county
+        with_terms = list(counties.filter(terms__isnull=False).distinct()[:2])
+        candidates = with_terms or list(counties[:2])
+        if len(candidates) != 1:
+            raise CommandError("Several or no counties are loaded; name one with --county.")
+        return candidates[0]

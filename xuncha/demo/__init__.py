@@ -1,0 +1,1 @@
+"""The Longsheng County demo: real divisions, invented people and plausible inspection work."""

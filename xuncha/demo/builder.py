@@ -1,0 +1,198 @@
+"""Builds the Longsheng demo through the same actions a user triggers, so that its audit chain verifies."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+
+from xuncha.accounts import actions as account_actions
+from xuncha.accounts.models import Role, User
+from xuncha.demo import data
+from xuncha.inspections import actions as inspection_actions
+from xuncha.inspections.models import InspectionGroup, Membership, Round, Term
+from xuncha.organisations import actions as unit_actions
+from xuncha.organisations.models import AdminUnit, Category, VillageKind
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+DATA_DIR = settings.PACKAGE_DIR / "data"
+
+# Roles of the demo accounts and the unit each is granted over ("" = the county, None = no unit).
+ACCOUNT_GRANTS: dict[str, tuple[Role, str | None]] = {
+    "sysadmin": (Role.SYSADMIN, None),
+    "security_admin": (Role.SECURITY_ADMIN, None),
+    "auditor": (Role.AUDITOR, None),
+    "office": (Role.OFFICE, ""),
+    "office_lead": (Role.OFFICE_LEAD, ""),
+    "group3_leader": (Role.GROUP_LEADER, ""),
+    "group3_member": (Role.GROUP_MEMBER, ""),
+    "discipline": (Role.DISCIPLINE, ""),
+    "orgdept": (Role.ORG_DEPT, ""),
+    "township_longsheng": (Role.TOWNSHIP, "450328100000"),
+    "village_chengnan": (Role.VILLAGE, "450328100001"),
+    "village_shandong": (Role.VILLAGE, "450328100212"),
+    "leader": (Role.LEADER, ""),
+}
+
+INDUSTRIES = {
+    "450328100": ["商贸服务", "茶叶", "凤鸡养殖"],
+    "450328101": ["沙糖桔", "砂糖橘加工", "竹木"],
+    "450328102": ["罗汉果", "茶叶", "杉木"],
+    "450328103": ["梯田旅游", "红糯米", "民宿"],
+    "450328104": ["侗族村寨旅游", "茶叶", "油茶"],
+    "450328105": ["凤鸡养殖", "茶叶", "竹木"],
+    "450328201": ["瑶寨旅游", "红糯米", "茶叶"],
+    "450328202": ["茶叶", "竹木", "中药材"],
+    "450328203": ["茶叶", "罗汉果", "油茶"],
+    "450328204": ["罗汉果", "杉木", "生猪养殖"],
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    name: str
+    post: str
+    role: str
+
+
+def county() -> AdminUnit | None:
+    return AdminUnit.objects.filter(code=data.COUNTY_CODE.ljust(12, "0")).first()
+
+
+def is_loaded() -> bool:
+    unit = county()
+    return unit is not None and Term.objects.filter(county=unit, number=data.TERM_NUMBER).exists()
+
+
+def accounts() -> list[DemoAccount]:
+    return [
+        DemoAccount(username, name, post, str(ACCOUNT_GRANTS[username][0].label))
+        for username, name, post in data.ACCOUNTS
+    ]
+
+
+@transaction.atomic
+def build(progress: Callable[[str], None] = lambda message: None) -> None:
+    """Load the whole demo in one transaction: divisions, accounts, classification, term, rounds, assignments."""
+    progress("divisions")
+    unit_actions.import_divisions(
+        (DATA_DIR / "guangxi_divisions.csv").read_bytes(),
+        actor=None,
+        file_name="guangxi_divisions.csv",
+        only_county=data.COUNTY_CODE,
+    )
+    unit_actions.import_divisions(
+        (DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=None, file_name="longsheng_villages.csv"
+    )
+    the_county = county()
+    assert the_county is not None  # noqa: S101 - just imported
+    progress("accounts")
+    users = _create_accounts(the_county)
+    office = users["office"]
+    progress("classification and profiles")
+    _classify(the_county, office, users["sysadmin"])
+    progress("term, rounds, groups and assignments")
+    _plan(the_county, users)
+
+
+def _create_accounts(the_county: AdminUnit) -> dict[str, User]:
+    password = settings.XUNCHA_DEMO_PASSWORD
+    users: dict[str, User] = {}
+    # The two administrators are bootstrapped by the system; they then create and empower everyone else.
+    for username, name, post in data.ACCOUNTS[:2]:
+        users[username] = account_actions.create_user(
+            username, display_name=name, title=post, password=password, actor=None, validate=False
+        )
+        account_actions.grant_role(users[username], ACCOUNT_GRANTS[username][0], None, actor=None)
+    sysadmin, security_admin = users["sysadmin"], users["security_admin"]
+    for username, name, post in data.ACCOUNTS[2:]:
+        users[username] = account_actions.create_user(
+            username, display_name=name, title=post, password=password, actor=sysadmin, validate=False
+        )
+        role, code = ACCOUNT_GRANTS[username]
+        unit = None if code is None else (the_county if code == "" else AdminUnit.objects.get(code=code))
+        account_actions.grant_role(users[username], role, unit, actor=security_admin)
+    for username, name, post in data.INSPECTORS:
+        users[username] = account_actions.create_user(
+            username, display_name=name, title=post, password=None, actor=sysadmin
+        )
+        account_actions.grant_role(users[username], Role.GROUP_MEMBER, the_county, actor=security_admin)
+    for username, code, tie, detail in data.RECUSALS:
+        inspection_actions.declare_recusal(
+            users[username], AdminUnit.objects.get(code=code), tie, detail=detail, actor=users[username]
+        )
+    return users
+
+
+def _classify(the_county: AdminUnit, office: User, sysadmin: User) -> None:
+    villages = AdminUnit.objects.villages().filter(path__startswith=the_county.path).order_by("code")
+    for village in villages:
+        reason = data.KEY_VILLAGES.get(village.code)
+        category = Category.KEY if reason else Category.GENERAL
+        unit_actions.set_village_category(village, category, reason or "", actor=office)
+        unit_actions.update_profile(village, _profile(village), actor=sysadmin)
+
+
+def _profile(village: AdminUnit) -> dict[str, object]:
+    """An invented but plausible profile, the same on every run (seeded by the village code)."""
+    rng = random.Random(int(village.code))
+    community = village.kind == VillageKind.COMMUNITY
+    population = rng.randrange(3000, 9000, 10) if community else rng.randrange(900, 4200, 10)
+    income = rng.randint(20, 90) if village.code in data.KEY_VILLAGES else rng.randint(3, 40)
+    profile: dict[str, object] = {
+        "population": population,
+        "households": round(population / rng.uniform(3.2, 3.9)),
+        "party_members": round(population * rng.uniform(0.03, 0.05)),
+        "collective_income": income,
+        "industries": "、".join(rng.sample(INDUSTRIES[village.code[:9]], 2)),
+    }
+    if not community:
+        profile["natural_villages"] = rng.randint(4, 16)
+    return profile
+
+
+def _plan(the_county: AdminUnit, users: dict[str, User]) -> None:
+    office = users["office"]
+    term = inspection_actions.open_term(
+        the_county, data.TERM_NUMBER, data.TERM_NAME, start_date=data.TERM_START, actor=office
+    )
+    units = {unit.code: unit for unit in AdminUnit.objects.filter(path__startswith=the_county.path)}
+    for spec in data.ROUNDS:
+        round_ = inspection_actions.create_round(
+            term,
+            spec.number,
+            start_date=spec.start_date,
+            end_date=spec.end_date,
+            actor=office,
+        )
+        groups: dict[int, InspectionGroup] = {}
+        for number, (leader, members) in spec.groups.items():
+            group = inspection_actions.form_group(round_, number, leader=users[leader], actor=office)
+            for member in members:
+                inspection_actions.add_member(group, users[member], Membership.GroupRole.MEMBER, actor=office)
+            groups[number] = group
+        for number, mode, target, villages, topic, start, end in spec.assignments:
+            inspection_actions.assign_targets(
+                round_,
+                groups[number],
+                mode,
+                units[target.ljust(12, "0")],
+                [units[code] for code in villages],
+                topic=topic,
+                stationed_from=start,
+                stationed_until=end,
+                actor=office,
+            )
+        _advance(round_, spec.status, office)
+
+
+def _advance(round_: Round, status: str, actor: User) -> None:
+    order = list(Round.Status)
+    for step in order[1 : order.index(Round.Status(status)) + 1]:
+        inspection_actions.move_round(round_, step, actor=actor)

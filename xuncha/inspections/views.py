@@ -1,0 +1,370 @@
+"""Planning pages: terms and rounds, a round's groups and assignments, an assignment, recusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xuncha.accounts.models import Role, User
+from xuncha.accounts.permissions import can_plan_in, has_role_over
+from xuncha.accounts.scoping import group_ids_of
+from xuncha.core.exceptions import ActionRefused
+from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
+from xuncha.inspections import actions, permissions
+from xuncha.inspections.forms import (
+    AssignmentForm,
+    GroupForm,
+    MemberForm,
+    RecusalForm,
+    RoundForm,
+    TermForm,
+    eligible_people,
+)
+from xuncha.inspections.models import Assignment, InspectionGroup, Membership, Recusal, Round, Term
+from xuncha.inspections.queries import round_figures
+from xuncha.organisations.codes import normalise_code
+from xuncha.organisations.models import AdminUnit, Level
+
+
+def _counties_for(user: User) -> list[AdminUnit]:
+    """Counties whose rounds the user can see or plan."""
+    visible_counties = AdminUnit.objects.visible_to(user).counties()
+    round_counties = Term.objects.visible_to(user).values("county_id")
+    return list(
+        AdminUnit.objects.filter(Q(pk__in=visible_counties.values("pk")) | Q(pk__in=round_counties)).order_by("code")
+    )
+
+
+@login_required
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Terms and rounds of a county; planners open terms and plan rounds here."""
+    counties = _counties_for(request.user)
+    county = next((c for c in counties if c.code == normalise_code(request.GET.get("county", ""))), None)
+    county = county or (counties[0] if counties else None)
+    if county is None:
+        return render(request, "core/no_role.html")
+    terms = Term.objects.visible_to(request.user).filter(county=county)
+    rounds = (
+        Round.objects.visible_to(request.user)
+        .filter(term__county=county)
+        .select_related("term")
+        .prefetch_related(Prefetch("groups", queryset=InspectionGroup.objects.order_by("number")))
+        .order_by("-term__number", "-number")
+    )
+    can_plan = can_plan_in(request.user, county)
+    context = {
+        "county": county,
+        "counties": counties,
+        "terms": terms,
+        "rounds": rounds,
+        "can_plan": can_plan,
+        "term_form": TermForm() if can_plan else None,
+        "round_form": RoundForm(terms=terms) if can_plan else None,
+        "my_groups": set(group_ids_of(request.user)),
+    }
+    return render(request, "inspections/round_list.html", context)
+
+
+@login_required
+@require_POST
+def term_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    county = get_object_or_404(
+        AdminUnit.objects.visible_to(request.user), code=normalise_code(code) or "", level=Level.COUNTY
+    )
+    form = TermForm(request.POST)
+    if form.is_valid():
+        try:
+            term = actions.open_term(county, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Term %(term)s opened.") % {"term": term})
+        except ActionRefused as exc:
+            refusal(request, exc)
+    else:
+        refusal(request, ActionRefused(form_errors(form)))
+    return redirect(f"{_round_list_url()}?county={county.code}")
+
+
+def _round_list_url() -> str:
+    return reverse("inspections:round-list")
+
+
+@login_required
+@require_POST
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    terms = Term.objects.visible_to(request.user)
+    form = RoundForm(request.POST, terms=terms)
+    if not form.is_valid():
+        refusal(request, ActionRefused(form_errors(form)))
+        return redirect("inspections:round-list")
+    data = form.cleaned_data
+    try:
+        round_ = actions.create_round(
+            data["term"],
+            data["number"],
+            kind=data["kind"],
+            title=data["title"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            actor=request.user,
+        )
+    except ActionRefused as exc:
+        refusal(request, exc)
+        return redirect(f"{_round_list_url()}?county={data['term'].county.code}")
+    messages.success(request, _("Round %(round)s planned.") % {"round": round_})
+    return redirect(round_)
+
+
+def _round_context(request: AuthenticatedHttpRequest, round_: Round, **extra: Any) -> dict[str, Any]:
+    can_plan = permissions.can_assign(request.user, round_)
+    assignments = (
+        Assignment.objects.visible_to(request.user)
+        .filter(round=round_)
+        .select_related("group", "target")
+        .prefetch_related("villages")
+        .order_by("group__number", "pk")
+    )
+    groups = (
+        InspectionGroup.objects.visible_to(request.user)
+        .filter(round=round_)
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("user")))
+        .order_by("number")
+    )
+    context: dict[str, Any] = {
+        "round": round_,
+        "groups": groups,
+        "assignments": assignments,
+        "figures": round_figures(round_) if has_role_over(request.user, list(Role), round_.term.county) else None,
+        "can_plan": can_plan,
+        "next_statuses": [Round.Status(s) for s in sorted(actions.ROUND_TRANSITIONS[round_.status])],
+        "can_move": permissions.can_move_round(request.user, round_),
+        "group_form": GroupForm(initial={"number": groups.count() + 1}) if can_plan else None,
+        "member_form": MemberForm() if can_plan else None,
+        "assignment_form": AssignmentForm(round_=round_) if can_plan else None,
+        "assignable": round_.status in actions.ASSIGNABLE_STATUSES,
+    }
+    context.update(extra)
+    return context
+
+
+def _visible_round(request: AuthenticatedHttpRequest, pk: int) -> Round:
+    return get_object_or_404(Round.objects.visible_to(request.user).select_related("term__county"), pk=pk)
+
+
+@login_required
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = _visible_round(request, pk)
+    return render(request, "inspections/round_detail.html", _round_context(request, round_))
+
+
+@login_required
+@require_POST
+def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = _visible_round(request, pk)
+    try:
+        actions.move_round(
+            round_, request.POST.get("status", ""), actor=request.user, note=request.POST.get("note", "")
+        )
+        messages.success(request, _("The round is now %(status)s.") % {"status": round_.get_status_display()})
+    except (ActionRefused, KeyError, ValueError) as exc:
+        refusal(request, exc if isinstance(exc, ActionRefused) else ActionRefused(_("Unknown status.")))
+    return redirect(round_)
+
+
+@login_required
+@require_POST
+def group_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    round_ = _visible_round(request, pk)
+    form = GroupForm(request.POST)
+    if form.is_valid():
+        try:
+            group = actions.form_group(
+                round_,
+                form.cleaned_data["number"],
+                name=form.cleaned_data["name"],
+                leader=form.cleaned_data["leader"],
+                actor=request.user,
+            )
+            messages.success(request, _("%(group)s formed.") % {"group": group})
+        except ActionRefused as exc:
+            refusal(request, exc)
+    else:
+        refusal(request, ActionRefused(form_errors(form)))
+    return redirect(round_)
+
+
+@login_required
+@require_POST
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(
+        InspectionGroup.objects.visible_to(request.user).select_related("round__term__county"), pk=pk
+    )
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_member(group, form.cleaned_data["user"], form.cleaned_data["role"], actor=request.user)
+            messages.success(
+                request, _("%(user)s joined %(group)s.") % {"user": form.cleaned_data["user"], "group": group}
+            )
+        except ActionRefused as exc:
+            refusal(request, exc)
+    else:
+        refusal(request, ActionRefused(form_errors(form)))
+    return redirect(group.round)
+
+
+@login_required
+@require_POST
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.filter(group__in=InspectionGroup.objects.visible_to(request.user)).select_related(
+            "group__round__term__county", "user"
+        ),
+        pk=pk,
+    )
+    round_ = membership.group.round
+    try:
+        actions.remove_member(membership, actor=request.user)
+        messages.success(request, _("%(user)s left %(group)s.") % {"user": membership.user, "group": membership.group})
+    except ActionRefused as exc:
+        refusal(request, exc)
+    return redirect(round_)
+
+
+@login_required
+def assignment_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the assignment form re-rendered for the chosen mode and township (htmx). POST: assign targets."""
+    round_ = _visible_round(request, pk)
+    if request.method != "POST":
+        initial: dict[str, Any] = request.GET.dict()
+        initial["villages"] = request.GET.getlist("villages")
+        form = AssignmentForm(initial=initial, round_=round_)
+        return render(request, "inspections/partials/_assignment_form.html", {"round": round_, "assignment_form": form})
+    form = AssignmentForm(request.POST, round_=round_)
+    error = None
+    if form.is_valid():
+        target, villages = form.target_and_villages()
+        try:
+            assert target is not None  # noqa: S101 - the form requires a target for each mode
+            assignment = actions.assign_targets(
+                round_,
+                form.cleaned_data["group"],
+                form.cleaned_data["mode"],
+                target,
+                villages,
+                topic=form.cleaned_data["topic"],
+                stationed_from=form.cleaned_data["stationed_from"],
+                stationed_until=form.cleaned_data["stationed_until"],
+                actor=request.user,
+            )
+        except ActionRefused as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("%(assignment)s assigned.") % {"assignment": assignment})
+            return htmx_redirect(round_.get_absolute_url()) if request.htmx else redirect(round_)
+    else:
+        error = form_errors(form)
+    if request.htmx:
+        context = {"round": round_, "assignment_form": form, "assignment_error": error}
+        return render(request, "inspections/partials/_assignment_form.html", context)
+    return render(
+        request,
+        "inspections/round_detail.html",
+        _round_context(request, round_, assignment_form=form, assignment_error=error),
+        status=409 if error else 200,
+    )
+
+
+@login_required
+def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("round__term__county", "group", "target"), pk=pk
+    )
+    context = {
+        "assignment": assignment,
+        "villages": assignment.villages.select_related("parent").order_by("code"),
+        "members": assignment.group.memberships.select_related("user").order_by("role"),
+        "can_cancel": permissions.can_cancel_assignment(request.user, assignment)
+        and assignment.round.status == Round.Status.PLANNED,
+    }
+    return render(request, "inspections/assignment_detail.html", context)
+
+
+@login_required
+@require_POST
+def assignment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("round__term__county", "group", "target"), pk=pk
+    )
+    round_ = assignment.round
+    try:
+        actions.cancel_assignment(assignment, actor=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("The assignment was cancelled."))
+    except ActionRefused as exc:
+        refusal(request, exc)
+        return redirect(assignment)
+    return redirect(round_)
+
+
+def _declaration_choices(user: User) -> tuple[QuerySet[User], QuerySet[AdminUnit]]:
+    """Who the user may declare ties for (planners: anyone; others: themselves) and to which units: the
+    townships and villages of the counties they plan in or inspect in."""
+    counties = list(
+        AdminUnit.objects.filter(
+            Q(pk__in=AdminUnit.objects.visible_to(user).counties().values("pk"))
+            | Q(pk__in=Round.objects.filter(groups__id__in=group_ids_of(user)).values("term__county_id"))
+        )
+    )
+    query = Q(pk__in=[])
+    for county in counties:
+        query |= Q(path__startswith=county.path)
+    units = (
+        AdminUnit.objects.filter(query, level__in=[Level.TOWNSHIP, Level.VILLAGE])
+        .select_related("parent")
+        .order_by("path")
+    )
+    plans = any(can_plan_in(user, county) for county in counties)
+    people = eligible_people() if plans else User.objects.filter(pk=user.pk)
+    return people, units
+
+
+@login_required
+def recusal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Declared ties: one's own, and for the office every tie in its counties; a form to declare one."""
+    people, units = _declaration_choices(request.user)
+    recusals = Recusal.objects.visible_to(request.user).select_related("user", "unit__parent").order_by("user", "unit")
+    form = RecusalForm(request.POST or None, people=people, units=units, initial={"person": request.user.pk})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.declare_recusal(
+                    data["person"], data["unit"], data["tie"], detail=data["detail"], actor=request.user
+                )
+                messages.success(request, _("The tie was declared."))
+                return redirect("inspections:recusal-list")
+            except ActionRefused as exc:
+                refusal(request, exc)
+        else:
+            refusal(request, ActionRefused(form_errors(form)))
+    withdrawable = {r.pk for r in recusals if permissions.can_withdraw_recusal(request.user, r)}
+    context = {"recusals": recusals, "form": form, "withdrawable": withdrawable}
+    return render(request, "inspections/recusal_list.html", context)
+
+
+@login_required
+@require_POST
+def recusal_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    recusal = get_object_or_404(Recusal.objects.visible_to(request.user).select_related("unit", "user"), pk=pk)
+    try:
+        actions.withdraw_recusal(recusal, actor=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("The tie was withdrawn."))
+    except ActionRefused as exc:
+        refusal(request, exc)
+    return redirect("inspections:recusal-list")

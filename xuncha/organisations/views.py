@@ -1,0 +1,176 @@
+"""Pages of the administrative tree: the county overview, townships, villages and the village list."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from xuncha.accounts.permissions import can_classify_villages
+from xuncha.core.exceptions import ActionRefused
+from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal
+from xuncha.inspections.models import Assignment, Term
+from xuncha.inspections.queries import coverage, current_term, villages_with_coverage
+from xuncha.organisations import actions
+from xuncha.organisations.codes import normalise_code
+from xuncha.organisations.filters import VillageFilter
+from xuncha.organisations.forms import CategoryForm
+from xuncha.organisations.models import AdminUnit, Category, Level
+from xuncha.organisations.queries import VillageCounts, village_counts_under
+
+VILLAGES_PER_PAGE = 50
+
+
+def _visible_unit(request: AuthenticatedHttpRequest, code: str) -> AdminUnit:
+    normalised = normalise_code(code)
+    if normalised is None:
+        raise Http404
+    return get_object_or_404(AdminUnit.objects.visible_to(request.user).select_related("parent"), code=normalised)
+
+
+def _chosen_term(request: AuthenticatedHttpRequest, county: AdminUnit) -> Term | None:
+    """The term asked for in ``?term=``, else the county's current one."""
+    terms = Term.objects.visible_to(request.user).filter(county=county)
+    term_id = request.GET.get("term", "")
+    if term_id.isdigit():
+        return terms.filter(pk=int(term_id)).first() or current_term(county)
+    return current_term(county)
+
+
+@login_required
+def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The org tree's entry: the one county a user covers, or a table of the counties they can see."""
+    visible = AdminUnit.objects.visible_to(request.user)
+    counties = list(visible.counties().select_related("parent").order_by("code"))
+    if len(counties) == 1:
+        return redirect(counties[0])
+    if not counties:
+        top = visible.order_by("path").first()
+        return redirect(top) if top is not None else render(request, "core/no_role.html")
+    counts = village_counts_under(counties)
+    rows = [(county, counts.get(county.pk, VillageCounts())) for county in counties]
+    return render(request, "organisations/unit_list.html", {"rows": rows})
+
+
+@login_required
+def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    unit = _visible_unit(request, code)
+    if unit.level == Level.COUNTY:
+        return _county(request, unit)
+    if unit.level == Level.TOWNSHIP:
+        return _township(request, unit)
+    if unit.level == Level.VILLAGE:
+        return _village(request, unit)
+    return _region(request, unit)
+
+
+def _county(request: AuthenticatedHttpRequest, county: AdminUnit) -> HttpResponse:
+    term = _chosen_term(request, county)
+    context = {
+        "unit": county,
+        "term": term,
+        "terms": Term.objects.visible_to(request.user).filter(county=county),
+        "coverage": coverage(county, term),
+        "ancestors": AdminUnit.objects.ancestors_of(county).visible_to(request.user),
+    }
+    return render(request, "organisations/county.html", context)
+
+
+def _township(request: AuthenticatedHttpRequest, township: AdminUnit) -> HttpResponse:
+    county = township.parent
+    assert county is not None  # noqa: S101 - a township always hangs under a county
+    term = current_term(county)
+    villages = villages_with_coverage(county, term).filter(parent=township).visible_to(request.user).order_by("code")
+    township_coverage = next(
+        (row for row in coverage(county, term).townships if row.unit and row.unit.pk == township.pk), None
+    )
+    context = {
+        "unit": township,
+        "county": county,
+        "term": term,
+        "villages": villages,
+        "coverage": township_coverage,
+        "county_visible": AdminUnit.objects.visible_to(request.user).filter(pk=county.pk).exists(),
+    }
+    return render(request, "organisations/township.html", context)
+
+
+def _village(request: AuthenticatedHttpRequest, village: AdminUnit) -> HttpResponse:
+    township = village.parent
+    history = (
+        Assignment.objects.visible_to(request.user)
+        .filter(covered__village=village)
+        .select_related("round__term", "group", "target")
+        .order_by("-round__start_date")
+    )
+    visible_ancestors = set(
+        AdminUnit.objects.ancestors_of(village).visible_to(request.user).values_list("pk", flat=True)
+    )
+    context = {
+        "unit": village,
+        "township": township,
+        "township_visible": township is not None and township.pk in visible_ancestors,
+        "history": history,
+        "can_classify": can_classify_villages(request.user, village),
+        "category_form": CategoryForm(initial={"category": village.category, "reason": village.category_reason}),
+    }
+    return render(request, "organisations/village.html", context)
+
+
+def _region(request: AuthenticatedHttpRequest, region: AdminUnit) -> HttpResponse:
+    """A province or city: its children with their village counts."""
+    children = list(AdminUnit.objects.visible_to(request.user).filter(parent=region).order_by("code"))
+    counts = village_counts_under(children)
+    rows = [(child, counts.get(child.pk, VillageCounts())) for child in children]
+    return render(request, "organisations/region.html", {"unit": region, "rows": rows})
+
+
+@login_required
+def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Villages of one county with filters (township, category, kind, coverage) and search; htmx swaps the table."""
+    counties = list(AdminUnit.objects.visible_to(request.user).counties().order_by("code"))
+    county = next((c for c in counties if c.code == normalise_code(request.GET.get("county", ""))), None)
+    if county is None:
+        county = counties[0] if counties else _county_of_scope(request)
+    if county is None:
+        return render(request, "core/no_role.html")
+    term = current_term(county)
+    villages = villages_with_coverage(county, term).visible_to(request.user).select_related("parent").order_by("code")
+    townships = AdminUnit.objects.townships().filter(parent=county).visible_to(request.user).order_by("code")
+    village_filter = VillageFilter(request.GET or None, queryset=villages, townships=townships)
+    page = Paginator(village_filter.qs, VILLAGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "county": county,
+        "counties": counties,
+        "term": term,
+        "filter": village_filter,
+        "page_obj": page,
+    }
+    template = "organisations/partials/_village_table.html" if request.htmx else "organisations/village_list.html"
+    return TemplateResponse(request, template, context)
+
+
+def _county_of_scope(request: AuthenticatedHttpRequest) -> AdminUnit | None:
+    """For users below county level (townships, group members), the county their visible villages lie in."""
+    first = AdminUnit.objects.visible_to(request.user).villages().select_related("parent__parent").first()
+    return first.parent.parent if first and first.parent else None
+
+
+@login_required
+@require_POST
+def village_classify(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    village = _visible_unit(request, code)
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_village_category(
+                village, Category(form.cleaned_data["category"]), form.cleaned_data["reason"], actor=request.user
+            )
+        except ActionRefused as exc:
+            refusal(request, exc)
+    else:
+        refusal(request, ActionRefused(form_errors(form)))
+    return redirect(village)

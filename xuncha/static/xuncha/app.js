@@ -1,0 +1,14 @@
+// Small behaviours of the office pages. No inline handlers: the Content-Security-Policy forbids them.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLSelectElement && target.classList.contains("xc-autosubmit") && target.form) {
+    target.form.submit();
+  }
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,21 @@
+"""URL map; see DESIGN.md for the paths each app owns."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.core import views as core_views
+
+admin.site.site_header = _("Village inspection work platform")
+admin.site.site_title = _("Village inspection work platform")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("xuncha.accounts.urls")),
+    path("units/", include("xuncha.organisations.urls")),
+    path("", include("xuncha.inspections.urls")),
+    path("audit/", include("xuncha.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
