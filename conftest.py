@@ -6,10 +6,6 @@ import os
 
 import pytest
 
-# Tests run without a deployment's secrets; these values exist only for the test process.
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-deployment")
-os.environ.setdefault("XUNCHA_FIELD_KEY", "bW9jay1rZXktZm9yLXRlc3RzLW9ubHktMzItYnl0ZXM=")
-
 STRICT_SKIPS = os.environ.get("XUNCHA_STRICT_SKIPS", "") == "1"
 
 

@@ -203,16 +203,25 @@ else:
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if env.get_str("EMAIL_HOST", "")
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = env.get_str("EMAIL_HOST", "")
-EMAIL_PORT = env.get_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env.secret("EMAIL_HOST_PASSWORD") or ""
-EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
+# Outgoing mail (reminders). Without EMAIL_HOST, mail is written to the log instead of being sent.
+_email_host = env.get_str("EMAIL_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env.get_int("EMAIL_PORT", 25, minimum=1),
+                "username": env.get_str("EMAIL_HOST_USER", ""),
+                "password": env.secret("EMAIL_HOST_PASSWORD") or "",
+                "use_tls": env.get_bool("EMAIL_USE_TLS", False),
+                "timeout": 20,
+            },
+        }
+        if _email_host
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "xuncha@localhost")
 
 LOGGING = {
