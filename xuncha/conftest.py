@@ -58,9 +58,9 @@ def world(db: None) -> World:
     other_county = units.county("450325", "兴安县")
     other_township = units.township(other_county, "丙镇", number=100)
     other_village = units.village(other_township, "丙一村委会", number=201)
-    term = TermFactory(county=county, number=15, name="十五届县委")
-    round_ = RoundFactory(term=term, number=4, status=Round.Status.STATIONED)
-    group = GroupFactory(round=round_, number=3)
+    term = TermFactory.create(county=county, number=15, name="十五届县委")
+    round_ = RoundFactory.create(term=term, number=4, status=Round.Status.STATIONED)
+    group = GroupFactory.create(round=round_, number=3)
     assignment = assign(group, [village_a1])
     return World(
         county,
@@ -80,7 +80,7 @@ def world(db: None) -> World:
 
 
 def _person(username: str, role: Role | None, unit: AdminUnit | None) -> User:
-    user = UserFactory(username=username)
+    user = UserFactory.create(username=username)
     if role is not None:
         grant(user, role, unit)
     return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -17,7 +19,7 @@ def test_env_parses_booleans_strictly() -> None:
         env.get_bool("BAD", False)
 
 
-def test_env_reads_secret_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_env_reads_secret_files(tmp_path: Path) -> None:
     secret = tmp_path / "key"
     secret.write_text("s3cret\n", encoding="utf-8")
     assert Env({"SECRET_KEY_FILE": str(secret)}).secret("SECRET_KEY") == "s3cret"

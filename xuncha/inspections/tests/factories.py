@@ -16,7 +16,7 @@ from xuncha.inspections.models import (
 from xuncha.organisations.models import AdminUnit
 
 
-class TermFactory(factory.django.DjangoModelFactory):
+class TermFactory(factory.django.DjangoModelFactory[Term]):
     class Meta:
         model = Term
 
@@ -25,7 +25,7 @@ class TermFactory(factory.django.DjangoModelFactory):
     start_date = date(2021, 10, 1)
 
 
-class RoundFactory(factory.django.DjangoModelFactory):
+class RoundFactory(factory.django.DjangoModelFactory[Round]):
     class Meta:
         model = Round
 
@@ -35,7 +35,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
     end_date = date(2023, 11, 30)
 
 
-class GroupFactory(factory.django.DjangoModelFactory):
+class GroupFactory(factory.django.DjangoModelFactory[InspectionGroup]):
     class Meta:
         model = InspectionGroup
 
