@@ -7,12 +7,16 @@ a second county, 兴安县 (450325), with one township and village for outsiders
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from xuncha.accounts.models import Role, User
-from xuncha.accounts.tests.factories import UserFactory, grant
+from xuncha.accounts.tests.factories import TEST_PASSWORD, UserFactory, grant
 from xuncha.inspections.models import Assignment, InspectionGroup, Membership, Round, Term
 from xuncha.inspections.tests.factories import GroupFactory, RoundFactory, TermFactory, assign, member
 from xuncha.organisations.models import AdminUnit, Category, VillageKind
@@ -150,3 +154,68 @@ def sysadmin(world: World) -> User:
 def nobody(world: World) -> User:
     """An account without any role."""
     return _person("nobody", None, None)
+
+
+# Browser tests drive Debian's chromium through Playwright; without it they skip with the reason below
+# (and fail under XUNCHA_STRICT_SKIPS=1, which .ci/run sets after installing chromium).
+CHROMIUM = os.environ.get("XUNCHA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser test: Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser test: the playwright package is not installed (make test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page on the live server that remembers console errors (CSP violations among them)."""
+
+    page: Any
+    base_url: str
+    errors: list[str]
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = TEST_PASSWORD) -> None:
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser_page(browser: Any, live_server: Any) -> Iterator[BrowserPage]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield BrowserPage(page, live_server.url, errors)
+    context.close()

@@ -85,7 +85,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 class AssignmentForm(forms.Form):
     """One form for the three modes; which fields count depends on ``mode``."""
 
-    group = forms.ModelChoiceField(label=_("Group"), queryset=InspectionGroup.objects.none())
+    group = forms.ModelChoiceField(label=_("Group"), queryset=InspectionGroup.objects.none(), empty_label=None)
     mode = forms.ChoiceField(label=_("Mode"), choices=Assignment.Mode.choices, initial=Assignment.Mode.DIRECT)
     village = UnitChoiceField(
         label=_("Village"), queryset=AdminUnit.objects.none(), required=False, to_field_name="code"
