@@ -18,13 +18,13 @@ export SECRET_KEY_FILE := $(CURDIR)/var/secret_key
 endif
 endif
 
-.PHONY: help run dev test lint typecheck migrate demo vendor messages clean
+.PHONY: help run dev test lint typecheck migrate demo vendor messages bench clean
 
 help:
 	@echo "make run    set everything up and serve the Longsheng demo on http://$(HOST):$(PORT)"
 	@echo "make test   install the dev tools and run ruff, mypy, the migration check and the whole test suite"
 	@echo "make dev    runserver with autoreload and DEBUG on"
-	@echo "make lint | typecheck | migrate | demo | messages | vendor | clean"
+	@echo "make lint | typecheck | migrate | demo | messages | vendor | bench | clean"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x "$(PY)" ]; then \
@@ -80,6 +80,9 @@ messages: $(VENV)/.dev-installed
 
 vendor:
 	scripts/vendor.sh
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache

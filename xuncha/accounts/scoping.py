@@ -78,7 +78,7 @@ def path_q(user: AnyUser, roles: Iterable[Role], path_field: str) -> Q:
     """Rows whose unit (reached through ``path_field``, a path column) lies in a grant of one of ``roles``."""
     query = NOTHING
     for grant in grants_for(user, roles):
-        lookup = f"{path_field}__startswith" if grant.includes_descendants else path_field
+        lookup = f"{path_field}__under" if grant.includes_descendants else path_field
         query |= Q(**{lookup: grant.path})
     return query
 

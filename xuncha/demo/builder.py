@@ -131,7 +131,7 @@ def _create_accounts(the_county: AdminUnit) -> dict[str, User]:
 
 
 def _classify(the_county: AdminUnit, office: User, sysadmin: User) -> None:
-    villages = AdminUnit.objects.villages().filter(path__startswith=the_county.path).order_by("code")
+    villages = AdminUnit.objects.villages().filter(path__under=the_county.path).order_by("code")
     for village in villages:
         reason = data.KEY_VILLAGES.get(village.code)
         category = Category.KEY if reason else Category.GENERAL
@@ -162,7 +162,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User]) -> None:
     term = inspection_actions.open_term(
         the_county, data.TERM_NUMBER, data.TERM_NAME, start_date=data.TERM_START, actor=office
     )
-    units = {unit.code: unit for unit in AdminUnit.objects.filter(path__startswith=the_county.path)}
+    units = {unit.code: unit for unit in AdminUnit.objects.filter(path__under=the_county.path)}
     for spec in data.ROUNDS:
         round_ = inspection_actions.create_round(
             term,

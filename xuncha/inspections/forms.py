@@ -103,7 +103,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         county = round_.term.county
-        villages = AdminUnit.objects.villages().filter(path__startswith=county.path).select_related("parent")
+        villages = AdminUnit.objects.villages().filter(path__under=county.path).select_related("parent")
         self.fields["group"].queryset = InspectionGroup.objects.filter(round=round_)  # type: ignore[attr-defined]
         self.fields["village"].queryset = villages.order_by("code")  # type: ignore[attr-defined]
         self.fields["township"].queryset = AdminUnit.objects.townships().filter(parent=county)  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ def inspected_village_ids(term: Term) -> QuerySet[AssignmentVillage, Any]:
 
 def villages_with_coverage(county: AdminUnit, term: Term | None) -> AdminUnitQuerySet:
     """The county's villages, each annotated with ``inspected`` and ``planned`` for the term."""
-    villages = AdminUnit.objects.villages().filter(path__startswith=county.path)
+    villages = AdminUnit.objects.villages().filter(path__under=county.path)
     if term is None:
         return villages.annotate(inspected=Value(False), planned=Value(False))
     done = AssignmentVillage.objects.filter(village=OuterRef("pk"), round__term=term).exclude(

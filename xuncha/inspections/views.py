@@ -323,7 +323,7 @@ def _declaration_choices(user: User) -> tuple[QuerySet[User], QuerySet[AdminUnit
     )
     query = Q(pk__in=[])
     for county in counties:
-        query |= Q(path__startswith=county.path)
+        query |= Q(path__under=county.path)
     units = (
         AdminUnit.objects.filter(query, level__in=[Level.TOWNSHIP, Level.VILLAGE])
         .select_related("parent")

@@ -77,7 +77,7 @@ def import_divisions(
                 stored[unit.code] = unit
     for old_path, new_path in moves:
         # Units below a moved one that the file did not mention follow it.
-        AdminUnit.objects.filter(path__startswith=old_path).update(
+        AdminUnit.objects.filter(path__under=old_path).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
         )
     result = ImportResult(created, updated, unchanged)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.organisations.lookups import TreePathField
+
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
@@ -56,7 +58,7 @@ class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
 
     def descendants_of(self, unit: AdminUnit, *, include_self: bool = False) -> AdminUnitQuerySet:
         """The whole subtree below ``unit``, found by its stored path prefix (one indexed query)."""
-        queryset = self.filter(path__startswith=unit.path)
+        queryset = self.filter(path__under=unit.path)
         return queryset if include_self else queryset.exclude(pk=unit.pk)
 
     def ancestors_of(self, unit: AdminUnit, *, include_self: bool = False) -> AdminUnitQuerySet:
@@ -85,7 +87,7 @@ class AdminUnit(models.Model):
     )
     # The codes from the root down to this unit, e.g. "/450000000000/450300000000/450328000000/". Subtree and
     # ancestor queries read it instead of walking the tree row by row.
-    path = models.CharField(_("path"), max_length=100, unique=True, editable=False)
+    path = TreePathField(_("path"), max_length=100, unique=True, editable=False)
     category = models.CharField(_("category"), max_length=10, choices=Category, blank=True)
     category_reason = models.TextField(_("reason for the category"), blank=True)
     profile = models.JSONField(_("profile"), default=dict, blank=True)

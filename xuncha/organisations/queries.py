@@ -34,7 +34,7 @@ def village_counts_under(units: Iterable[AdminUnit]) -> dict[int, VillageCounts]
     by_code = {unit.code: unit.pk for unit in units}
     rows = (
         AdminUnit.objects.villages()
-        .filter(Q(*[Q(path__startswith=unit.path) for unit in units], _connector=Q.OR))
+        .filter(Q(*[Q(path__under=unit.path) for unit in units], _connector=Q.OR))
         .annotate(ancestor_code=_ancestor_code_at(level))
         .values("ancestor_code")
         .annotate(

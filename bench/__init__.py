@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print figures. Run ``python -m bench --help``."""
