@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import group_ids_of, roles_of
 
+# Roles for whom declared ties matter: the office that plans and the people it sends out.
+RECUSAL_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.GROUP_LEADER, Role.GROUP_MEMBER})
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -28,12 +31,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     roles = roles_of(user)
     sees_units = any(role.sees_units for role in roles) or bool(group_ids_of(user))
     sees_rounds = sees_units
+    handles_recusals = bool(roles & RECUSAL_ROLES) or bool(group_ids_of(user))
     entries: list[tuple[str | Promise, str, str, bool]] = [
         (_("Home"), reverse("home"), "house", True),
         (_("Organisation tree"), reverse("organisations:unit-list"), "diagram-3", sees_units),
         (_("Villages"), reverse("organisations:village-list"), "houses", sees_units),
         (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_rounds),
-        (_("Recusals"), reverse("inspections:recusal-list"), "person-x", True),
+        (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals),
         (_("Audit log"), reverse("audit:event-list"), "journal-check", Role.AUDITOR in roles),
         (_("Administration"), reverse("admin:index"), "gear", user.is_staff),
     ]

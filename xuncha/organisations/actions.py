@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Now, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.permissions import can_classify_villages, can_manage_master_data
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
 BATCH_SIZE = 1000
-UNIT_FIELDS = ["name", "short_name", "kind", "parent", "path"]
+UNIT_FIELDS = ["name", "short_name", "kind", "parent", "path", "updated_at"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def import_divisions(
     for old_path, new_path in moves:
         # Units below a moved one that the file did not mention follow it.
         AdminUnit.objects.filter(path__under=old_path).update(
-            path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), updated_at=Now()
         )
     result = ImportResult(created, updated, unchanged)
     root = stored[specs[0].code]
@@ -118,6 +119,7 @@ def _merge(
         return unit, None
     for name, value in values.items():
         setattr(unit, name, value)
+    unit.updated_at = timezone.now()  # bulk_update skips auto_now
     return unit, ((old_path, path) if old_path != path else ())
 
 

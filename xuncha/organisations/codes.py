@@ -17,7 +17,10 @@ PROVINCE_NAMES = {
 
 # Committee suffixes of village-level names and what each short name keeps (龙脊村委会 → 龙脊村).
 SHORT_NAME_SUFFIXES = (
+    ("社区居民委员会", "社区"),
     ("社区居委会", "社区"),
+    ("村村民委员会", "村"),
+    ("村民委员会", "村"),
     ("居民委员会", ""),
     ("村委会", "村"),
 )
@@ -40,10 +43,15 @@ def level_of_code(raw: str) -> Level | None:
 
 
 def short_name(name: str) -> str:
-    """Strip the committee suffix of a village-level name: 龙脊村委会 → 龙脊村, 城南社区居委会 → 城南社区."""
+    """Strip the committee suffix of a village-level name: 龙脊村委会 → 龙脊村, 城南社区居委会 → 城南社区,
+    拉堡村村民委员会 → 拉堡村. One suffix is stripped, and only when what remains carries no further suffix, so
+    that a short name is never shortened again."""
     for suffix, keep in SHORT_NAME_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)] + keep
+            shortened = name[: -len(suffix)] + keep
+            if any(shortened.endswith(other) for other, _keep in SHORT_NAME_SUFFIXES):
+                return name
+            return shortened
     return name
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from xuncha.core.tabular import ImportRejected, Row, RowError, read_csv
-from xuncha.organisations.codes import PROVINCE_NAMES, kind_from_name, normalise_code
+from xuncha.organisations.codes import PROVINCE_NAMES, kind_from_name, level_of_code, normalise_code
 from xuncha.organisations.models import CODE_LENGTH, LEVEL_DIGITS, AdminUnit, Category, Level, VillageKind
 
 PROVINCE_CHAIN_COLUMNS = (
@@ -128,8 +128,8 @@ def parse_divisions(data: bytes, *, only_county: str | None = None) -> list[Unit
     collector.errors.extend(errors)
     if tuple(header) == PROVINCE_CHAIN_COLUMNS:
         county_filter = normalise_code(only_county) if only_county else None
-        if only_county and county_filter is None:
-            raise ImportRejected([RowError(0, "--county", _("not a county code"), only_county)])
+        if only_county and (county_filter is None or level_of_code(only_county) != Level.COUNTY):
+            raise ImportRejected([RowError(1, "--county", _("not a county code (6 digits)"), only_county)])
         for row in rows:
             _parse_chain_row(row, collector, county_filter)
     else:
@@ -201,7 +201,10 @@ def _parse_county_row(row: Row, collector: _Collector) -> None:
 
 def _check_parents_exist(collector: _Collector) -> None:
     """In the county-villages layout the counties come from the database; each missing one is reported once."""
-    wanted = {spec.parent_code: spec for spec in collector.units.values() if spec.level == Level.TOWNSHIP}
+    wanted: dict[str | None, UnitSpec] = {}
+    for spec in collector.units.values():
+        if spec.level == Level.TOWNSHIP:
+            wanted.setdefault(spec.parent_code, spec)
     found = set(
         AdminUnit.objects.filter(code__in=[code for code in wanted if code], level=Level.COUNTY).values_list(
             "code", flat=True

@@ -16,19 +16,19 @@ from django.db.models.lookups import Lookup, StartsWith
 from django.db.models.sql.compiler import SQLCompiler
 
 
-class TreePathField(models.CharField):  # type: ignore[type-arg]
+class TreePathField(models.CharField):
     """A materialised path: the codes from the root down, each followed by "/"."""
 
 
 @TreePathField.register_lookup
-class Under(Lookup):  # type: ignore[type-arg]
+class Under(Lookup):
     lookup_name = "under"
     prepare_rhs = False
 
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)  # type: ignore[return-value]
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
 
-    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
         if not isinstance(self.rhs, str) or not self.rhs:
             return self.as_sql(compiler, connection)
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from xuncha.accounts.permissions import can_classify_villages
 from xuncha.core.exceptions import ActionRefused
@@ -129,6 +130,7 @@ def _region(request: AuthenticatedHttpRequest, region: AdminUnit) -> HttpRespons
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Villages of one county with filters (township, category, kind, coverage) and search; htmx swaps the table."""
     counties = list(AdminUnit.objects.visible_to(request.user).counties().order_by("code"))
@@ -149,7 +151,9 @@ def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filter": village_filter,
         "page_obj": page,
     }
-    template = "organisations/partials/_village_table.html" if request.htmx else "organisations/village_list.html"
+    # A history restore asks with HX-Request too, but it needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "organisations/partials/_village_table.html" if partial else "organisations/village_list.html"
     return TemplateResponse(request, template, context)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
-
 from xuncha.organisations.codes import short_name
 from xuncha.organisations.models import AdminUnit, Category, Level, VillageKind
 
-_township_numbers = itertools.count(100)
-_village_numbers = itertools.count(200)
+
+def _next_number(parent: AdminUnit, start: int) -> int:
+    """The lowest unused 3-digit number under ``parent``, from ``start`` on."""
+    taken = {int(code[len(parent.short_code) :][:3]) for code in parent.children.values_list("code", flat=True)}
+    number = start
+    while number in taken:
+        number += 1
+    return number
 
 
 def _unit(code: str, name: str, level: Level, parent: AdminUnit | None, **extra: object) -> AdminUnit:
@@ -41,7 +45,7 @@ def county(code: str = "450328", name: str = "龙胜各族自治县") -> AdminUn
 
 
 def township(parent: AdminUnit, name: str | None = None, number: int | None = None) -> AdminUnit:
-    number = number if number is not None else next(_township_numbers)
+    number = number if number is not None else _next_number(parent, 100)
     code = parent.short_code + f"{number:03d}"
     return _unit(code, name or f"第{number}镇", Level.TOWNSHIP, parent)
 
@@ -54,7 +58,7 @@ def village(
     category: str = Category.GENERAL,
     kind: str = VillageKind.VILLAGE,
 ) -> AdminUnit:
-    number = number if number is not None else next(_village_numbers)
+    number = number if number is not None else _next_number(parent, 200)
     code = parent.short_code + f"{number:03d}"
     suffix = "社区居委会" if kind == VillageKind.COMMUNITY else "村委会"
     return _unit(code, name or f"第{number}{suffix}", Level.VILLAGE, parent, kind=kind, category=category)
