@@ -25,6 +25,7 @@ def _setup(var_dir: str) -> None:
     os.environ.setdefault("XUNCHA_VAR_DIR", var_dir)
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("XUNCHA_FIELD_KEY", "YmVuY2htYXJrLWtleS1ub3QtZm9yLWRlcGxveW1lbnQ=")
+    os.environ.setdefault("XUNCHA_AUDIT_KEY", "benchmark-only")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     os.environ["DJANGO_SETTINGS_MODULE"] = "xuncha.settings"

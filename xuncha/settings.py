@@ -109,7 +109,13 @@ TEMPLATES = [
 EMBEDDED_DATABASE = not env.get_str("DATABASE_URL", "")
 DATABASE_URL = env.get_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xuncha.sqlite3'}")
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env.get_int("XUNCHA_DB_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -200,6 +206,16 @@ elif EMBEDDED_DATABASE:
     FIELD_ENCRYPTION_KEYS = [load_or_create_key(VAR_DIR / "field_key")]
 else:
     raise ImproperlyConfigured("XUNCHA_FIELD_KEY (or XUNCHA_FIELD_KEY_FILE) is required with DATABASE_URL.")
+
+# Key of the audit log's hash chain (HMAC-SHA256). Kept outside the database, so that someone who can write to
+# the database cannot rewrite history and recompute the chain. Keep it stable: events are verified with it.
+_audit_key = env.secret("XUNCHA_AUDIT_KEY")
+if _audit_key:
+    AUDIT_CHAIN_KEY = _audit_key
+elif EMBEDDED_DATABASE:
+    AUDIT_CHAIN_KEY = load_or_create_key(VAR_DIR / "audit_key")
+else:
+    raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 

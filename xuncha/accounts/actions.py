@@ -6,9 +6,10 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.models import Role, RoleGrant, User
+from xuncha.accounts.models import SYSTEM_ROLES, Role, RoleGrant, User
 from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts
 from xuncha.accounts.scoping import forget_grants
 from xuncha.audit.actions import record_event
@@ -34,17 +35,26 @@ STAFF_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def _sync_staff_access(user: User) -> None:
-    """Give or take the admin access that follows from the user's system roles."""
+def _role_permissions(roles: set[str]) -> list[Permission]:
+    wanted = {perm for role, perms in STAFF_PERMISSIONS.items() if role in roles for perm in perms}
+    query = Q(pk__in=[])
+    for perm in wanted:
+        app_label, codename = perm.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def _sync_staff_access(user: User, revoked: str | None = None) -> None:
+    """Give or take the admin access that follows from the user's system roles.
+
+    Only the permissions the roles own are touched; a superuser made with ``createsuperuser`` keeps staff status.
+    """
     roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
-    codenames = sorted({perm for role, perms in STAFF_PERMISSIONS.items() if role in roles for perm in perms})
-    permissions = [
-        permission
-        for permission in Permission.objects.select_related("content_type")
-        if f"{permission.content_type.app_label}.{permission.codename}" in codenames
-    ]
-    user.user_permissions.set(permissions)
-    is_staff = bool(codenames)
+    granted = _role_permissions(roles)
+    if revoked is not None:
+        user.user_permissions.remove(*(p for p in _role_permissions({revoked}) if p not in granted))
+    user.user_permissions.add(*granted)
+    is_staff = bool(roles & set(STAFF_PERMISSIONS)) or user.is_superuser
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
@@ -59,7 +69,6 @@ def create_user(
     actor: User | None,
     title: str = "",
     email: str = "",
-    is_staff: bool = False,
     validate: bool = True,
 ) -> User:
     """Create an account. ``password=None`` leaves it without a usable password (an inspector who never signs in).
@@ -70,7 +79,7 @@ def create_user(
         raise PermissionDenied(_("Only the system administrator may create accounts."))
     if User.objects.filter(username=username).exists():
         raise Conflict(_("The user name %(username)s is taken.") % {"username": username})
-    user = User(username=username, display_name=display_name, title=title, email=email, is_staff=is_staff)
+    user = User(username=username, display_name=display_name, title=title, email=email)
     if password is None:
         user.set_unusable_password()
     else:
@@ -85,7 +94,7 @@ def create_user(
         "accounts.user_created",
         user,
         actor=actor,
-        after={"username": username, "display_name": display_name, "title": title, "is_staff": is_staff},
+        after={"username": username, "display_name": display_name, "title": title},
     )
     return user
 
@@ -102,6 +111,15 @@ def grant_role(
     """Give ``user`` a role over ``unit`` (and its subtree); system roles take no unit."""
     if actor is not None and not can_grant_roles(actor):
         raise PermissionDenied(_("Only the security administrator may grant roles."))
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied(_("No one may grant roles to themselves."))
+    held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    if role in SYSTEM_ROLES and held - {role}:
+        raise Conflict(
+            _("The three administrators are separate people: %(user)s already holds other roles.") % {"user": user}
+        )
+    if role not in SYSTEM_ROLES and held & {r.value for r in SYSTEM_ROLES}:
+        raise Conflict(_("%(user)s is a system administrator and may not hold a role over case data.") % {"user": user})
     if role.needs_unit and unit is None:
         raise Conflict(_("The role %(role)s needs a unit.") % {"role": role.label})
     if not role.needs_unit and unit is not None:
@@ -134,4 +152,4 @@ def revoke_role(grant: RoleGrant, *, actor: User | None) -> None:
     grant.delete()
     forget_grants(grant.user)
     if grant.role in STAFF_PERMISSIONS:
-        _sync_staff_access(grant.user)
+        _sync_staff_access(grant.user, revoked=grant.role)

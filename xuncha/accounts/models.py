@@ -117,3 +117,8 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         role = Role(self.role).label
         return f"{self.user} · {role} · {self.unit}" if self.unit_id else f"{self.user} · {role}"
+
+
+def holds_system_role(user: User) -> bool:
+    """Whether the user is one of the three administrators of 三员分立."""
+    return RoleGrant.objects.filter(user=user, role__in=SYSTEM_ROLE_VALUES).exists()

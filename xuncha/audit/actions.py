@@ -15,9 +15,16 @@ if TYPE_CHECKING:
     from xuncha.organisations.models import AdminUnit
 
 
+class AuditChainBroken(RuntimeError):
+    """The chain head is gone while events remain: history was tampered with, so nothing more is written."""
+
+
 def _locked_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # a freshly flushed database (tests); the migration creates it otherwise
+    if head is None:
+        # The migration creates the head; only an emptied database (a test flush, demo --reset) lacks it.
+        if Event.objects.exists():
+            raise AuditChainBroken("The audit chain head is missing; run `xuncha verify-audit` and investigate.")
         head, _created = ChainHead.objects.get_or_create(pk=1)
     return head
 

@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
 
+# Never copied into the audit trail, not even as a hash.
+SECRET_FIELDS = frozenset({"password"})
+
+
 def _values(obj: models.Model) -> dict[str, Any]:
-    return to_json_value({key: value for key, value in model_to_dict(obj).items() if key != "password"})
+    """The object's own columns (many-to-many links and secrets left out) as JSON-ready values."""
+    names = [field.name for field in obj._meta.concrete_fields if field.name not in SECRET_FIELDS]
+    return to_json_value(model_to_dict(obj, fields=names))
 
 
 def admin_actor(request: HttpRequest) -> User:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 from xuncha.audit.models import GENESIS_HASH, ChainHead, Event
@@ -50,7 +52,7 @@ def event_hash(
         "note": note,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(settings.AUDIT_CHAIN_KEY.encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def hash_of(event: Event) -> str:
@@ -100,6 +102,8 @@ def verify_chain() -> ChainReport:
         expected_seq += 1
         checked += 1
     head = ChainHead.objects.filter(pk=1).first()
+    if head is None and checked:
+        return ChainReport(checked, checked + 1, "the chain head is missing, so missing events cannot be ruled out")
     if head is not None and (head.seq, head.hash) != (checked, prev_hash):
         return ChainReport(checked, checked + 1, f"events after #{checked} are missing (the chain head is #{head.seq})")
     return ChainReport(checked)

@@ -40,7 +40,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = {grant.role for grant in grants}
     if Role.AUDITOR in roles:
         return redirect("audit:event-list")
-    if request.user.is_staff:
+    if roles & {Role.SYSADMIN, Role.SECURITY_ADMIN} or request.user.is_staff:
         return redirect(reverse("admin:index"))
     return render(request, "core/no_role.html")
 

@@ -11,9 +11,11 @@ from django.db import transaction
 
 from xuncha.accounts import actions as account_actions
 from xuncha.accounts.models import Role, User
+from xuncha.audit.actions import record_event
+from xuncha.audit.models import Event
 from xuncha.demo import data
 from xuncha.inspections import actions as inspection_actions
-from xuncha.inspections.models import InspectionGroup, Membership, Round, Term
+from xuncha.inspections.models import InspectionGroup, Membership, Round
 from xuncha.organisations import actions as unit_actions
 from xuncha.organisations.models import AdminUnit, Category, VillageKind
 
@@ -65,9 +67,16 @@ def county() -> AdminUnit | None:
     return AdminUnit.objects.filter(code=data.COUNTY_CODE.ljust(12, "0")).first()
 
 
+DEMO_VERB = "demo.loaded"
+
+
 def is_loaded() -> bool:
-    unit = county()
-    return unit is not None and Term.objects.filter(county=unit, number=data.TERM_NUMBER).exists()
+    """Whether this database holds the demo (marked by the event its build records, not guessed from data)."""
+    return Event.objects.filter(verb=DEMO_VERB).exists()
+
+
+def database_is_empty() -> bool:
+    return not (AdminUnit.objects.exists() or User.objects.exists() or Event.objects.exists())
 
 
 def accounts() -> list[DemoAccount]:
@@ -99,6 +108,7 @@ def build(progress: Callable[[str], None] = lambda message: None) -> None:
     _classify(the_county, office, users["sysadmin"])
     progress("term, rounds, groups and assignments")
     _plan(the_county, users)
+    record_event(DEMO_VERB, the_county, actor=None, note="Longsheng County demo (invented people and work)")
 
 
 def _create_accounts(the_county: AdminUnit) -> dict[str, User]:

@@ -100,8 +100,12 @@ def create_round(
     _refuse_unless(
         _system_or(actor, permissions.can_plan_round(actor, term)), _("You may not plan rounds in this county.")
     )
+    if kind not in Round.Kind.values:
+        raise Conflict(_("Unknown kind of round."))
     if end_date < start_date:
         raise Conflict(_("The round cannot end before it starts."))
+    if start_date < term.start_date or (term.end_date and end_date > term.end_date):
+        raise Conflict(_("The round must fall within the term %(term)s.") % {"term": term})
     if Round.objects.filter(term=term, number=number).exists():
         raise Conflict(_("%(term)s already has a round %(number)s.") % {"term": term, "number": number})
     round_ = Round.objects.create(
@@ -123,6 +127,8 @@ def move_round(round_: Round, to_status: str, *, actor: User | None, note: str =
     _refuse_unless(
         _system_or(actor, permissions.can_move_round(actor, round_)), _("You may not change the state of this round.")
     )
+    if to_status not in Status.values:
+        raise TransitionNotAllowed(_("Unknown round status %(status)s.") % {"status": to_status})
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if to_status not in ROUND_TRANSITIONS[locked.status]:
         raise TransitionNotAllowed(
@@ -155,8 +161,10 @@ def form_group(
     _refuse_unless(
         _system_or(actor, permissions.can_assign(actor, round_)), _("You may not form groups in this round.")
     )
-    if round_.status == Status.CLOSED:
-        raise TransitionNotAllowed(_("The round is closed."))
+    if round_.status not in ASSIGNABLE_STATUSES:
+        raise TransitionNotAllowed(
+            _("Groups are formed before the round reports; it is %(status)s.") % {"status": round_.get_status_display()}
+        )
     if InspectionGroup.objects.filter(round=round_, number=number).exists():
         raise Conflict(_("This round already has a group number %(number)s.") % {"number": number})
     group = InspectionGroup.objects.create(
@@ -178,6 +186,19 @@ def _conflict_message(conflict: RecusalConflict, group: InspectionGroup) -> str:
     recusal = conflict.recusal
     role = conflict.membership.get_role_display() if conflict.membership else _("member")
     detail = f"（{recusal.detail}）" if recusal.detail else ""
+    if conflict.clash.pk == conflict.township.pk:
+        return _(
+            "%(member)s (%(role)s of %(group)s) has a declared tie to %(unit)s: %(tie)s%(detail)s; "
+            "the target is that township, %(township)s."
+        ) % {
+            "member": recusal.user,
+            "role": role,
+            "group": group,
+            "unit": recusal.unit,
+            "tie": recusal.get_tie_display(),
+            "detail": detail,
+            "township": conflict.township,
+        }
     return _(
         "%(member)s (%(role)s of %(group)s) has a declared tie to %(unit)s: %(tie)s%(detail)s; "
         "%(clash)s lies in the same township, %(township)s."
@@ -197,6 +218,10 @@ def _conflict_message(conflict: RecusalConflict, group: InspectionGroup) -> str:
 def add_member(group: InspectionGroup, user: User, role: str, *, actor: User | None) -> Membership:
     """Put a person into a group; refused if they hold a recusal tie to a place the group is assigned to."""
     _refuse_unless(_system_or(actor, permissions.can_manage_group(actor, group)), _("You may not change this group."))
+    if role not in Membership.GroupRole.values:
+        raise Conflict(_("Unknown role in a group."))
+    if group.round.status == Status.CLOSED:
+        raise TransitionNotAllowed(_("The round is closed; its groups no longer change."))
     if Membership.objects.filter(group=group, user=user).exists():
         raise Conflict(_("%(user)s is already in %(group)s.") % {"user": user, "group": group})
     if role == Membership.GroupRole.LEADER and Membership.objects.filter(group=group, role=role).exists():
@@ -230,6 +255,8 @@ def add_member(group: InspectionGroup, user: User, role: str, *, actor: User | N
 def remove_member(membership: Membership, *, actor: User | None) -> None:
     group = membership.group
     _refuse_unless(_system_or(actor, permissions.can_manage_group(actor, group)), _("You may not change this group."))
+    if group.round.status == Status.CLOSED:
+        raise TransitionNotAllowed(_("The round is closed; its groups no longer change."))
     record_event(
         "inspections.member_removed",
         membership,
@@ -247,6 +274,8 @@ def declare_recusal(person: User, unit: AdminUnit, tie: str, *, actor: User | No
         _system_or(actor, permissions.can_declare_recusal(actor, person.pk, unit)),
         _("You may declare only your own ties."),
     )
+    if tie not in Recusal.Tie.values:
+        raise Conflict(_("Unknown kind of tie."))
     if unit.level not in (Level.TOWNSHIP, Level.VILLAGE):
         raise Conflict(_("A tie is declared to a township or a village."))
     if Recusal.objects.filter(user=person, unit=unit, tie=tie).exists():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.models import SYSTEM_ROLES, User
+from xuncha.accounts.models import SYSTEM_ROLE_VALUES, User
 from xuncha.inspections.models import Assignment, InspectionGroup, Membership, Recusal, Round, Term
 from xuncha.organisations.models import AdminUnit
 
@@ -38,13 +38,15 @@ class RoundForm(forms.Form):
         self.fields["term"].queryset = terms  # type: ignore[attr-defined]
 
 
-def eligible_people() -> QuerySet[User]:
-    """People who can be put in a group: active accounts other than the system administrators."""
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(grants__role__in=[role.value for role in SYSTEM_ROLES])
-        .order_by("username")
-    )
+def eligible_people(*counties: AdminUnit) -> QuerySet[User]:
+    """People who can be put in a county's groups: active accounts holding a role within the county (the
+    security administrator grants inspectors GROUP_MEMBER there), never the system administrators."""
+    within = Q(pk__in=[])
+    for county in counties:
+        within |= Q(grants__unit__path__under=county.path)
+    system = User.objects.filter(grants__role__in=SYSTEM_ROLE_VALUES).values("pk")
+    candidates = User.objects.filter(within).values("pk")
+    return User.objects.filter(is_active=True, pk__in=candidates).exclude(pk__in=system).order_by("username")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -58,18 +60,18 @@ class GroupForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50, required=False, help_text=_("Empty: 第N巡察组"))
     leader = PersonChoiceField(label=_("Group leader"), queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, county: AdminUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = eligible_people()  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = eligible_people(county)  # type: ignore[attr-defined]
 
 
 class MemberForm(forms.Form):
     user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role in the group"), choices=Membership.GroupRole.choices)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, county: AdminUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = eligible_people()  # type: ignore[attr-defined]
+        self.fields["user"].queryset = eligible_people(county)  # type: ignore[attr-defined]
 
 
 class UnitChoiceField(forms.ModelChoiceField):

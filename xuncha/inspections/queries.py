@@ -62,7 +62,8 @@ class CoverageRow:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.inspected / self.total) if self.total else 0
+        """Whole percent, rounded half up (四舍五入) as published figures are."""
+        return (200 * self.inspected + self.total) // (2 * self.total) if self.total else 0
 
 
 @dataclass

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xuncha.accounts.models import Role, User
+from xuncha.accounts.models import User
 from xuncha.accounts.permissions import can_plan_in, has_role_over
-from xuncha.accounts.scoping import group_ids_of
+from xuncha.accounts.scoping import county_readers, group_ids_of
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
 from xuncha.inspections import actions, permissions
@@ -56,7 +57,9 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         Round.objects.visible_to(request.user)
         .filter(term__county=county)
         .select_related("term")
-        .prefetch_related(Prefetch("groups", queryset=InspectionGroup.objects.order_by("number")))
+        .prefetch_related(
+            Prefetch("groups", queryset=InspectionGroup.objects.visible_to(request.user).order_by("number"))
+        )
         .order_by("-term__number", "-number")
     )
     can_plan = can_plan_in(request.user, county)
@@ -130,7 +133,7 @@ def _round_context(request: AuthenticatedHttpRequest, round_: Round, **extra: An
         .prefetch_related("villages")
         .order_by("group__number", "pk")
     )
-    groups = (
+    groups = list(
         InspectionGroup.objects.visible_to(request.user)
         .filter(round=round_)
         .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("user")))
@@ -140,12 +143,13 @@ def _round_context(request: AuthenticatedHttpRequest, round_: Round, **extra: An
         "round": round_,
         "groups": groups,
         "assignments": assignments,
-        "figures": round_figures(round_) if has_role_over(request.user, list(Role), round_.term.county) else None,
+        "figures": round_figures(round_) if has_role_over(request.user, county_readers(), round_.term.county) else None,
         "can_plan": can_plan,
         "next_statuses": [Round.Status(s) for s in sorted(actions.ROUND_TRANSITIONS[round_.status])],
         "can_move": permissions.can_move_round(request.user, round_),
-        "group_form": GroupForm(initial={"number": groups.count() + 1}) if can_plan else None,
-        "member_form": MemberForm() if can_plan else None,
+        "group_form": GroupForm(county=round_.term.county, initial={"number": len(groups) + 1}) if can_plan else None,
+        "member_form": MemberForm(county=round_.term.county) if can_plan else None,
+        "people": list(eligible_people(round_.term.county)) if can_plan else [],
         "assignment_form": AssignmentForm(round_=round_) if can_plan else None,
         "assignable": round_.status in actions.ASSIGNABLE_STATUSES,
     }
@@ -181,7 +185,7 @@ def round_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = _visible_round(request, pk)
-    form = GroupForm(request.POST)
+    form = GroupForm(request.POST, county=round_.term.county)
     if form.is_valid():
         try:
             group = actions.form_group(
@@ -205,7 +209,7 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(
         InspectionGroup.objects.visible_to(request.user).select_related("round__term__county"), pk=pk
     )
-    form = MemberForm(request.POST)
+    form = MemberForm(request.POST, county=group.round.term.county)
     if form.is_valid():
         try:
             actions.add_member(group, form.cleaned_data["user"], form.cleaned_data["role"], actor=request.user)
@@ -241,6 +245,8 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def assignment_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the assignment form re-rendered for the chosen mode and township (htmx). POST: assign targets."""
     round_ = _visible_round(request, pk)
+    if not permissions.can_assign(request.user, round_):
+        raise PermissionDenied
     if request.method != "POST":
         initial: dict[str, Any] = request.GET.dict()
         initial["villages"] = request.GET.getlist("villages")
@@ -248,6 +254,7 @@ def assignment_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(request, "inspections/partials/_assignment_form.html", {"round": round_, "assignment_form": form})
     form = AssignmentForm(request.POST, round_=round_)
     error = None
+    status = 400
     if form.is_valid():
         target, villages = form.target_and_villages()
         try:
@@ -264,21 +271,18 @@ def assignment_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ActionRefused as exc:
-            error = exc.message
+            error, status = exc.message, exc.status_code
         else:
             messages.success(request, _("%(assignment)s assigned.") % {"assignment": assignment})
             return htmx_redirect(round_.get_absolute_url()) if request.htmx else redirect(round_)
     else:
         error = form_errors(form)
     if request.htmx:
+        # htmx swaps only successful answers by default; the refusal is drawn into the form all the same.
         context = {"round": round_, "assignment_form": form, "assignment_error": error}
         return render(request, "inspections/partials/_assignment_form.html", context)
-    return render(
-        request,
-        "inspections/round_detail.html",
-        _round_context(request, round_, assignment_form=form, assignment_error=error),
-        status=409 if error else 200,
-    )
+    context = _round_context(request, round_, assignment_form=form, assignment_error=error)
+    return render(request, "inspections/round_detail.html", context, status=status)
 
 
 @login_required
@@ -288,7 +292,11 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
     context = {
         "assignment": assignment,
-        "villages": assignment.villages.select_related("parent").order_by("code"),
+        # A township sees, of a special inspection across the county, only its own villages.
+        "villages": AdminUnit.objects.visible_to(request.user)
+        .filter(assignments=assignment)
+        .select_related("parent")
+        .order_by("code"),
         "members": assignment.group.memberships.select_related("user").order_by("role"),
         "can_cancel": permissions.can_cancel_assignment(request.user, assignment)
         and assignment.round.status == Round.Status.PLANNED,
@@ -329,8 +337,8 @@ def _declaration_choices(user: User) -> tuple[QuerySet[User], QuerySet[AdminUnit
         .select_related("parent")
         .order_by("path")
     )
-    plans = any(can_plan_in(user, county) for county in counties)
-    people = eligible_people() if plans else User.objects.filter(pk=user.pk)
+    planned = [county for county in counties if can_plan_in(user, county)]
+    people = eligible_people(*planned) if planned else User.objects.filter(pk=user.pk)
     return people, units
 
 

@@ -29,7 +29,7 @@ def percent(part: int | None, whole: int | None) -> int:
     """``part`` as a whole-number percentage of ``whole`` (0 when there is nothing to divide by)."""
     if not whole:
         return 0
-    return round(100 * (part or 0) / whole)
+    return (200 * (part or 0) + whole) // (2 * whole)  # half up (四舍五入), as published figures are
 
 
 @register.filter

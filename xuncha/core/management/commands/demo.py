@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from xuncha.core.exceptions import ActionRefused
 from xuncha.demo import builder
-from xuncha.organisations.models import AdminUnit
 
 
 class Command(BaseCommand):
@@ -31,14 +31,18 @@ class Command(BaseCommand):
                 if answer.strip() != "yes":
                     raise CommandError("Reset cancelled.")
             call_command("flush", interactive=False, verbosity=0)
-        if options["if_empty"] and AdminUnit.objects.exists() and not builder.is_loaded():
-            self.stdout.write("The database holds data; the demo was not loaded.")
-            return
         if builder.is_loaded():
             self.stdout.write("The Longsheng demo is already loaded.")
-        else:
+            self._print_accounts()
+            return
+        if options["if_empty"] and not builder.database_is_empty():
+            self.stdout.write("The database already holds data; the demo was not loaded.")
+            return
+        try:
             builder.build(progress=lambda step: self.stdout.write(f"  … {step}"))
-            self.stdout.write(self.style.SUCCESS("The Longsheng demo is loaded."))
+        except ActionRefused as exc:
+            raise CommandError(f"The demo cannot be loaded into this database: {exc.message}") from exc
+        self.stdout.write(self.style.SUCCESS("The Longsheng demo is loaded."))
         self._print_accounts()
 
     def _print_accounts(self) -> None:
