@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -102,7 +103,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
     assert sorted(found - known) == [], "run `make messages` and translate the new strings"
 
 
-def test_pages_are_in_simplified_chinese_by_default(client: Client, world: World, office: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_pages_are_in_simplified_chinese_by_default(client: Client, world: World, office: User, settings: Any) -> None:
     """With the project's default language, the county page and its navigation speak Chinese."""
     settings.LANGUAGE_CODE = "zh-hans"
     client.force_login(office)
@@ -113,7 +114,7 @@ def test_pages_are_in_simplified_chinese_by_default(client: Client, world: World
     assert "重点村" in html
 
 
-def test_the_switcher_gives_english(client: Client, world: World, office: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_switcher_gives_english(client: Client, world: World, office: User, settings: Any) -> None:
     """Choosing English with the language switcher turns the pages to English."""
     settings.LANGUAGE_CODE = "zh-hans"
     client.force_login(office)
