@@ -12,9 +12,10 @@ WORKERS ?= 3
 TEST_WORKERS ?= 2
 
 # `make run` keeps a generated secret key under var/ unless the environment supplies one.
+RUN_ENV :=
 ifndef SECRET_KEY
 ifndef SECRET_KEY_FILE
-export SECRET_KEY_FILE := $(CURDIR)/var/secret_key
+RUN_ENV := SECRET_KEY_FILE=$(CURDIR)/var/secret_key
 endif
 endif
 
@@ -45,12 +46,12 @@ var/secret_key:
 	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 run: $(VENV)/.installed var/secret_key
-	$(XUNCHA) migrate --noinput
-	$(XUNCHA) collectstatic --noinput --verbosity 0
-	$(XUNCHA) demo --if-empty
+	$(RUN_ENV) $(XUNCHA) migrate --noinput
+	$(RUN_ENV) $(XUNCHA) collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(XUNCHA) demo --if-empty
 	@echo ""
 	@echo "Xuncha is serving on http://$(HOST):$(PORT)/ — sign in with one of the accounts above (Ctrl-C stops it)."
-	$(VENV)/bin/gunicorn xuncha.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --capture-output
+	$(RUN_ENV) $(VENV)/bin/gunicorn xuncha.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --capture-output
 
 dev: $(VENV)/.dev-installed
 	DEBUG=1 $(XUNCHA) migrate --noinput
