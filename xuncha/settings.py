@@ -198,11 +198,12 @@ SECURE_CSP = {
 }
 
 # Keys for encrypted fields (residents' identities). XUNCHA_FIELD_KEY holds one or more comma-separated Fernet
-# keys, newest first, so that keys can be rotated. The embedded SQLite set-up keeps a generated key in var/.
+# keys, newest first, so that keys can be rotated. The embedded SQLite set-up (and DEBUG) keeps a generated key in
+# var/; a production database must be given its key, so that a lost var/ cannot make the data unreadable.
 _field_keys = env.secret("XUNCHA_FIELD_KEY")
 if _field_keys:
     FIELD_ENCRYPTION_KEYS = [key.strip() for key in _field_keys.split(",") if key.strip()]
-elif EMBEDDED_DATABASE:
+elif EMBEDDED_DATABASE or DEBUG:
     FIELD_ENCRYPTION_KEYS = [load_or_create_key(VAR_DIR / "field_key")]
 else:
     raise ImproperlyConfigured("XUNCHA_FIELD_KEY (or XUNCHA_FIELD_KEY_FILE) is required with DATABASE_URL.")
@@ -212,7 +213,7 @@ else:
 _audit_key = env.secret("XUNCHA_AUDIT_KEY")
 if _audit_key:
     AUDIT_CHAIN_KEY = _audit_key
-elif EMBEDDED_DATABASE:
+elif EMBEDDED_DATABASE or DEBUG:
     AUDIT_CHAIN_KEY = load_or_create_key(VAR_DIR / "audit_key")
 else:
     raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")

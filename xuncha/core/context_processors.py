@@ -42,10 +42,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("Administration"), reverse("admin:index"), "gear", user.is_staff),
     ]
     path = request.path
-    items = []
-    for label, url, icon, shown in entries:
-        if not shown:
-            continue
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label, url, icon, active))
+    shown = [(label, url, icon) for label, url, icon, visible in entries if visible]
+    # The entry whose address is the longest prefix of the page is the active one (/units/villages/ is
+    # "Villages", not "Organisation tree").
+    matches = [url for _label, url, _icon in shown if (path == url if url == "/" else path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    items = [NavItem(label, url, icon, url == current) for label, url, icon in shown]
     return {"nav_items": items, "user_roles": sorted(role.label for role in roles)}

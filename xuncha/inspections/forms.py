@@ -26,7 +26,7 @@ class TermForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none())
+    term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none(), empty_label=None)
     number = forms.IntegerField(label=_("Round number"), min_value=1, max_value=99)
     kind = forms.ChoiceField(label=_("Kind"), choices=Round.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -58,7 +58,9 @@ class PersonChoiceField(forms.ModelChoiceField):
 class GroupForm(forms.Form):
     number = forms.IntegerField(label=_("Group number"), min_value=1, max_value=99)
     name = forms.CharField(label=_("Name"), max_length=50, required=False, help_text=_("Empty: 第N巡察组"))
-    leader = PersonChoiceField(label=_("Group leader"), queryset=User.objects.none(), required=False)
+    leader = PersonChoiceField(
+        label=_("Group leader"), queryset=User.objects.none(), required=False, empty_label=_("(appoint later)")
+    )
 
     def __init__(self, *args: Any, county: AdminUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,8 +161,13 @@ class AssignmentForm(forms.Form):
 
 
 class RecusalForm(forms.Form):
-    person = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
-    unit = UnitChoiceField(label=_("Township or village"), queryset=AdminUnit.objects.none(), to_field_name="code")
+    person = PersonChoiceField(label=_("Person"), queryset=User.objects.none(), empty_label=None)
+    unit = UnitChoiceField(
+        label=_("Township or village"),
+        queryset=AdminUnit.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose…"),
+    )
     tie = forms.ChoiceField(label=_("Tie"), choices=Recusal.Tie.choices)
     detail = forms.CharField(label=_("Detail"), max_length=200, required=False, help_text=_("e.g. 其兄任村委会主任"))
 

@@ -22,11 +22,17 @@ class VillageFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     township = django_filters.ModelChoiceFilter(
-        label=_("Township"), field_name="parent", queryset=AdminUnit.objects.none(), to_field_name="code"
+        label=_("Township"),
+        field_name="parent",
+        queryset=AdminUnit.objects.none(),
+        to_field_name="code",
+        empty_label=_("All"),
     )
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=VillageKind.choices)
-    inspected = django_filters.ChoiceFilter(label=_("Coverage"), choices=INSPECTED_CHOICES, method="filter_inspected")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices, empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=VillageKind.choices, empty_label=_("All"))
+    inspected = django_filters.ChoiceFilter(
+        label=_("Coverage"), choices=INSPECTED_CHOICES, method="filter_inspected", empty_label=_("All")
+    )
 
     class Meta:
         model = AdminUnit
