@@ -61,12 +61,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "xuncha.core",
     "xuncha.accounts",
     "xuncha.organisations",
     "xuncha.audit",
     "xuncha.inspections",
+    "xuncha.findings",
+    "xuncha.public",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +223,12 @@ elif EMBEDDED_DATABASE or DEBUG:
     AUDIT_CHAIN_KEY = load_or_create_key(VAR_DIR / "audit_key")
 else:
     raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")
+
+# Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
+XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
+XUNCHA_PETITIONS_PER_HOUR = env.get_int("XUNCHA_PETITIONS_PER_HOUR", 5, minimum=1)
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("units/", include("xuncha.organisations.urls")),
     path("", include("xuncha.inspections.urls")),
     path("audit/", include("xuncha.audit.urls")),
+    path("", include("xuncha.findings.urls")),
+    path("p/", include("xuncha.public.urls")),
+    path("api/", include("xuncha.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

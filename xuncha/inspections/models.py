@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -273,6 +275,8 @@ class Assignment(models.Model):
     )
     stationed_from = models.DateField(_("stationed from"))
     stationed_until = models.DateField(_("stationed until"))
+    # The key of the public notice and petition pages: unguessable, unlike the id.
+    public_key = models.UUIDField(_("public key"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -315,3 +319,45 @@ class AssignmentVillage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.village}"
+
+
+class ContactChannelQuerySet(models.QuerySet["ContactChannel"]):
+    def visible_to(self, user: AnyUser) -> ContactChannelQuerySet:
+        return self.filter(assignment__in=Assignment.objects.visible_to(user))
+
+    def open_on(self, day: date) -> ContactChannelQuerySet:
+        return self.filter(valid_from__lte=day, valid_until__gte=day)
+
+
+class ContactChannel(models.Model):
+    """A way for residents to reach a stationed group (phone, mailbox, e-mail, QR link), published on the
+    assignment's public notice for the stationing period."""
+
+    class Kind(models.TextChoices):
+        PHONE = "PHONE", _("Phone")
+        MAILBOX = "MAILBOX", _("Mailbox")
+        EMAIL = "EMAIL", _("E-mail")
+        QR = "QR", _("Online form (QR code)")
+        ADDRESS = "ADDRESS", _("Office address")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="channels"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    value = models.CharField(_("number or address"), max_length=200)
+    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. 工作日8:00—18:00"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+
+    objects = ContactChannelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+        ordering = ["assignment", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="channel_dates_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.value}"

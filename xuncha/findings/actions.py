@@ -1,0 +1,771 @@
+"""Use cases of on-site work: problems and their notices, suggestions, petitions, sealed clues and evidence.
+
+Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
+transaction. ``actor=None`` is the system (the demo, commands) or, for the public petition form, a resident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xuncha.audit.actions import log_access, record_event, snapshot
+from xuncha.audit.models import AccessLog
+from xuncha.core import crypto
+from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.core.uploads import check_upload
+from xuncha.findings import permissions
+from xuncha.findings.models import (
+    Category,
+    Clue,
+    Evidence,
+    FixType,
+    ImmediateFixNotice,
+    Petition,
+    Problem,
+    Suggestion,
+)
+from xuncha.inspections.models import Assignment, InspectionGroup
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+    from xuncha.organisations.models import AdminUnit
+
+PROBLEM_TRANSITIONS: dict[str, set[str]] = {
+    Problem.Status.DRAFT: {Problem.Status.CONFIRMED, Problem.Status.DISCARDED},
+    Problem.Status.CONFIRMED: {Problem.Status.FED_BACK},
+    Problem.Status.FED_BACK: set(),
+    Problem.Status.DISCARDED: set(),
+}
+CLUE_TRANSITIONS: dict[str, set[str]] = {
+    Clue.Status.REGISTERED: {Clue.Status.TRANSFERRED},
+    Clue.Status.TRANSFERRED: {Clue.Status.RECEIVED},
+    Clue.Status.RECEIVED: {Clue.Status.DISPOSED},
+    Clue.Status.DISPOSED: {Clue.Status.FEEDBACK},
+    Clue.Status.FEEDBACK: set(),
+}
+# Fields of a working paper that can be edited; changes after confirmation are audited with before and after.
+EDITABLE_PROBLEM_FIELDS = ["category", "phenomenon", "basis", "responsibility", "source", "fix_type", "found_on"]
+# A suggestion adopted as a problem takes the category that fits its topic.
+TOPIC_CATEGORY = {
+    Suggestion.Topic.INDUSTRY: Category.INDUSTRY,
+    Suggestion.Topic.LIVELIHOOD: Category.SAFETY_LIVELIHOOD,
+    Suggestion.Topic.GOVERNANCE: Category.DISCLOSURE,
+    Suggestion.Topic.INFRASTRUCTURE: Category.PROJECT,
+    Suggestion.Topic.ECOLOGY: Category.POLICY,
+    Suggestion.Topic.PARTY_BUILDING: Category.PARTY_ORG,
+    Suggestion.Topic.OTHER: Category.POLICY,
+}
+
+
+def _allow(actor: User | None, allowed: bool, message: str) -> None:
+    if actor is not None and not allowed:
+        raise PermissionDenied(message)
+
+
+def _move(current: str, target: str, transitions: dict[str, set[str]], labels: Any) -> None:
+    if target not in transitions.get(current, set()):
+        raise TransitionNotAllowed(
+            _("A record that is %(current)s cannot become %(target)s.")
+            % {"current": labels(current).label, "target": labels(target).label}
+        )
+
+
+def _check_village(assignment: Assignment, village: AdminUnit) -> None:
+    if not assignment.covered.filter(village=village).exists():
+        raise Conflict(_("%(village)s is not covered by this assignment.") % {"village": village})
+
+
+def _check_choice(value: str, choices: Any, what: str) -> None:
+    if value not in choices.values:
+        raise Conflict(_("Unknown %(what)s: %(value)s.") % {"what": what, "value": value})
+
+
+def _recording(actor: User | None, assignment: Assignment) -> None:
+    _allow(
+        actor,
+        permissions.is_member(actor, assignment),
+        _("Only members of %(group)s record findings here.") % {"group": assignment.group},
+    )
+    if actor is not None and not permissions.is_recording(assignment):
+        raise TransitionNotAllowed(
+            _("Findings are recorded while the groups are stationed or reporting; the round is %(status)s.")
+            % {"status": assignment.round.get_status_display()}
+        )
+
+
+# Problems ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_problem(
+    assignment: Assignment,
+    village: AdminUnit,
+    *,
+    category: str,
+    phenomenon: str,
+    source: str,
+    fix_type: str,
+    actor: User | None,
+    basis: str = "",
+    responsibility: str = "",
+    found_on: date | None = None,
+    finder: User | None = None,
+) -> Problem:
+    """Write a new working paper (DRAFT) with the group's next serial number, e.g. ``[2023]4巡-3组-017``."""
+    _recording(actor, assignment)
+    _check_village(assignment, village)
+    _check_choice(category, Category, _("category"))
+    _check_choice(source, Problem.Source, _("source"))
+    _check_choice(fix_type, FixType, _("rectification type"))
+    if not phenomenon.strip():
+        raise Conflict(_("Describe what was found."))
+    finder = finder or actor
+    if finder is None:
+        raise Conflict(_("A problem needs the person who found it."))
+    # The group row is locked so that two members saving at once do not draw the same number.
+    group = InspectionGroup.objects.select_for_update().get(pk=assignment.group_id)
+    round_ = assignment.round
+    last = Problem.objects.filter(round=round_, group=group).aggregate(last=Max("serial_no"))["last"] or 0
+    serial_no = last + 1
+    problem = Problem.objects.create(
+        assignment=assignment,
+        round=round_,
+        group=group,
+        village=village,
+        serial_no=serial_no,
+        serial=Problem.format_serial(round_.start_date.year, round_.number, group.number, serial_no),
+        category=category,
+        phenomenon=phenomenon.strip(),
+        basis=basis.strip(),
+        responsibility=responsibility.strip(),
+        source=source,
+        fix_type=fix_type,
+        finder=finder,
+        found_on=found_on or timezone.localdate(),
+    )
+    record_event(
+        "findings.problem_recorded",
+        problem,
+        actor=actor,
+        unit=village,
+        after=snapshot(problem, ["serial", "status", *EDITABLE_PROBLEM_FIELDS]),
+    )
+    return problem
+
+
+@transaction.atomic
+def update_problem(
+    problem: Problem, changes: dict[str, Any], *, expected_version: int, actor: User | None, note: str = ""
+) -> Problem:
+    """Edit a working paper. ``expected_version`` is the version the editor started from: if someone saved in
+    between, the edit is refused (``Conflict``) instead of silently overwriting theirs."""
+    locked = Problem.objects.select_for_update().select_related("assignment__round").get(pk=problem.pk)
+    _allow(actor, permissions.can_edit_problem(actor, locked), _("You may not edit this working paper now."))
+    if locked.status not in (Problem.Status.DRAFT, Problem.Status.CONFIRMED):
+        raise TransitionNotAllowed(_("A paper that was fed back or discarded is no longer edited."))
+    if locked.version != expected_version:
+        raise Conflict(_("Someone else changed this paper meanwhile; reload it and apply your change again."))
+    unknown = set(changes) - set(EDITABLE_PROBLEM_FIELDS)
+    if unknown:
+        raise Conflict(_("These fields cannot be edited: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if "category" in changes:
+        _check_choice(changes["category"], Category, _("category"))
+    if "source" in changes:
+        _check_choice(changes["source"], Problem.Source, _("source"))
+    if "fix_type" in changes:
+        _check_choice(changes["fix_type"], FixType, _("rectification type"))
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked
+    before = snapshot(locked, changed)
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    record_event(
+        "findings.problem_edited",
+        locked,
+        actor=actor,
+        unit=locked.village,
+        before={**before, "status": locked.status},
+        after=snapshot(locked, changed),
+        note=note,
+    )
+    problem.__dict__.update({name: getattr(locked, name) for name in [*changed, "version"]})
+    return locked
+
+
+def _move_problem(problem: Problem, target: str, *, actor: User | None, note: str, **fields: Any) -> Problem:
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    _move(locked.status, target, PROBLEM_TRANSITIONS, Problem.Status)
+    before = locked.status
+    locked.status = target
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", *fields, "updated_at"])
+    record_event(
+        f"findings.problem_{target.lower()}",
+        locked,
+        actor=actor,
+        unit=locked.village,
+        before={"status": before},
+        after={"status": target},
+        note=note,
+    )
+    problem.status = target
+    problem.__dict__.update(fields)
+    return locked
+
+
+@transaction.atomic
+def confirm_problem(problem: Problem, *, actor: User | None, note: str = "") -> Problem:
+    """The group leader confirms a draft after the group meeting (DRAFT → CONFIRMED)."""
+    _allow(actor, permissions.can_confirm_problem(actor, problem), _("Only the group leader confirms papers."))
+    return _move_problem(
+        problem,
+        Problem.Status.CONFIRMED,
+        actor=actor,
+        note=note,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def discard_problem(problem: Problem, *, actor: User | None, reason: str) -> Problem:
+    """Withdraw a draft that did not hold up (its number stays used, so numbering keeps its history)."""
+    _allow(actor, permissions.can_discard_problem(actor, problem), _("You may not discard this paper."))
+    if not reason.strip():
+        raise Conflict(_("Say why the paper is discarded."))
+    return _move_problem(problem, Problem.Status.DISCARDED, actor=actor, note=reason.strip())
+
+
+@transaction.atomic
+def issue_notice(
+    problem: Problem, *, requirement: str, deadline: date, actor: User | None, issued_on: date | None = None
+) -> ImmediateFixNotice:
+    """Issue an immediate-fix notice (立行立改通知书) for an IMMEDIATE problem, due before stationing ends."""
+    _allow(actor, permissions.can_issue_notice(actor, problem), _("Only the group leader issues notices."))
+    if problem.fix_type != FixType.IMMEDIATE:
+        raise Conflict(_("Only problems to fix immediately get an immediate-fix notice."))
+    if problem.status == Problem.Status.DISCARDED:
+        raise TransitionNotAllowed(_("The paper was discarded."))
+    if ImmediateFixNotice.objects.filter(problem=problem).exists():
+        raise Conflict(_("This problem already has its notice."))
+    issued_on = issued_on or timezone.localdate()
+    stationed_until = problem.assignment.stationed_until
+    if deadline > stationed_until:
+        raise Conflict(_("The deadline must fall before the end of stationing, %(date)s.") % {"date": stationed_until})
+    if deadline < issued_on:
+        raise Conflict(_("The deadline cannot be before the notice is issued."))
+    if not requirement.strip():
+        raise Conflict(_("Say what must be done."))
+    group = InspectionGroup.objects.select_for_update().get(pk=problem.group_id)
+    count = ImmediateFixNotice.objects.filter(problem__group=group).count()
+    round_ = problem.round
+    notice = ImmediateFixNotice.objects.create(
+        problem=problem,
+        number=f"[{round_.start_date.year}]{round_.number}巡{group.number}组立改{count + 1:03d}号",
+        requirement=requirement.strip(),
+        issued_on=issued_on,
+        deadline=deadline,
+        issued_by=actor or problem.finder,
+    )
+    record_event(
+        "findings.notice_issued",
+        notice,
+        actor=actor,
+        unit=problem.village,
+        after=snapshot(notice, ["number", "issued_on", "deadline", "requirement"]),
+    )
+    return notice
+
+
+@transaction.atomic
+def complete_notice(
+    notice: ImmediateFixNotice, *, completed_on: date, note: str, actor: User | None
+) -> ImmediateFixNotice:
+    """Record that the village fixed the problem of an immediate-fix notice."""
+    _allow(actor, permissions.can_complete_notice(actor, notice), _("Only the group records this."))
+    locked = ImmediateFixNotice.objects.select_for_update().get(pk=notice.pk)
+    if locked.status != ImmediateFixNotice.Status.ISSUED:
+        raise TransitionNotAllowed(_("This notice is already completed."))
+    if not note.strip():
+        raise Conflict(_("Say how the problem was fixed."))
+    locked.status = ImmediateFixNotice.Status.COMPLETED
+    locked.completed_on = completed_on
+    locked.completion_note = note.strip()
+    locked.save(update_fields=["status", "completed_on", "completion_note"])
+    record_event(
+        "findings.notice_completed",
+        locked,
+        actor=actor,
+        unit=locked.problem.village,
+        before={"status": ImmediateFixNotice.Status.ISSUED},
+        after=snapshot(locked, ["status", "completed_on", "completion_note"]),
+    )
+    notice.status = locked.status
+    return locked
+
+
+# Suggestions ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_suggestion(
+    assignment: Assignment,
+    village: AdminUnit,
+    *,
+    topic: str,
+    text: str,
+    actor: User | None,
+    proposer: str = "",
+    received_on: date | None = None,
+    recorded_by: User | None = None,
+) -> Suggestion:
+    """Record a residents' suggestion (意见建议) heard in the village."""
+    _recording(actor, assignment)
+    _check_village(assignment, village)
+    _check_choice(topic, Suggestion.Topic, _("topic"))
+    if not text.strip():
+        raise Conflict(_("Write down the suggestion."))
+    recorded_by = recorded_by or actor
+    if recorded_by is None:
+        raise Conflict(_("A suggestion needs the person who recorded it."))
+    suggestion = Suggestion.objects.create(
+        assignment=assignment,
+        village=village,
+        topic=topic,
+        text=text.strip(),
+        proposer=proposer.strip(),
+        received_on=received_on or timezone.localdate(),
+        recorded_by=recorded_by,
+    )
+    record_event(
+        "findings.suggestion_recorded",
+        suggestion,
+        actor=actor,
+        unit=village,
+        after=snapshot(suggestion, ["topic", "text", "proposer", "received_on"]),
+    )
+    return suggestion
+
+
+@transaction.atomic
+def decide_suggestion(
+    suggestion: Suggestion,
+    outcome: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    problem: Problem | None = None,
+) -> Suggestion:
+    """Decide a suggestion. Adopting it (IMMEDIATE or FOLLOW_UP) links the given problem or writes a new draft
+    paper from it, with the fix type the outcome names."""
+    _allow(actor, permissions.can_decide_suggestion(actor, suggestion), _("Only the group leader decides this."))
+    _check_choice(outcome, Suggestion.Outcome, _("outcome"))
+    locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if locked.outcome:
+        raise TransitionNotAllowed(_("This suggestion was already decided."))
+    if outcome == Suggestion.Outcome.NOT_ADOPTED:
+        if not note.strip():
+            raise Conflict(_("Say why the suggestion is not adopted."))
+        problem = None
+    elif problem is None:
+        problem = record_problem(
+            locked.assignment,
+            locked.village,
+            category=TOPIC_CATEGORY[Suggestion.Topic(locked.topic)],
+            phenomenon=locked.text,
+            source=Problem.Source.SUGGESTION,
+            fix_type=outcome,
+            actor=None if actor is None else actor,
+            finder=locked.recorded_by if actor is None else None,
+            found_on=locked.received_on,
+        )
+    elif problem.assignment_id != locked.assignment_id:
+        raise Conflict(_("Link a problem of the same assignment."))
+    locked.outcome = outcome
+    locked.outcome_note = note.strip()
+    locked.problem = problem
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["outcome", "outcome_note", "problem", "decided_by", "decided_at"])
+    record_event(
+        "findings.suggestion_decided",
+        locked,
+        actor=actor,
+        unit=locked.village,
+        after={"outcome": outcome, "problem": problem.serial if problem else None, "note": locked.outcome_note},
+    )
+    suggestion.outcome, suggestion.problem = locked.outcome, problem
+    return locked
+
+
+# Petitions --------------------------------------------------------------------------------------------------------
+
+
+def _petition_event(petition: Petition, verb: str, actor: User | None) -> None:
+    # Never the reporter's name or phone, not even encrypted: the audit log is read by the auditor.
+    record_event(
+        verb,
+        petition,
+        actor=actor,
+        unit=petition.village or petition.assignment.target,
+        after={
+            "channel": petition.channel,
+            "category": petition.category,
+            "anonymous": petition.is_anonymous,
+            "receipt_code": petition.receipt_code,
+        },
+    )
+
+
+def _new_petition(assignment: Assignment, village: AdminUnit | None, **fields: Any) -> Petition:
+    name, phone = fields.pop("name", ""), fields.pop("phone", "")
+    if village is not None:
+        _check_village(assignment, village)
+    if not fields["text"].strip():
+        raise Conflict(_("Write what you want to report."))
+    _check_choice(fields["category"], Category, _("category"))
+    return Petition.objects.create(
+        assignment=assignment,
+        village=village,
+        reporter_name_token=crypto.encrypt(name.strip()),
+        reporter_phone_token=crypto.encrypt(phone.strip()),
+        **{**fields, "text": fields["text"].strip()},
+    )
+
+
+@transaction.atomic
+def submit_public_petition(
+    assignment: Assignment,
+    *,
+    category: str,
+    text: str,
+    village: AdminUnit | None = None,
+    name: str = "",
+    phone: str = "",
+    photo: tuple[IO[bytes], str, int] | None = None,
+) -> Petition:
+    """A resident's message through the public form (no login). Accepted while the group is stationed; the
+    reporter may stay anonymous. Returns the petition, whose receipt code the resident keeps."""
+    today = timezone.localdate()
+    if not (assignment.stationed_from <= today <= assignment.stationed_until):
+        raise TransitionNotAllowed(
+            _("The inspection group takes messages here from %(start)s to %(end)s.")
+            % {"start": assignment.stationed_from, "end": assignment.stationed_until}
+        )
+    petition = _new_petition(
+        assignment, village, channel=Petition.Channel.PUBLIC_FORM, category=category, text=text, name=name, phone=phone
+    )
+    if photo is not None:
+        handle, file_name, size = photo
+        _store_evidence(handle, file_name, size, petition=petition, actor=None, images_only=True)
+    _petition_event(petition, "findings.petition_received", None)
+    return petition
+
+
+@transaction.atomic
+def record_petition(
+    assignment: Assignment,
+    *,
+    channel: str,
+    category: str,
+    text: str,
+    actor: User | None,
+    village: AdminUnit | None = None,
+    name: str = "",
+    phone: str = "",
+    received_at: Any = None,
+) -> Petition:
+    """Enter a petition the group received by letter, phone, visit, mailbox or e-mail."""
+    _recording(actor, assignment)
+    _check_choice(channel, Petition.Channel, _("channel"))
+    if channel == Petition.Channel.PUBLIC_FORM:
+        raise Conflict(_("Messages from the online form arrive by themselves."))
+    petition = _new_petition(
+        assignment,
+        village,
+        channel=channel,
+        category=category,
+        text=text,
+        name=name,
+        phone=phone,
+        recorded_by=actor,
+        received_at=received_at or timezone.now(),
+    )
+    _petition_event(petition, "findings.petition_recorded", actor)
+    return petition
+
+
+@transaction.atomic
+def dispose_petition(
+    petition: Petition,
+    disposition: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    problem: Problem | None = None,
+    duplicate_of: Petition | None = None,
+) -> Petition:
+    """Settle a petition: recorded as a problem (link it), registered as a clue, forwarded, explained, or a
+    duplicate of another."""
+    _allow(actor, permissions.can_dispose_petition(actor, petition), _("Only the group leader settles petitions."))
+    _check_choice(disposition, Petition.Disposition, _("disposition"))
+    locked = Petition.objects.select_for_update().get(pk=petition.pk)
+    if locked.status != Petition.Status.RECEIVED:
+        raise TransitionNotAllowed(_("This petition is already settled."))
+    if disposition == Petition.Disposition.PROBLEM:
+        if problem is None or problem.assignment_id != locked.assignment_id:
+            raise Conflict(_("Link the problem of this assignment that the petition led to."))
+    else:
+        problem = None
+    if disposition == Petition.Disposition.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == locked.pk or duplicate_of.assignment_id != locked.assignment_id:
+            raise Conflict(_("Name the earlier petition of this assignment that it repeats."))
+    else:
+        duplicate_of = None
+    if disposition in (Petition.Disposition.FORWARDED, Petition.Disposition.EXPLAINED) and not note.strip():
+        raise Conflict(_("Say to whom it was forwarded or what was explained."))
+    locked.status = Petition.Status.DISPOSED
+    locked.disposition = disposition
+    locked.disposition_note = note.strip()
+    locked.problem = problem
+    locked.duplicate_of = duplicate_of
+    locked.disposed_by = actor
+    locked.disposed_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "status",
+            "disposition",
+            "disposition_note",
+            "problem",
+            "duplicate_of",
+            "disposed_by",
+            "disposed_at",
+        ]
+    )
+    record_event(
+        "findings.petition_disposed",
+        locked,
+        actor=actor,
+        unit=locked.village or locked.assignment.target,
+        before={"status": Petition.Status.RECEIVED},
+        after={"status": locked.status, "disposition": disposition, "problem": problem.serial if problem else None},
+    )
+    petition.status, petition.disposition = locked.status, locked.disposition
+    return locked
+
+
+def reveal_reporter(petition: Petition, *, actor: User, ip_address: str | None = None) -> tuple[str, str]:
+    """The reporter's name and phone, for those allowed; each reveal is written to the access log."""
+    if not permissions.can_reveal_reporter(actor, petition):
+        raise PermissionDenied(_("You may not see who sent this petition."))
+    log_access(actor, AccessLog.Action.REPORTER_REVEALED, petition, ip_address=ip_address)
+    return crypto.decrypt(petition.reporter_name_token), crypto.decrypt(petition.reporter_phone_token)
+
+
+# Clues ------------------------------------------------------------------------------------------------------------
+
+
+def _clue_event(clue: Clue, verb: str, actor: User | None, before: str | None, **after: Any) -> None:
+    # Sealed: the trail says what happened to the clue, not whom it concerns.
+    record_event(
+        verb,
+        clue,
+        actor=actor,
+        before={"status": before} if before else None,
+        after={"status": clue.status, "receiver": clue.receiver, **after},
+    )
+
+
+@transaction.atomic
+def register_clue(
+    assignment: Assignment,
+    *,
+    source: str,
+    subject: str,
+    summary: str,
+    receiver: str,
+    actor: User | None,
+    problem: Problem | None = None,
+    petition: Petition | None = None,
+    village: AdminUnit | None = None,
+) -> Clue:
+    """The group leader registers a sealed clue from a problem, a petition or a talk. A petition it comes from
+    is settled as CLUE."""
+    _allow(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
+    _check_choice(source, Clue.Source, _("source"))
+    _check_choice(receiver, Clue.Receiver, _("receiver"))
+    if source == Clue.Source.PROBLEM and (problem is None or problem.assignment_id != assignment.pk):
+        raise Conflict(_("Name the problem of this assignment the clue comes from."))
+    if source == Clue.Source.PETITION and (petition is None or petition.assignment_id != assignment.pk):
+        raise Conflict(_("Name the petition of this assignment the clue comes from."))
+    if not subject.strip() or not summary.strip():
+        raise Conflict(_("A clue needs the person concerned and a summary."))
+    village = village or (problem.village if problem else petition.village if petition else None)
+    if village is not None:
+        _check_village(assignment, village)
+    clue = Clue.objects.create(
+        assignment=assignment,
+        round=assignment.round,
+        group=assignment.group,
+        village=village,
+        source=source,
+        problem=problem if source == Clue.Source.PROBLEM else None,
+        petition=petition if source == Clue.Source.PETITION else None,
+        subject=subject.strip(),
+        summary=summary.strip(),
+        receiver=receiver,
+        registered_by=actor or assignment.group.memberships.get(role="LEADER").user,
+    )
+    _clue_event(clue, "findings.clue_registered", actor, None, source=source)
+    if petition is not None and source == Clue.Source.PETITION and petition.status == Petition.Status.RECEIVED:
+        dispose_petition(petition, Petition.Disposition.CLUE, actor=actor, note=_("Registered as a sealed clue."))
+    return clue
+
+
+def _move_clue(clue: Clue, target: str, *, actor: User | None, allowed: bool, message: str, **fields: Any) -> Clue:
+    _allow(actor, allowed, message)
+    locked = Clue.objects.select_for_update().get(pk=clue.pk)
+    _move(locked.status, target, CLUE_TRANSITIONS, Clue.Status)
+    before = locked.status
+    locked.status = target
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", *fields])
+    extra = {name: value for name, value in fields.items() if name in ("disposal", "transfer_number")}
+    _clue_event(locked, f"findings.clue_{target.lower()}", actor, before, **extra)
+    clue.status = target
+    clue.__dict__.update(fields)
+    return locked
+
+
+@transaction.atomic
+def transfer_clue(clue: Clue, *, transfer_number: str, actor: User | None) -> Clue:
+    """The office director transfers the clue to the discipline commission or the organisation department."""
+    if not transfer_number.strip():
+        raise Conflict(_("Give the number of the transfer document."))
+    return _move_clue(
+        clue,
+        Clue.Status.TRANSFERRED,
+        actor=actor,
+        allowed=permissions.can_transfer_clue(actor, clue),
+        message=_("Only the office director transfers clues."),
+        transfer_number=transfer_number.strip(),
+        transferred_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def receive_clue(clue: Clue, *, actor: User | None) -> Clue:
+    """The receiving body acknowledges receipt."""
+    return _move_clue(
+        clue,
+        Clue.Status.RECEIVED,
+        actor=actor,
+        allowed=permissions.receives(actor, clue),
+        message=_("Only the receiving body acknowledges a clue."),
+        received_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def dispose_clue(clue: Clue, disposal: str, *, actor: User | None) -> Clue:
+    """The receiving body records how it disposed of the clue (谈话函询, 初步核实, 暂存待查, 予以了结, 立案)."""
+    _check_choice(disposal, Clue.Disposal, _("disposal"))
+    return _move_clue(
+        clue,
+        Clue.Status.DISPOSED,
+        actor=actor,
+        allowed=permissions.receives(actor, clue),
+        message=_("Only the receiving body disposes of a clue."),
+        disposal=disposal,
+        disposed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def give_clue_feedback(clue: Clue, feedback: str, *, actor: User | None) -> Clue:
+    """The receiving body reports the result back to the inspection office."""
+    if not feedback.strip():
+        raise Conflict(_("Write the feedback."))
+    return _move_clue(
+        clue,
+        Clue.Status.FEEDBACK,
+        actor=actor,
+        allowed=permissions.receives(actor, clue),
+        message=_("Only the receiving body gives feedback on a clue."),
+        feedback=feedback.strip(),
+        feedback_at=timezone.now(),
+    )
+
+
+def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue:
+    """Every opening of a sealed clue is written to the access log (callers have checked ``visible_to``)."""
+    log_access(actor, AccessLog.Action.CLUE_READ, clue, ip_address=ip_address)
+    return clue
+
+
+# Evidence ---------------------------------------------------------------------------------------------------------
+
+
+def _store_evidence(
+    handle: IO[bytes],
+    file_name: str,
+    size: int,
+    *,
+    actor: User | None,
+    problem: Problem | None = None,
+    petition: Petition | None = None,
+    caption: str = "",
+    images_only: bool = False,
+) -> Evidence:
+    kind = check_upload(handle, size, images_only=images_only)
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    evidence = Evidence(
+        problem=problem,
+        petition=petition,
+        original_name=file_name[-200:],
+        content_type=kind.content_type,
+        extension=kind.extension,
+        size=size,
+        sha256=digest.hexdigest(),
+        caption=caption.strip(),
+        uploaded_by=actor,
+    )
+    # The file is written before the transaction commits; if it then rolls back, the file is left without a row
+    # and `xuncha clean-files` removes it.
+    evidence.file.save(f"upload.{kind.extension}", File(handle), save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def attach_evidence(
+    problem: Problem, handle: IO[bytes], file_name: str, size: int, *, actor: User | None, caption: str = ""
+) -> Evidence:
+    """Attach a photo, scan or document to a problem; its type is judged from its content and its size checked."""
+    _allow(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
+    evidence = _store_evidence(handle, file_name, size, actor=actor, problem=problem, caption=caption)
+    record_event(
+        "findings.evidence_attached",
+        evidence,
+        actor=actor,
+        unit=problem.village,
+        after={"problem": problem.serial, "name": evidence.original_name, "sha256": evidence.sha256},
+    )
+    return evidence

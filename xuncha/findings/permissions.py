@@ -1,0 +1,107 @@
+"""Who may record, confirm, decide, reveal and move findings. Pure functions over grants and memberships."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xuncha.accounts.models import Role
+from xuncha.accounts.permissions import has_role_over
+from xuncha.inspections.models import Membership, Round
+
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
+    from xuncha.findings.models import Clue, ImmediateFixNotice, Petition, Problem, Suggestion
+    from xuncha.inspections.models import Assignment
+
+# Groups record what they find while stationed and while writing their report.
+RECORDING_STATUSES = {Round.Status.STATIONED, Round.Status.REPORTING}
+
+
+def group_role(user: AnyUser | None, assignment: Assignment) -> str | None:
+    """The user's role in the group of ``assignment`` (LEADER, DEPUTY, MEMBER), or ``None``."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache: dict[int, str | None] = user.__dict__.setdefault("_xuncha_group_roles", {})
+    if assignment.group_id not in cache:
+        cache[assignment.group_id] = (
+            Membership.objects.filter(group_id=assignment.group_id, user_id=user.pk)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[assignment.group_id]
+
+
+def leads(user: AnyUser | None, assignment: Assignment) -> bool:
+    return group_role(user, assignment) == Membership.GroupRole.LEADER
+
+
+def is_member(user: AnyUser | None, assignment: Assignment) -> bool:
+    return group_role(user, assignment) is not None
+
+
+def is_recording(assignment: Assignment) -> bool:
+    return assignment.round.status in RECORDING_STATUSES
+
+
+def can_record_findings(user: AnyUser | None, assignment: Assignment) -> bool:
+    """Members of the group record problems, suggestions and petitions while stationed or reporting."""
+    return is_member(user, assignment) and is_recording(assignment)
+
+
+def can_edit_problem(user: AnyUser | None, problem: Problem) -> bool:
+    """Drafts are edited by any member; a confirmed paper only by the leader (and every edit is audited)."""
+    if problem.status == problem.Status.DRAFT:
+        return is_member(user, problem.assignment)
+    if problem.status == problem.Status.CONFIRMED:
+        return leads(user, problem.assignment)
+    return False
+
+
+def can_confirm_problem(user: AnyUser | None, problem: Problem) -> bool:
+    """The group leader confirms papers after the group meeting; members cannot."""
+    return leads(user, problem.assignment)
+
+
+def can_discard_problem(user: AnyUser | None, problem: Problem) -> bool:
+    return leads(user, problem.assignment) or (problem.finder_id == getattr(user, "pk", None))
+
+
+def can_issue_notice(user: AnyUser | None, problem: Problem) -> bool:
+    return leads(user, problem.assignment)
+
+
+def can_complete_notice(user: AnyUser | None, notice: ImmediateFixNotice) -> bool:
+    return is_member(user, notice.problem.assignment)
+
+
+def can_decide_suggestion(user: AnyUser | None, suggestion: Suggestion) -> bool:
+    return leads(user, suggestion.assignment)
+
+
+def can_dispose_petition(user: AnyUser | None, petition: Petition) -> bool:
+    return leads(user, petition.assignment)
+
+
+def can_reveal_reporter(user: AnyUser | None, petition: Petition) -> bool:
+    """A reporter's identity is opened by the group leader or the office director, never by members, townships
+    or villages; each opening is logged."""
+    return leads(user, petition.assignment) or has_role_over(user, [Role.OFFICE_LEAD], petition.assignment.target)
+
+
+def can_upload_evidence(user: AnyUser | None, problem: Problem) -> bool:
+    return problem.status != problem.Status.DISCARDED and is_member(user, problem.assignment)
+
+
+def can_register_clue(user: AnyUser | None, assignment: Assignment) -> bool:
+    """Only the group leader registers a clue."""
+    return leads(user, assignment)
+
+
+def can_transfer_clue(user: AnyUser | None, clue: Clue) -> bool:
+    """The office director transfers sealed clues to the receiving body."""
+    return has_role_over(user, [Role.OFFICE_LEAD], clue.round.term.county)
+
+
+def receives(user: AnyUser | None, clue: Clue) -> bool:
+    """The receiving body (纪委监委 or 组织部) of the clue's county."""
+    return has_role_over(user, [Role(clue.receiver)], clue.round.term.county)
