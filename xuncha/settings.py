@@ -261,3 +261,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The REST API (/api/v1/): session or token sign-in, signed-in users only, JSON in and out, 50 rows a page.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "xuncha.core.api.exception_handler",
+}
+# The schema and the Swagger UI are for signed-in users; Swagger UI's files come from the sidecar (no internet).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Xuncha API",
+    "DESCRIPTION": "The REST API of the village-level inspection work platform (巡察).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are validated whole (a problem's edit needs expected_version): no all-optional "Patched" copies.
+    "COMPONENT_SPLIT_PATCH": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProblemStatusEnum": "xuncha.findings.models.Problem.Status",
+        "ProblemSourceEnum": "xuncha.findings.models.Problem.Source",
+        "PetitionStatusEnum": "xuncha.findings.models.Petition.Status",
+        "ClueStatusEnum": "xuncha.findings.models.Clue.Status",
+        "ClueSourceEnum": "xuncha.findings.models.Clue.Source",
+        "NoticeStatusEnum": "xuncha.findings.models.ImmediateFixNotice.Status",
+    },
+}

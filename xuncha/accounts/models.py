@@ -101,7 +101,7 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = _("role grant")
         verbose_name_plural = _("role grants")
-        ordering = ["user", "role"]
+        ordering = ["user_id", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="grant_unique_user_role_unit"),
             models.UniqueConstraint(

@@ -62,7 +62,7 @@ def grants_of(user: AnyUser) -> tuple[Grant, ...]:
 def forget_grants(user: AnyUser) -> None:
     """Drop the cached grants after a grant changes (the next read fetches them again)."""
     user.__dict__.pop("_xuncha_grants", None)
-    user.__dict__.pop("_xuncha_group_ids", None)
+    user.__dict__.pop("_xuncha_memberships", None)
 
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
@@ -83,17 +83,26 @@ def path_q(user: AnyUser, roles: Iterable[Role], path_field: str) -> Q:
     return query
 
 
-def group_ids_of(user: AnyUser) -> list[int]:
-    """The inspection groups the user belongs to (one query, cached on the user object)."""
+def memberships_of(user: AnyUser) -> list[tuple[int, str]]:
+    """(group id, role in the group) of every inspection group the user belongs to; one query, cached."""
     if not user.is_authenticated or not user.is_active:
         return []
-    cached: list[int] | None = getattr(user, "_xuncha_group_ids", None)
+    cached: list[tuple[int, str]] | None = getattr(user, "_xuncha_memberships", None)
     if cached is None:
         from xuncha.inspections.models import Membership
 
-        cached = list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
-        setattr(user, "_xuncha_group_ids", cached)  # noqa: B010 - a per-request cache on the user object
+        cached = list(Membership.objects.filter(user=user).values_list("group_id", "role"))
+        setattr(user, "_xuncha_memberships", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
+
+
+def group_ids_of(user: AnyUser) -> list[int]:
+    """The inspection groups the user belongs to."""
+    return [group_id for group_id, _role in memberships_of(user)]
+
+
+def leads_a_group(user: AnyUser) -> bool:
+    return any(role == "LEADER" for _group_id, role in memberships_of(user))
 
 
 def unit_roles() -> list[Role]:

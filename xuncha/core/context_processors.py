@@ -10,7 +10,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import group_ids_of, roles_of
+from xuncha.accounts.scoping import group_ids_of, leads_a_group, roles_of
+
+# Roles that handle sealed clues; group leaders see their own groups' clues too. Nobody else gets even the link.
+CLUE_ROLES = frozenset({Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT})
+
 
 # Roles for whom declared ties matter: the office that plans and the people it sends out.
 RECUSAL_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.GROUP_LEADER, Role.GROUP_MEMBER})
@@ -32,11 +36,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     sees_units = any(role.sees_units for role in roles) or bool(group_ids_of(user))
     sees_rounds = sees_units
     handles_recusals = bool(roles & RECUSAL_ROLES) or bool(group_ids_of(user))
+    sees_clues = bool(roles & CLUE_ROLES) or leads_a_group(user)
     entries: list[tuple[str | Promise, str, str, bool]] = [
         (_("Home"), reverse("home"), "house", True),
         (_("Organisation tree"), reverse("organisations:unit-list"), "diagram-3", sees_units),
         (_("Villages"), reverse("organisations:village-list"), "houses", sees_units),
         (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_rounds),
+        (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", sees_clues),
         (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals),
         (_("Audit log"), reverse("audit:event-list"), "journal-check", Role.AUDITOR in roles),
         (_("Administration"), reverse("admin:index"), "gear", user.is_staff),

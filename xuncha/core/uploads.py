@@ -53,6 +53,8 @@ def _sniff_zip(upload: IO[bytes]) -> FileKind | None:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return None
+    finally:
+        upload.seek(0)
     if "[Content_Types].xml" not in names:
         return None
     for prefix, kind in OOXML_PARTS.items():

@@ -88,6 +88,15 @@ def _check_choice(value: str, choices: Any, what: str) -> None:
         raise Conflict(_("Unknown %(what)s: %(value)s.") % {"what": what, "value": value})
 
 
+def _check_day(day: date, assignment: Assignment) -> None:
+    """Things are found during stationing or after it, while reporting, but never before or in the future."""
+    if day < assignment.stationed_from or day > timezone.localdate():
+        raise Conflict(
+            _("The date must lie between the start of stationing, %(start)s, and today.")
+            % {"start": assignment.stationed_from}
+        )
+
+
 def _recording(actor: User | None, assignment: Assignment) -> None:
     _allow(
         actor,
@@ -130,6 +139,8 @@ def record_problem(
     finder = finder or actor
     if finder is None:
         raise Conflict(_("A problem needs the person who found it."))
+    found_on = found_on or timezone.localdate()
+    _check_day(found_on, assignment)
     # The group row is locked so that two members saving at once do not draw the same number.
     group = InspectionGroup.objects.select_for_update().get(pk=assignment.group_id)
     round_ = assignment.round
@@ -149,7 +160,7 @@ def record_problem(
         source=source,
         fix_type=fix_type,
         finder=finder,
-        found_on=found_on or timezone.localdate(),
+        found_on=found_on,
     )
     record_event(
         "findings.problem_recorded",
@@ -168,9 +179,9 @@ def update_problem(
     """Edit a working paper. ``expected_version`` is the version the editor started from: if someone saved in
     between, the edit is refused (``Conflict``) instead of silently overwriting theirs."""
     locked = Problem.objects.select_for_update().select_related("assignment__round").get(pk=problem.pk)
-    _allow(actor, permissions.can_edit_problem(actor, locked), _("You may not edit this working paper now."))
     if locked.status not in (Problem.Status.DRAFT, Problem.Status.CONFIRMED):
         raise TransitionNotAllowed(_("A paper that was fed back or discarded is no longer edited."))
+    _allow(actor, permissions.can_edit_problem(actor, locked), _("You may not edit this working paper now."))
     if locked.version != expected_version:
         raise Conflict(_("Someone else changed this paper meanwhile; reload it and apply your change again."))
     unknown = set(changes) - set(EDITABLE_PROBLEM_FIELDS)
@@ -182,6 +193,11 @@ def update_problem(
         _check_choice(changes["source"], Problem.Source, _("source"))
     if "fix_type" in changes:
         _check_choice(changes["fix_type"], FixType, _("rectification type"))
+    changes = {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()}
+    if "phenomenon" in changes and not changes["phenomenon"]:
+        raise Conflict(_("Describe what was found."))
+    if "found_on" in changes:
+        _check_day(changes["found_on"], locked.assignment)
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
     if not changed:
         return locked
@@ -221,7 +237,8 @@ def _move_problem(problem: Problem, target: str, *, actor: User | None, note: st
         note=note,
     )
     problem.status = target
-    problem.__dict__.update(fields)
+    for name, value in fields.items():
+        setattr(problem, name, value)
     return locked
 
 
@@ -258,6 +275,8 @@ def issue_notice(
         raise Conflict(_("Only problems to fix immediately get an immediate-fix notice."))
     if problem.status == Problem.Status.DISCARDED:
         raise TransitionNotAllowed(_("The paper was discarded."))
+    # The group row is locked before the check, so that two leaders issuing at once cannot both pass it.
+    group = InspectionGroup.objects.select_for_update().get(pk=problem.group_id)
     if ImmediateFixNotice.objects.filter(problem=problem).exists():
         raise Conflict(_("This problem already has its notice."))
     issued_on = issued_on or timezone.localdate()
@@ -266,9 +285,10 @@ def issue_notice(
         raise Conflict(_("The deadline must fall before the end of stationing, %(date)s.") % {"date": stationed_until})
     if deadline < issued_on:
         raise Conflict(_("The deadline cannot be before the notice is issued."))
+    if issued_on < problem.found_on or issued_on > timezone.localdate():
+        raise Conflict(_("A notice is issued after the problem was found and not in the future."))
     if not requirement.strip():
         raise Conflict(_("Say what must be done."))
-    group = InspectionGroup.objects.select_for_update().get(pk=problem.group_id)
     count = ImmediateFixNotice.objects.filter(problem__group=group).count()
     round_ = problem.round
     notice = ImmediateFixNotice.objects.create(
@@ -298,6 +318,8 @@ def complete_notice(
     locked = ImmediateFixNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.status != ImmediateFixNotice.Status.ISSUED:
         raise TransitionNotAllowed(_("This notice is already completed."))
+    if completed_on < locked.issued_on or completed_on > timezone.localdate():
+        raise Conflict(_("The fix cannot be dated before the notice or in the future."))
     if not note.strip():
         raise Conflict(_("Say how the problem was fixed."))
     locked.status = ImmediateFixNotice.Status.COMPLETED
@@ -340,13 +362,15 @@ def record_suggestion(
     recorded_by = recorded_by or actor
     if recorded_by is None:
         raise Conflict(_("A suggestion needs the person who recorded it."))
+    received_on = received_on or timezone.localdate()
+    _check_day(received_on, assignment)
     suggestion = Suggestion.objects.create(
         assignment=assignment,
         village=village,
         topic=topic,
         text=text.strip(),
         proposer=proposer.strip(),
-        received_on=received_on or timezone.localdate(),
+        received_on=received_on,
         recorded_by=recorded_by,
     )
     record_event(
@@ -391,8 +415,8 @@ def decide_suggestion(
             finder=locked.recorded_by if actor is None else None,
             found_on=locked.received_on,
         )
-    elif problem.assignment_id != locked.assignment_id:
-        raise Conflict(_("Link a problem of the same assignment."))
+    elif problem.assignment_id != locked.assignment_id or problem.status == Problem.Status.DISCARDED:
+        raise Conflict(_("Link a problem of the same assignment that was not discarded."))
     locked.outcome = outcome
     locked.outcome_note = note.strip()
     locked.problem = problem
@@ -459,7 +483,9 @@ def submit_public_petition(
     """A resident's message through the public form (no login). Accepted while the group is stationed; the
     reporter may stay anonymous. Returns the petition, whose receipt code the resident keeps."""
     today = timezone.localdate()
-    if not (assignment.stationed_from <= today <= assignment.stationed_until):
+    if not permissions.is_recording(assignment) or not (
+        assignment.stationed_from <= today <= assignment.stationed_until
+    ):
         raise TransitionNotAllowed(
             _("The inspection group takes messages here from %(start)s to %(end)s.")
             % {"start": assignment.stationed_from, "end": assignment.stationed_until}
@@ -490,6 +516,9 @@ def record_petition(
     """Enter a petition the group received by letter, phone, visit, mailbox or e-mail."""
     _recording(actor, assignment)
     _check_choice(channel, Petition.Channel, _("channel"))
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now():
+        raise Conflict(_("A petition cannot be received in the future."))
     if channel == Petition.Channel.PUBLIC_FORM:
         raise Conflict(_("Messages from the online form arrive by themselves."))
     petition = _new_petition(
@@ -501,7 +530,7 @@ def record_petition(
         name=name,
         phone=phone,
         recorded_by=actor,
-        received_at=received_at or timezone.now(),
+        received_at=received_at,
     )
     _petition_event(petition, "findings.petition_recorded", actor)
     return petition
@@ -525,7 +554,11 @@ def dispose_petition(
     if locked.status != Petition.Status.RECEIVED:
         raise TransitionNotAllowed(_("This petition is already settled."))
     if disposition == Petition.Disposition.PROBLEM:
-        if problem is None or problem.assignment_id != locked.assignment_id:
+        if (
+            problem is None
+            or problem.assignment_id != locked.assignment_id
+            or problem.status == Problem.Status.DISCARDED
+        ):
             raise Conflict(_("Link the problem of this assignment that the petition led to."))
     else:
         problem = None
@@ -606,7 +639,9 @@ def register_clue(
     _allow(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
     _check_choice(source, Clue.Source, _("source"))
     _check_choice(receiver, Clue.Receiver, _("receiver"))
-    if source == Clue.Source.PROBLEM and (problem is None or problem.assignment_id != assignment.pk):
+    if source == Clue.Source.PROBLEM and (
+        problem is None or problem.assignment_id != assignment.pk or problem.status == Problem.Status.DISCARDED
+    ):
         raise Conflict(_("Name the problem of this assignment the clue comes from."))
     if source == Clue.Source.PETITION and (petition is None or petition.assignment_id != assignment.pk):
         raise Conflict(_("Name the petition of this assignment the clue comes from."))
@@ -626,12 +661,19 @@ def register_clue(
         subject=subject.strip(),
         summary=summary.strip(),
         receiver=receiver,
-        registered_by=actor or assignment.group.memberships.get(role="LEADER").user,
+        registered_by=actor or _group_leader(assignment),
     )
     _clue_event(clue, "findings.clue_registered", actor, None, source=source)
     if petition is not None and source == Clue.Source.PETITION and petition.status == Petition.Status.RECEIVED:
         dispose_petition(petition, Petition.Disposition.CLUE, actor=actor, note=_("Registered as a sealed clue."))
     return clue
+
+
+def _group_leader(assignment: Assignment) -> User:
+    membership = assignment.group.memberships.filter(role="LEADER").select_related("user").first()
+    if membership is None:
+        raise Conflict(_("%(group)s has no leader to register the clue.") % {"group": assignment.group})
+    return membership.user
 
 
 def _move_clue(clue: Clue, target: str, *, actor: User | None, allowed: bool, message: str, **fields: Any) -> Clue:
@@ -646,13 +688,15 @@ def _move_clue(clue: Clue, target: str, *, actor: User | None, allowed: bool, me
     extra = {name: value for name, value in fields.items() if name in ("disposal", "transfer_number")}
     _clue_event(locked, f"findings.clue_{target.lower()}", actor, before, **extra)
     clue.status = target
-    clue.__dict__.update(fields)
+    for name, value in fields.items():
+        setattr(clue, name, value)
     return locked
 
 
 @transaction.atomic
 def transfer_clue(clue: Clue, *, transfer_number: str, actor: User | None) -> Clue:
     """The office director transfers the clue to the discipline commission or the organisation department."""
+    _allow(actor, permissions.can_transfer_clue(actor, clue), _("Only the office director transfers clues."))
     if not transfer_number.strip():
         raise Conflict(_("Give the number of the transfer document."))
     return _move_clue(
@@ -682,6 +726,7 @@ def receive_clue(clue: Clue, *, actor: User | None) -> Clue:
 @transaction.atomic
 def dispose_clue(clue: Clue, disposal: str, *, actor: User | None) -> Clue:
     """The receiving body records how it disposed of the clue (谈话函询, 初步核实, 暂存待查, 予以了结, 立案)."""
+    _allow(actor, permissions.receives(actor, clue), _("Only the receiving body disposes of a clue."))
     _check_choice(disposal, Clue.Disposal, _("disposal"))
     return _move_clue(
         clue,
@@ -697,6 +742,7 @@ def dispose_clue(clue: Clue, disposal: str, *, actor: User | None) -> Clue:
 @transaction.atomic
 def give_clue_feedback(clue: Clue, feedback: str, *, actor: User | None) -> Clue:
     """The receiving body reports the result back to the inspection office."""
+    _allow(actor, permissions.receives(actor, clue), _("Only the receiving body gives feedback on a clue."))
     if not feedback.strip():
         raise Conflict(_("Write the feedback."))
     return _move_clue(
@@ -730,6 +776,9 @@ def _store_evidence(
     caption: str = "",
     images_only: bool = False,
 ) -> Evidence:
+    handle.seek(0, 2)
+    size = handle.tell()  # the file's own length, not what the caller claims
+    handle.seek(0)
     kind = check_upload(handle, size, images_only=images_only)
     digest = hashlib.sha256()
     handle.seek(0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -95,7 +94,8 @@ class Problem(models.Model):
         "organisations.AdminUnit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="problems"
     )
     serial_no = models.PositiveIntegerField(_("serial number"))
-    serial = models.CharField(_("number"), max_length=40, unique=True)
+    # Unique per round and group (serial_no); the text repeats across counties of one instance.
+    serial = models.CharField(_("number"), max_length=40, db_index=True)
     category = models.CharField(_("category"), max_length=20, choices=Category)
     phenomenon = models.TextField(_("what was found"), help_text=_("Time, place, people, figures"))
     basis = models.TextField(_("basis for the finding"), blank=True, help_text=_("Rules and documents it breaches"))
@@ -105,7 +105,7 @@ class Problem(models.Model):
     finder = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("found by"), on_delete=models.PROTECT, related_name="+"
     )
-    found_on = models.DateField(_("found on"), default=date.today)
+    found_on = models.DateField(_("found on"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +125,7 @@ class Problem(models.Model):
     class Meta:
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
-        ordering = ["round", "group", "serial_no"]
+        ordering = ["round_id", "group_id", "serial_no"]
         constraints = [
             models.UniqueConstraint(fields=["round", "group", "serial_no"], name="problem_unique_serial_no"),
         ]
@@ -164,7 +164,7 @@ class ImmediateFixNotice(models.Model):
         COMPLETED = "COMPLETED", _("Completed")
 
     problem = models.OneToOneField(Problem, verbose_name=_("problem"), on_delete=models.PROTECT, related_name="notice")
-    number = models.CharField(_("notice number"), max_length=40, unique=True)
+    number = models.CharField(_("notice number"), max_length=40, db_index=True)
     requirement = models.TextField(_("what must be done"))
     issued_on = models.DateField(_("issued on"))
     deadline = models.DateField(_("deadline"))
@@ -224,7 +224,7 @@ class Suggestion(models.Model):
     proposer = models.CharField(
         _("proposed by"), max_length=100, blank=True, help_text=_("e.g. 村民代表, 种植大户 (no names needed)")
     )
-    received_on = models.DateField(_("received on"), default=date.today)
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -378,7 +378,7 @@ class ClueQuerySet(models.QuerySet["Clue"]):
         from xuncha.inspections.models import Membership
 
         query = path_q(user, [Role.OFFICE_LEAD], "round__term__county__path")
-        if user.is_authenticated:
+        if user.is_authenticated and user.is_active:
             led = Membership.objects.filter(user=user, role=Membership.GroupRole.LEADER).values("group_id")
             query |= Q(group_id__in=led)
         for role, receiver in ((Role.DISCIPLINE, Clue.Receiver.DISCIPLINE), (Role.ORG_DEPT, Clue.Receiver.ORG_DEPT)):

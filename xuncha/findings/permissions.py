@@ -19,7 +19,7 @@ RECORDING_STATUSES = {Round.Status.STATIONED, Round.Status.REPORTING}
 
 def group_role(user: AnyUser | None, assignment: Assignment) -> str | None:
     """The user's role in the group of ``assignment`` (LEADER, DEPUTY, MEMBER), or ``None``."""
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not user.is_active:
         return None
     cache: dict[int, str | None] = user.__dict__.setdefault("_xuncha_group_roles", {})
     if assignment.group_id not in cache:

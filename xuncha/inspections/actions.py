@@ -19,6 +19,7 @@ from xuncha.inspections import permissions
 from xuncha.inspections.models import (
     Assignment,
     AssignmentVillage,
+    ContactChannel,
     InspectionGroup,
     Membership,
     Recusal,
@@ -451,3 +452,61 @@ def cancel_assignment(assignment: Assignment, *, actor: User | None, note: str =
         note=note,
     )
     assignment.delete()
+
+
+@transaction.atomic
+def publish_channel(
+    assignment: Assignment,
+    kind: str,
+    value: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> ContactChannel:
+    """Publish a phone, mailbox, e-mail, QR link or address for residents, valid during stationing unless said."""
+    _refuse_unless(
+        _system_or(actor, permissions.can_manage_channels(actor, assignment)),
+        _("Only the office or the group leader publishes contact channels."),
+    )
+    if kind not in ContactChannel.Kind.values:
+        raise Conflict(_("Unknown kind of channel."))
+    if not value.strip():
+        raise Conflict(_("Give the number or address."))
+    valid_from = valid_from or assignment.stationed_from
+    valid_until = valid_until or assignment.stationed_until
+    if valid_until < valid_from:
+        raise Conflict(_("A channel cannot close before it opens."))
+    channel = ContactChannel.objects.create(
+        assignment=assignment,
+        kind=kind,
+        value=value.strip(),
+        note=note.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    record_event(
+        "inspections.channel_published",
+        channel,
+        actor=actor,
+        unit=assignment.target,
+        after=snapshot(channel, ["kind", "value", "note", "valid_from", "valid_until"]),
+    )
+    return channel
+
+
+@transaction.atomic
+def withdraw_channel(channel: ContactChannel, *, actor: User | None) -> None:
+    _refuse_unless(
+        _system_or(actor, permissions.can_manage_channels(actor, channel.assignment)),
+        _("Only the office or the group leader withdraws contact channels."),
+    )
+    record_event(
+        "inspections.channel_withdrawn",
+        channel,
+        actor=actor,
+        unit=channel.assignment.target,
+        before=snapshot(channel, ["kind", "value", "note", "valid_from", "valid_until"]),
+    )
+    channel.delete()

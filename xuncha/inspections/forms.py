@@ -10,12 +10,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.models import SYSTEM_ROLE_VALUES, User
-from xuncha.inspections.models import Assignment, InspectionGroup, Membership, Recusal, Round, Term
+from xuncha.core.forms import DateInput
+from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Recusal, Round, Term
 from xuncha.organisations.models import AdminUnit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TermForm(forms.Form):
@@ -175,3 +172,9 @@ class RecusalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactChannel.Kind.choices)
+    value = forms.CharField(label=_("Number or address"), max_length=200)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

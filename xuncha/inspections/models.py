@@ -59,7 +59,7 @@ class Term(models.Model):
     class Meta:
         verbose_name = _("term")
         verbose_name_plural = _("terms")
-        ordering = ["county", "-number"]
+        ordering = ["county_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["county", "number"], name="term_unique_number")]
 
     def __str__(self) -> str:
@@ -111,7 +111,7 @@ class Round(models.Model):
     class Meta:
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
-        ordering = ["term", "-number"]
+        ordering = ["term_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["term", "number"], name="round_unique_number"),
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="round_dates_ordered"),
@@ -156,7 +156,7 @@ class InspectionGroup(models.Model):
     class Meta:
         verbose_name = _("inspection group")
         verbose_name_plural = _("inspection groups")
-        ordering = ["round", "number"]
+        ordering = ["round_id", "number"]
         constraints = [models.UniqueConstraint(fields=["round", "number"], name="group_unique_number")]
 
     def __str__(self) -> str:
@@ -186,7 +186,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
-        ordering = ["group", "role", "user"]
+        ordering = ["group_id", "role", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="membership_unique_user"),
             models.UniqueConstraint(fields=["group"], condition=Q(role="LEADER"), name="membership_one_leader"),
@@ -229,7 +229,7 @@ class Recusal(models.Model):
     class Meta:
         verbose_name = _("recusal")
         verbose_name_plural = _("recusals")
-        ordering = ["user", "unit"]
+        ordering = ["user_id", "unit_id"]
         constraints = [models.UniqueConstraint(fields=["user", "unit", "tie"], name="recusal_unique_tie")]
 
     def __str__(self) -> str:
@@ -284,7 +284,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        ordering = ["round", "group", "pk"]
+        ordering = ["round_id", "group_id", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stationed_until__gte=models.F("stationed_from")), name="assignment_dates_ordered"
@@ -354,7 +354,7 @@ class ContactChannel(models.Model):
     class Meta:
         verbose_name = _("contact channel")
         verbose_name_plural = _("contact channels")
-        ordering = ["assignment", "kind"]
+        ordering = ["assignment_id", "kind"]
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="channel_dates_ordered")
         ]

@@ -46,3 +46,14 @@ def can_declare_recusal(user: AnyUser | None, person_id: int, unit: AdminUnit) -
 def can_withdraw_recusal(user: AnyUser | None, recusal: Recusal) -> bool:
     """Only the office lifts a declared tie: a person cannot quietly clear their own."""
     return can_plan_in(user, recusal.unit)
+
+
+def can_manage_channels(user: AnyUser | None, assignment: Assignment) -> bool:
+    """The office or the group's leader publishes the ways residents can reach a stationed group."""
+    from xuncha.inspections.models import Membership
+
+    if can_plan_in(user, assignment.round.term.county):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(group_id=assignment.group_id, user_id=user.pk, role="LEADER").exists()

@@ -18,4 +18,6 @@ urlpatterns = [
     path("rounds/memberships/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
     path("assignments/<int:pk>/cancel/", views.assignment_cancel, name="assignment-cancel"),
+    path("assignments/<int:pk>/channels/new/", views.channel_publish, name="channel-publish"),
+    path("rounds/channels/<int:pk>/withdraw/", views.channel_withdraw, name="channel-withdraw"),
 ]

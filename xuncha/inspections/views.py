@@ -19,9 +19,11 @@ from xuncha.accounts.permissions import can_plan_in, has_role_over
 from xuncha.accounts.scoping import county_readers, group_ids_of
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
+from xuncha.findings.views import workbench_context
 from xuncha.inspections import actions, permissions
 from xuncha.inspections.forms import (
     AssignmentForm,
+    ChannelForm,
     GroupForm,
     MemberForm,
     RecusalForm,
@@ -29,7 +31,7 @@ from xuncha.inspections.forms import (
     TermForm,
     eligible_people,
 )
-from xuncha.inspections.models import Assignment, InspectionGroup, Membership, Recusal, Round, Term
+from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Recusal, Round, Term
 from xuncha.inspections.queries import round_figures
 from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit, Level
@@ -300,8 +302,42 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "members": assignment.group.memberships.select_related("user").order_by("role"),
         "can_cancel": permissions.can_cancel_assignment(request.user, assignment)
         and assignment.round.status == Round.Status.PLANNED,
+        "channels": ContactChannel.objects.visible_to(request.user).filter(assignment=assignment),
+        "channel_form": ChannelForm() if permissions.can_manage_channels(request.user, assignment) else None,
+        **workbench_context(request, assignment),
     }
     return render(request, "inspections/assignment_detail.html", context)
+
+
+@login_required
+@require_POST
+def channel_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.visible_to(request.user).select_related("round__term"), pk=pk)
+    form = ChannelForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.publish_channel(assignment, data["kind"], data["value"], note=data["note"], actor=request.user)
+            messages.success(request, _("The channel was published on the notice."))
+        except ActionRefused as exc:
+            refusal(request, exc)
+    else:
+        refusal(request, ActionRefused(form_errors(form)))
+    return redirect(assignment)
+
+
+@login_required
+@require_POST
+def channel_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    channel = get_object_or_404(
+        ContactChannel.objects.visible_to(request.user).select_related("assignment__round__term"), pk=pk
+    )
+    try:
+        actions.withdraw_channel(channel, actor=request.user)
+        messages.success(request, _("The channel was withdrawn."))
+    except ActionRefused as exc:
+        refusal(request, exc)
+    return redirect(channel.assignment)
 
 
 @login_required

@@ -1,22 +1,29 @@
 """The Longsheng demo (``xuncha demo``) and the figures ``xuncha stats`` prints for it.
 
-Each test loads the demo once (a few seconds), so the checks are grouped into few tests.
+Each test loads the demo once (several seconds), so the checks are grouped into few tests: two load it.
 """
 
 from __future__ import annotations
 
 import json
+import string
+from datetime import date
 from io import StringIO
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.audit.models import Event
-from xuncha.demo import data
+from xuncha.demo import builder, data, findings_data
 from xuncha.demo.builder import ACCOUNT_GRANTS
+from xuncha.findings.models import Category as ProblemCategory
+from xuncha.findings.models import Clue, Evidence, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.queries import findings_figures
 from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Membership, Round, Term
 from xuncha.organisations.models import AdminUnit, Category
 from xuncha.organisations.tests import factories as units
@@ -67,6 +74,12 @@ def _counts() -> dict[str, int]:
         "assignments": Assignment.objects.count(),
         "assignment_villages": AssignmentVillage.objects.count(),
         "events": Event.objects.count(),
+        "problems": Problem.objects.count(),
+        "notices": ImmediateFixNotice.objects.count(),
+        "suggestions": Suggestion.objects.count(),
+        "petitions": Petition.objects.count(),
+        "clues": Clue.objects.count(),
+        "evidence": Evidence.objects.count(),
     }
 
 
@@ -135,7 +148,115 @@ def test_demo_loads_the_longsheng_county() -> None:
     group_3 = InspectionGroup.objects.get(round__number=4, number=3)
     assert set(group_3.members.values_list("username", flat=True)) >= {"group3_leader", "group3_member"}
 
+    _check_findings(figures)
     assert "Audit chain intact" in _run("verify-audit")
+
+
+def _check_findings(figures: dict[str, Any]) -> None:
+    """The term's findings: Longsheng's published 732 problems and 13 clues, 山东村's suggestions, 城南社区's
+    hydrants, each paper written and confirmed by the right people on the right days."""
+    assert figures["problems"] == 732
+    assert set(figures["problems_by_category"]) == set(ProblemCategory.values)
+    assert sum(figures["problems_by_category"].values()) == 732
+    assert all(figures["problems_by_category"].values())
+    by_category = figures["problems_by_category"]
+    assert by_category["CORRUPTION"] < min(by_category[code] for code in ("FINANCE", "ASSETS", "BENEFIT", "PARTY_ORG"))
+    fix_types = figures["problems_by_fix_type"]
+    assert sum(fix_types.values()) == 732
+    assert fix_types["FOLLOW_UP"] > fix_types["IMMEDIATE"] > fix_types["LONG_TERM"] > 0
+    statuses = figures["problems_by_status"]
+    assert (statuses["CONFIRMED"], statuses["DRAFT"]) == (732, 0)
+    assert 0 < statuses["DISCARDED"] < 10
+    sources = dict(
+        Problem.objects.exclude(status=Problem.Status.DISCARDED).values_list("source").annotate(n=Count("pk"))
+    )
+    assert set(sources) == set(Problem.Source.values)
+
+    # Every inspected village has 5 to 15 papers that stand; villages that were not inspected have none.
+    standing = Problem.objects.exclude(status=Problem.Status.DISCARDED)
+    per_village = dict(standing.values_list("village__code").annotate(n=Count("pk")))
+    inspected = set(AssignmentVillage.objects.values_list("village__code", flat=True))
+    assert set(per_village) == inspected
+    assert len(inspected) == 75
+    assert all(5 <= count <= 15 for count in per_village.values()), per_village
+    assert standing.values("phenomenon").distinct().count() > 700  # written per village, not copied
+
+    # Found, received and noticed within the stationing of their assignment.
+    stationing = Q(assignment__stationed_from__lte=F("found_on"), assignment__stationed_until__gte=F("found_on"))
+    assert not Problem.objects.exclude(stationing).exists()
+    assert not Suggestion.objects.exclude(
+        assignment__stationed_from__lte=F("received_on"), assignment__stationed_until__gte=F("received_on")
+    ).exists()
+    assert not ImmediateFixNotice.objects.exclude(
+        issued_on__gte=F("problem__assignment__stationed_from"),
+        deadline__lte=F("problem__assignment__stationed_until"),
+    ).exists()
+    # Written by members of the finding group, confirmed by its leader.
+    member = Membership.objects.filter(group=OuterRef("group"), user=OuterRef("finder"))
+    leader = Membership.objects.filter(
+        group=OuterRef("group"), user=OuterRef("confirmed_by"), role=Membership.GroupRole.LEADER
+    )
+    assert not standing.exclude(Exists(member)).exists()
+    assert not standing.exclude(Exists(leader)).exists()
+    # Every immediate fix has its notice, most of them completed; no other paper has one.
+    notices = figures["immediate_fix_notices"]
+    assert notices["issued"] == fix_types["IMMEDIATE"] == standing.filter(notice__isnull=False).count()
+    assert notices["issued"] * 0.9 < notices["completed"] < notices["issued"]
+
+    clues = figures["clues_by_status"]
+    assert figures["clues_transferred"] == 13 == Clue.objects.count()
+    assert clues["REGISTERED"] == 0
+    assert all(clues[status] >= 2 for status in ("TRANSFERRED", "RECEIVED", "DISPOSED", "FEEDBACK"))
+    assert len([count for count in figures["clues_by_disposal"].values() if count]) >= 4
+    assert set(Clue.objects.values_list("receiver", flat=True)) == {Clue.Receiver.DISCIPLINE}
+    assert set(Clue.objects.values_list("source", flat=True)) == set(Clue.Source.values)
+    assert not Clue.objects.exclude(subject__startswith="该").exists()  # a post in the village, never a name
+
+    suggestions = figures["suggestions"]
+    assert all(suggestions[outcome] for outcome in Suggestion.Outcome.values)
+    assert (
+        suggestions["total"]
+        == sum(suggestions[outcome] for outcome in Suggestion.Outcome.values) + suggestions["undecided"]
+    )
+    shandong = Suggestion.objects.filter(village__code=SHANDONG).select_related("problem")
+    assert shandong.count() == 17
+    assert set(shandong.values_list("topic", flat=True)) == {Suggestion.Topic.INDUSTRY}
+    assert dict(shandong.values_list("outcome").annotate(n=Count("pk"))) == {"IMMEDIATE": 9, "FOLLOW_UP": 8}
+    for suggestion in shandong:
+        problem = suggestion.problem
+        assert problem is not None
+        assert (problem.village.code, problem.category, problem.source) == (SHANDONG, "INDUSTRY", "SUGGESTION")
+        assert (problem.fix_type, problem.status) == (suggestion.outcome, Problem.Status.CONFIRMED)
+
+    petitions = figures["petitions"]
+    assert petitions["total"] > 100
+    assert 0 < petitions["anonymous"] < petitions["total"]
+    assert all(petitions["by_disposition"].values())
+    assert sum(petitions["by_disposition"].values()) == petitions["total"]
+    assert not Petition.objects.filter(disposition=Petition.Disposition.PROBLEM, problem__isnull=True).exists()
+    assert not Petition.objects.filter(disposition=Petition.Disposition.DUPLICATE, duplicate_of__isnull=True).exists()
+
+    # 城南社区: the fire hydrants removed by the 2023 water works, reported by residents, confirmed by 第三巡察组.
+    hydrants = Problem.objects.select_related("confirmed_by", "group", "assignment").get(
+        village__code=CHENGNAN, phenomenon__contains="消火栓"
+    )
+    assert (hydrants.category, hydrants.fix_type, hydrants.source, hydrants.status) == (
+        ProblemCategory.SAFETY_LIVELIHOOD,
+        FixType.IMMEDIATE,
+        Problem.Source.PETITION,
+        Problem.Status.CONFIRMED,
+    )
+    assert (hydrants.round.number, hydrants.group.name) == (4, "第三巡察组")
+    group_leader = Membership.objects.get(group=hydrants.group, role=Membership.GroupRole.LEADER).user
+    assert hydrants.confirmed_by == group_leader
+    assert group_leader.username == "group3_leader"
+    notice = ImmediateFixNotice.objects.get(problem=hydrants)
+    assert notice.deadline <= hydrants.assignment.stationed_until
+    reports = Petition.objects.filter(problem=hydrants)
+    assert reports.count() == len(findings_data.HYDRANT_PETITIONS)
+    assert set(reports.values_list("disposition", flat=True)) == {Petition.Disposition.PROBLEM}
+    assert {petition.is_anonymous for petition in reports} == {True, False}
+    assert set(reports.values_list("category", flat=True)) == {ProblemCategory.SAFETY_LIVELIHOOD}
 
 
 @pytest.mark.django_db
@@ -178,3 +299,71 @@ def test_demo_accounts_cover_every_role() -> None:
         username: grant[0] for username, grant in DEMO_ACCOUNTS.items()
     }
     assert {role for role, _code in DEMO_ACCOUNTS.values()} == set(Role)
+
+
+@pytest.mark.django_db
+def test_findings_figures_of_a_county_without_a_term_are_zero() -> None:
+    """Without a term nothing is counted, and every code is still there (zero)."""
+    county = units.county()
+    figures = findings_figures(county, None)
+    assert figures["problems"] == 0
+    assert figures["problems_by_category"] == dict.fromkeys(ProblemCategory.values, 0)
+    assert figures["clues_transferred"] == 0
+    assert figures["suggestions"] == {"total": 0, "IMMEDIATE": 0, "FOLLOW_UP": 0, "NOT_ADOPTED": 0, "undecided": 0}
+    assert figures["petitions"]["total"] == 0
+    assert figures["immediate_fix_notices"] == {"issued": 0, "completed": 0, "open": 0}
+
+
+def test_demo_texts_fill_their_placeholders() -> None:
+    """Every fixed text of the findings formats with the placeholders the builder provides, in a village and in a
+    community, and every phenomenon has its basis."""
+    work = SimpleNamespace(
+        round_year=2023,
+        assignment=SimpleNamespace(stationed_from=date(2023, 9, 12), group=SimpleNamespace(name="第三巡察组")),
+    )
+    parent = SimpleNamespace(short_name="龙胜镇")
+    places = [
+        SimpleNamespace(
+            code=SHANDONG, kind="VILLAGE", short_name="山东村", parent=parent, profile={"industries": "茶叶"}
+        ),
+        SimpleNamespace(code=CHENGNAN, kind="COMMUNITY", short_name="城南社区", parent=parent, profile={}),
+    ]
+    texts: list[str] = [
+        *(text for templates in findings_data.PHENOMENA.values() for text in templates),
+        *(text for texts in findings_data.BASES.values() for text in texts),
+        *(text for texts in findings_data.RESPONSIBILITIES.values() for text in texts),
+        *findings_data.NOTICE_REQUIREMENTS.values(),
+        *findings_data.NOTICE_COMPLETIONS.values(),
+        *(text for _category, *pair, _basis in findings_data.PETITION_PROBLEMS for text in pair),
+        *(
+            text
+            for _category, *pair in findings_data.PETITIONS_FORWARDED + findings_data.PETITIONS_EXPLAINED
+            for text in pair
+        ),
+        *(text for triple in findings_data.PETITION_CLUES for text in triple),
+        *(text for pair in findings_data.TALK_CLUES for text in pair),
+        *findings_data.CLUE_FEEDBACK.values(),
+        *findings_data.CORRUPTION_SUBJECTS,
+        *findings_data.DISCARD_REASONS,
+        *findings_data.SUGGESTION_BASES.values(),
+        *(text for _topic, _proposer, text, _outcome, note in findings_data.OTHER_SUGGESTIONS for text in (text, note)),
+        *(note for _proposer, _text, _outcome, note, _group in findings_data.SHANDONG_SUGGESTIONS),
+        *findings_data.LEAD_INS["TALK"] + findings_data.LEAD_INS["DOCUMENTS"] + findings_data.LEAD_INS["VISIT"],
+        findings_data.HYDRANT_PROBLEM,
+        findings_data.HYDRANT_RESPONSIBILITY,
+        findings_data.NOTICE_SUFFIX,
+    ]
+    for place in places:
+        planner = builder._VillagePlanner(cast(Any, work), cast(Any, place))
+        values = {**planner.values(), "deadline": "2023年10月10日"}
+        for text in texts:
+            names = {name for _literal, name, _spec, _conversion in string.Formatter().parse(text) if name}
+            assert names <= set(values), (text, names - set(values))
+            assert "{" not in text.format_map(values)
+    for category, templates in findings_data.PHENOMENA.items():
+        assert len(templates) >= 8, category
+        assert len(findings_data.BASIS_OF[category]) == len(templates), category
+        assert max(findings_data.BASIS_OF[category]) < len(findings_data.BASES[category]), category
+    assert len(findings_data.CORRUPTION_SUBJECTS) == len(findings_data.PHENOMENA["CORRUPTION"])
+    outcomes = [outcome for _proposer, _text, outcome, _note, _group in findings_data.SHANDONG_SUGGESTIONS]
+    assert (outcomes.count("IMMEDIATE"), outcomes.count("FOLLOW_UP")) == (9, 8)

@@ -26,7 +26,9 @@ Status = Round.Status
 NON_PLANNERS = ["township_user", "village_user", "group_member", "group_leader", "leader", "discipline", "outsider"]
 PLANNERS = ["office", "office_lead"]
 
-ALLOWED_MOVES = [(source, target) for source, targets in actions.ROUND_TRANSITIONS.items() for target in targets]
+ALLOWED_MOVES = [
+    (source, target) for source, targets in actions.ROUND_TRANSITIONS.items() for target in sorted(targets)
+]
 REFUSED_MOVES = [
     (source, target)
     for source, target in itertools.product(Status.values, Status.values)

@@ -7,13 +7,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xuncha.inspections.queries import county_figures
+from xuncha.findings.queries import findings_figures
+from xuncha.inspections.queries import county_figures, current_term
 from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit
 
 
 class Command(BaseCommand):
-    help = "Print a county's figures (villages, categories, coverage this term, rounds); --json for scripts."
+    help = (
+        "Print a county's figures (villages, categories, coverage this term, rounds, and what the groups found: "
+        "problems, clues transferred, suggestions, petitions, immediate-fix notices); --json for scripts."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--county", help="the county's code (default: the only county with a term)")
@@ -21,13 +25,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         county = self._county(options["county"])
-        figures = county_figures(county)
+        # Run by the system, without a user: it may count sealed clues (never show them).
+        figures = {**county_figures(county), **findings_figures(county, current_term(county))}
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
             return
         for key, value in figures.items():
             if not isinstance(value, list | dict):
                 self.stdout.write(f"{key:<28} {value}")
+            elif isinstance(value, dict) and key != "county":
+                self.stdout.write(f"{key:<28} {json.dumps(value, ensure_ascii=False)}")
         for round_ in figures["rounds"]:
             self.stdout.write(f"round {round_['round']:<22} {round_['villages']} villages {round_['villages_by_mode']}")
 

@@ -1,0 +1,109 @@
+"""Forms of the residents' pages. They check what was typed; the petition rules (stationing dates, the photo's
+content and size) live in ``findings.actions.submit_public_petition``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.findings.models import RECEIPT_ALPHABET, RECEIPT_LENGTH, Category
+from xuncha.organisations.models import AdminUnit
+
+TEXT_MAX_LENGTH = 5000
+PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 \-]*")
+PHONE_DIGITS = (7, 20)
+RECEIPT_CODE = re.compile(f"[{RECEIPT_ALPHABET}]{{{RECEIPT_LENGTH}}}")
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.parent} · {obj}" if obj.parent else str(obj)
+
+
+class PetitionForm(forms.Form):
+    """A resident's message to the inspection group. Only the category and the text are required."""
+
+    category = forms.ChoiceField(label=_("What is it about?"), choices=[("", _("Choose…")), *Category.choices])
+    village = VillageChoiceField(
+        label=_("Village"),
+        queryset=AdminUnit.objects.none(),
+        required=False,
+        empty_label=_("Not sure, or more than one"),
+    )
+    text = forms.CharField(
+        label=_("What do you want to report?"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Say what happened, where and when, and who was involved, as far as you know."),
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Your phone number (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    photo = forms.FileField(
+        label=_("A photo (optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+
+    def __init__(self, *args: Any, villages: QuerySet[AdminUnit], **kwargs: Any) -> None:
+        """``villages`` are those the assignment covers; with only one, the message is about it and nobody asks."""
+        super().__init__(*args, **kwargs)
+        self.villages = list(villages)
+        if len(self.villages) > 1:
+            self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        else:
+            del self.fields["village"]
+
+    def clean_phone(self) -> str:
+        # NFKC turns the full-width digits of a Chinese input method into ASCII ones.
+        phone = unicodedata.normalize("NFKC", self.cleaned_data["phone"]).strip()
+        if not phone:
+            return ""
+        digits = sum(character.isdigit() for character in phone)
+        if not PHONE_CHARACTERS.fullmatch(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+            raise forms.ValidationError(
+                _("Enter a phone number of 7 to 20 digits (spaces and dashes are fine), or leave it empty.")
+            )
+        return phone
+
+    def chosen_village(self) -> AdminUnit | None:
+        """The village the message is about: the one chosen, or the assignment's only village."""
+        if "village" in self.fields:
+            village: AdminUnit | None = self.cleaned_data.get("village")
+            return village
+        return self.villages[0] if self.villages else None
+
+
+def normalise_receipt_code(value: str) -> str:
+    """``ab3d-ef7h 2k`` → ``AB3DEF7H2K``: residents copy codes with spaces, dashes, in lower case, and in the
+    full-width letters of a Chinese input method (which NFKC turns into ASCII)."""
+    return re.sub(r"[\s\-—]+", "", unicodedata.normalize("NFKC", value)).upper()
+
+
+class ReceiptLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=_("The 10 letters and digits you were shown after sending your message."),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_receipt_code(self.cleaned_data["code"])
+        if not RECEIPT_CODE.fullmatch(code):
+            raise forms.ValidationError(_("A receipt code has 10 letters and digits; check what you typed."))
+        return code

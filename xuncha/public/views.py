@@ -1,0 +1,157 @@
+"""Residents' pages, without login: an assignment's public notice with its QR code, the petition form and its
+receipt, and the lookup of a receipt code. Nothing here reveals more than the notice publishes and the status
+of one's own petition."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from xuncha.core.exceptions import ActionRefused
+from xuncha.findings.actions import submit_public_petition
+from xuncha.findings.models import Category, Petition
+from xuncha.inspections.models import Assignment, ContactChannel
+from xuncha.organisations.models import AdminUnit
+from xuncha.public.forms import PetitionForm, ReceiptLookupForm
+from xuncha.public.models import SubmissionQuota
+from xuncha.public.qr import qr_svg
+from xuncha.public.ratelimit import LOOKUPS_PER_HOUR, Allowance
+
+# The receipt code waits in the session between the form's POST and the receipt page, which shows it once.
+RECEIPT_SESSION_KEY = "public_receipt_code"
+# Channels in the order of their kinds: phone, mailbox, e-mail, online form, address.
+CHANNEL_ORDER = {kind.value: position for position, kind in enumerate(ContactChannel.Kind)}
+
+
+def _assignment(public_key: UUID) -> Assignment:
+    return get_object_or_404(Assignment.objects.select_related("round__term", "group"), public_key=public_key)
+
+
+def _villages(assignment: Assignment) -> QuerySet[AdminUnit]:
+    return assignment.villages.select_related("parent").order_by("code")
+
+
+def _is_open(assignment: Assignment) -> bool:
+    return assignment.stationed_from <= timezone.localdate() <= assignment.stationed_until
+
+
+def _too_many(request: HttpRequest, scope: SubmissionQuota.Scope) -> HttpResponse:
+    # The resident's text comes back so that it is not lost: they can copy it and send it later.
+    context = {"petition": scope == SubmissionQuota.Scope.PETITION, "text": request.POST.get("text", "")}
+    return render(request, "public/too_many.html", context, status=429)
+
+
+@require_GET
+def notice(request: HttpRequest, public_key: UUID) -> HttpResponse:
+    """The notice a group posts in the villages (巡察公告): who is stationed where and when, how to reach them,
+    what they take, and a QR code that opens the petition form."""
+    assignment = _assignment(public_key)
+    channels = sorted(assignment.channels.all(), key=lambda c: (CHANNEL_ORDER[c.kind], c.valid_from, c.pk))
+    today = timezone.localdate()
+    current = [channel for channel in channels if channel.valid_from <= today <= channel.valid_until]
+    form_url = request.build_absolute_uri(reverse("public:petition-form", args=[assignment.public_key]))
+    context = {
+        "assignment": assignment,
+        "villages": _villages(assignment),
+        # Outside their dates the channels are still worth printing, with the dates they are valid.
+        "channels": current or channels,
+        "show_validity": not current,
+        "categories": [label for _value, label in Category.choices],
+        "form_url": form_url,
+        "qr": qr_svg(form_url),
+    }
+    return render(request, "public/notice.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def petition_form(request: HttpRequest, public_key: UUID) -> HttpResponse:
+    """The petition form. Sending it is limited per client per hour; a refused message comes back with what
+    was typed (all but the photo) and the reason."""
+    assignment = _assignment(public_key)
+    villages = _villages(assignment)
+    if request.method != "POST":
+        form = PetitionForm(villages=villages)
+        return _render_form(request, assignment, form)
+    allowance = Allowance(request, SubmissionQuota.Scope.PETITION, settings.XUNCHA_PETITIONS_PER_HOUR)
+    with transaction.atomic():
+        allowance.hold()
+        if allowance.exhausted():
+            return _too_many(request, SubmissionQuota.Scope.PETITION)
+        form = PetitionForm(request.POST, request.FILES, villages=villages)
+        if form.is_valid():
+            try:
+                petition = _submit(assignment, form)
+            except ActionRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                allowance.spend()
+                request.session[RECEIPT_SESSION_KEY] = petition.receipt_code
+                return redirect("public:petition-sent", public_key=assignment.public_key)
+    return _render_form(request, assignment, form)
+
+
+def _submit(assignment: Assignment, form: PetitionForm) -> Petition:
+    data = form.cleaned_data
+    photo = data.get("photo")
+    return submit_public_petition(
+        assignment,
+        category=data["category"],
+        text=data["text"],
+        village=form.chosen_village(),
+        name=data["name"],
+        phone=data["phone"],
+        photo=(photo, photo.name or "", photo.size or 0) if photo else None,
+    )
+
+
+def _render_form(request: HttpRequest, assignment: Assignment, form: PetitionForm) -> HttpResponse:
+    context = {
+        "assignment": assignment,
+        "form": form,
+        "is_open": _is_open(assignment),
+        # A browser never fills a file input again: say so when the form comes back after a photo was chosen.
+        "photo_dropped": bool(request.FILES),
+    }
+    return render(request, "public/petition_form.html", context)
+
+
+@never_cache
+@require_GET
+def petition_sent(request: HttpRequest, public_key: UUID) -> HttpResponse:
+    """The receipt: the code, once. Reloading the page shows that it was already shown, never the code again."""
+    assignment = _assignment(public_key)
+    code = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if code and not request.session.keys():
+        # A resident's session held only the code: delete it, so that the code does not linger in the table.
+        request.session.flush()
+    return render(request, "public/petition_sent.html", {"assignment": assignment, "code": code})
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_lookup(request: HttpRequest) -> HttpResponse:
+    """The status of a petition by its receipt code: the status and the date received, nothing else. Every
+    lookup counts against the client's hourly allowance, so that codes cannot be tried at random."""
+    if request.method != "POST":
+        return render(request, "public/receipt_lookup.html", {"form": ReceiptLookupForm()})
+    with transaction.atomic():
+        if not Allowance(request, SubmissionQuota.Scope.LOOKUP, LOOKUPS_PER_HOUR).take():
+            return _too_many(request, SubmissionQuota.Scope.LOOKUP)
+    form = ReceiptLookupForm(request.POST)
+    context: dict[str, object] = {"form": form, "searched": False}
+    if form.is_valid():
+        found = Petition.objects.filter(receipt_code=form.cleaned_data["code"]).only("status", "received_at").first()
+        context.update(
+            searched=True,
+            status=found.get_status_display() if found else None,
+            received_on=timezone.localdate(found.received_at) if found else None,
+        )
+    return render(request, "public/receipt_lookup.html", context)
