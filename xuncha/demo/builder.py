@@ -20,7 +20,7 @@ from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, Petition, Problem, Suggestion
 from xuncha.inspections import actions as inspection_actions
-from xuncha.inspections.models import Assignment, InspectionGroup, Membership, Round
+from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Round
 from xuncha.organisations import actions as unit_actions
 from xuncha.organisations.models import AdminUnit, Category, VillageKind
 
@@ -196,7 +196,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User]) -> None:
                 inspection_actions.add_member(group, users[member], Membership.GroupRole.MEMBER, actor=office)
             groups[number] = group
         for number, mode, target, villages, topic, start, end in spec.assignments:
-            inspection_actions.assign_targets(
+            assignment = inspection_actions.assign_targets(
                 round_,
                 groups[number],
                 mode,
@@ -207,9 +207,25 @@ def _plan(the_county: AdminUnit, users: dict[str, User]) -> None:
                 stationed_until=end,
                 actor=office,
             )
+            _publish_channels(assignment, spec.number, number, office)
         _advance(round_, Round.Status.STATIONED, office)
         findings.record_round(round_)
         _advance(round_, spec.status, office)
+
+
+def _publish_channels(assignment: Assignment, round_number: int, group_number: int, actor: User) -> None:
+    """The group's phone, suggestion box and e-mail, published on the assignment's notice for its stationing."""
+    where = "、".join(village.short_name for village in assignment.villages.all()[:3])
+    for kind, value, note in (
+        (
+            ContactChannel.Kind.PHONE,
+            f"0773-75{round_number}{group_number}{assignment.pk % 100:02d}",
+            "工作日8:00-18:00",
+        ),
+        (ContactChannel.Kind.MAILBOX, f"设于{where}村（居）委会门口", "每日开箱"),
+        (ContactChannel.Kind.EMAIL, f"lsxc{round_number}z{group_number}@longsheng.gov.cn", ""),
+    ):
+        inspection_actions.publish_channel(assignment, kind, value, note=note, actor=actor)
 
 
 def _advance(round_: Round, status: str, actor: User) -> None:

@@ -10,9 +10,13 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from xuncha.accounts.permissions import can_classify_villages
+from xuncha.accounts.models import Role
+from xuncha.accounts.permissions import can_classify_villages, has_role_over
+from xuncha.accounts.scoping import county_readers
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal
+from xuncha.findings.models import Category as ProblemCategory
+from xuncha.findings.queries import findings_figures
 from xuncha.inspections.models import Assignment, Term
 from xuncha.inspections.queries import coverage, current_term, villages_with_coverage
 from xuncha.organisations import actions
@@ -70,9 +74,17 @@ def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 def _county(request: AuthenticatedHttpRequest, county: AdminUnit) -> HttpResponse:
     term = _chosen_term(request, county)
+    reads_findings = has_role_over(request.user, county_readers(), county)
+    figures = findings_figures(county, term) if reads_findings else None
     context = {
         "unit": county,
         "term": term,
+        "findings": figures,
+        "categories": [(label, figures["problems_by_category"][code]) for code, label in ProblemCategory.choices]
+        if figures
+        else [],
+        # Sealed clues are counted only for those who may know of them.
+        "knows_clues": has_role_over(request.user, [Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT], county),
         "terms": Term.objects.visible_to(request.user).filter(county=county),
         "coverage": coverage(county, term),
         "ancestors": AdminUnit.objects.ancestors_of(county).visible_to(request.user),

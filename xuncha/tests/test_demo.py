@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.test import Client
+from django.urls import reverse
 
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.audit.models import Event
@@ -257,6 +259,17 @@ def _check_findings(figures: dict[str, Any]) -> None:
     assert set(reports.values_list("disposition", flat=True)) == {Petition.Disposition.PROBLEM}
     assert {petition.is_anonymous for petition in reports} == {True, False}
     assert set(reports.values_list("category", flat=True)) == {ProblemCategory.SAFETY_LIVELIHOOD}
+
+    # The same figures on the county page; the clue count only for those who may know of clues.
+    client = Client()
+    county_url = reverse("organisations:unit-detail", args=["450328"])
+    client.force_login(User.objects.get(username="office_lead"))
+    page = client.get(county_url).content.decode()
+    assert 'data-figure="problems">732<' in page
+    assert 'data-figure="clues"' in page and ">13</a>" in page
+    assert 'data-figure="inspected"' in page and ">75</a>" in page
+    client.force_login(User.objects.get(username="office"))
+    assert 'data-figure="clues"' not in client.get(county_url).content.decode()
 
 
 @pytest.mark.django_db
