@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xuncha.audit",
     "xuncha.inspections",
     "xuncha.findings",
+    "xuncha.rectification",
     "xuncha.public",
 ]
 
@@ -224,6 +225,12 @@ elif EMBEDDED_DATABASE or DEBUG:
 else:
     raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")
 
+# Rectification deadlines, in working days of the Chinese calendar (statutory holidays and 调休 counted): the
+# village's plan after feedback, follow-up items after feedback (months), and when the traffic light turns yellow.
+XUNCHA_PLAN_WORKING_DAYS = env.get_int("XUNCHA_PLAN_WORKING_DAYS", 15, minimum=1)
+XUNCHA_FOLLOW_UP_MONTHS = env.get_int("XUNCHA_FOLLOW_UP_MONTHS", 2, minimum=1)
+XUNCHA_YELLOW_WORKING_DAYS = env.get_int("XUNCHA_YELLOW_WORKING_DAYS", 10, minimum=1)
+
 # Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
 XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
@@ -232,8 +239,9 @@ XUNCHA_PETITIONS_PER_HOUR = env.get_int("XUNCHA_PETITIONS_PER_HOUR", 5, minimum=
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 
-# Outgoing mail (reminders). Without EMAIL_HOST, mail is written to the log instead of being sent.
+# Outgoing mail (reminders). Without EMAIL_HOST, reminders stay in the app (the bell) and no mail is sent.
 _email_host = env.get_str("EMAIL_HOST", "")
+XUNCHA_EMAIL_ENABLED = bool(_email_host)
 MAILERS = {
     "default": (
         {

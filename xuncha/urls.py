@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("xuncha.inspections.urls")),
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.findings.urls")),
+    path("", include("xuncha.rectification.urls")),
     path("p/", include("xuncha.public.urls")),
     path("api/", include("xuncha.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -122,3 +122,40 @@ class RoleGrant(models.Model):
 def holds_system_role(user: User) -> bool:
     """Whether the user is one of the three administrators of 三员分立."""
     return RoleGrant.objects.filter(user=user, role__in=SYSTEM_ROLE_VALUES).exists()
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (the bell): an item due soon or overdue, a submission to review, …
+
+    ``key`` names what it is about, so that a daily reminder run notifies once per day and subject.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(_("subject"), max_length=80)
+    day = models.DateField(_("day"))
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key", "day"], name="notification_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message

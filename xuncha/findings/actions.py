@@ -266,6 +266,13 @@ def discard_problem(problem: Problem, *, actor: User | None, reason: str) -> Pro
 
 
 @transaction.atomic
+def mark_fed_back(problem: Problem, *, actor: User | None) -> Problem:
+    """A confirmed paper goes into the feedback to its village (called by the rectification actions, which check
+    the permission to publish)."""
+    return _move_problem(problem, Problem.Status.FED_BACK, actor=actor, note="")
+
+
+@transaction.atomic
 def issue_notice(
     problem: Problem, *, requirement: str, deadline: date, actor: User | None, issued_on: date | None = None
 ) -> ImmediateFixNotice:
@@ -495,7 +502,7 @@ def submit_public_petition(
     )
     if photo is not None:
         handle, file_name, size = photo
-        _store_evidence(handle, file_name, size, petition=petition, actor=None, images_only=True)
+        store_evidence(handle, file_name, size, petition=petition, actor=None, images_only=True)
     _petition_event(petition, "findings.petition_received", None)
     return petition
 
@@ -765,7 +772,7 @@ def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue
 # Evidence ---------------------------------------------------------------------------------------------------------
 
 
-def _store_evidence(
+def store_evidence(
     handle: IO[bytes],
     file_name: str,
     size: int,
@@ -773,9 +780,12 @@ def _store_evidence(
     actor: User | None,
     problem: Problem | None = None,
     petition: Petition | None = None,
+    progress: Any = None,
+    visit_check: Any = None,
     caption: str = "",
     images_only: bool = False,
 ) -> Evidence:
+    """Check and store one evidence file for its owner (a problem, petition, progress note or visit check)."""
     handle.seek(0, 2)
     size = handle.tell()  # the file's own length, not what the caller claims
     handle.seek(0)
@@ -788,6 +798,8 @@ def _store_evidence(
     evidence = Evidence(
         problem=problem,
         petition=petition,
+        progress=progress,
+        visit_check=visit_check,
         original_name=file_name[-200:],
         content_type=kind.content_type,
         extension=kind.extension,
@@ -809,7 +821,7 @@ def attach_evidence(
 ) -> Evidence:
     """Attach a photo, scan or document to a problem; its type is judged from its content and its size checked."""
     _allow(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
-    evidence = _store_evidence(handle, file_name, size, actor=actor, problem=problem, caption=caption)
+    evidence = store_evidence(handle, file_name, size, actor=actor, problem=problem, caption=caption)
     record_event(
         "findings.evidence_attached",
         evidence,

@@ -477,8 +477,13 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 
 class EvidenceQuerySet(models.QuerySet["Evidence"]):
     def visible_to(self, user: AnyUser) -> EvidenceQuerySet:
+        from xuncha.rectification.models import LedgerItem, ReturnVisit
+
         return self.filter(
-            Q(problem__in=Problem.objects.visible_to(user)) | Q(petition__in=Petition.objects.visible_to(user))
+            Q(problem__in=Problem.objects.visible_to(user))
+            | Q(petition__in=Petition.objects.visible_to(user))
+            | Q(progress__item__in=LedgerItem.objects.visible_to(user))
+            | Q(visit_check__visit__in=ReturnVisit.objects.visible_to(user))
         )
 
 
@@ -491,6 +496,22 @@ class Evidence(models.Model):
     )
     petition = models.ForeignKey(
         Petition, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="evidence", null=True, blank=True
+    )
+    progress = models.ForeignKey(
+        "rectification.Progress",
+        verbose_name=_("progress note"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        null=True,
+        blank=True,
+    )
+    visit_check = models.ForeignKey(
+        "rectification.VisitCheck",
+        verbose_name=_("return-visit check"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        null=True,
+        blank=True,
     )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -517,7 +538,11 @@ class Evidence(models.Model):
         ordering = ["uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(problem__isnull=False) | Q(petition__isnull=False), name="evidence_has_an_owner"
+                condition=Q(problem__isnull=False)
+                | Q(petition__isnull=False)
+                | Q(progress__isnull=False)
+                | Q(visit_check__isnull=False),
+                name="evidence_has_an_owner",
             )
         ]
 

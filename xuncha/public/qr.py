@@ -3,10 +3,10 @@ strict Content-Security-Policy holds and the notice prints sharply at any size."
 
 from __future__ import annotations
 
-import qrcode  # type: ignore[import-untyped]
+import qrcode
 from django.utils.safestring import SafeString, mark_safe
-from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
-from qrcode.image.svg import SvgPathImage  # type: ignore[import-untyped]
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.svg import SvgPathImage
 
 
 def qr_svg(data: str) -> SafeString:

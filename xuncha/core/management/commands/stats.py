@@ -11,12 +11,14 @@ from xuncha.findings.queries import findings_figures
 from xuncha.inspections.queries import county_figures, current_term
 from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit
+from xuncha.rectification.queries import rectification_figures
 
 
 class Command(BaseCommand):
     help = (
         "Print a county's figures (villages, categories, coverage this term, rounds, and what the groups found: "
-        "problems, clues transferred, suggestions, petitions, immediate-fix notices); --json for scripts."
+        "problems, clues transferred, suggestions, petitions, immediate-fix notices; the rectification ledger: "
+        "items, closed, ongoing, overdue, completion rate, receipts, return visits); --json for scripts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         county = self._county(options["county"])
         # Run by the system, without a user: it may count sealed clues (never show them).
-        figures = {**county_figures(county), **findings_figures(county, current_term(county))}
+        term = current_term(county)
+        figures = {
+            **county_figures(county),
+            **findings_figures(county, term),
+            **rectification_figures(county, term),
+        }
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
             return

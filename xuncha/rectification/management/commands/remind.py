@@ -1,0 +1,21 @@
+"""``xuncha remind``: today's reminders as in-app notifications (and e-mail where configured); for cron."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from xuncha.rectification import reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Notify the people concerned of items due soon or overdue, submissions awaiting the township's review, "
+        "reviewed items awaiting closure and feedback not yet signed for. Running it twice a day notifies once."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created, sent = reminders.send()
+        pruned = reminders.prune()
+        self.stdout.write(f"{created} notification(s) created, {sent} e-mail(s) sent, {pruned} old one(s) pruned.")

@@ -1,0 +1,63 @@
+"""Who builds and publishes lists, signs receipts, reports, reviews and closes items, and plans return visits.
+
+County, township and village each have their part (县乡村三级联动): the office builds, publishes and closes; the
+township reviews (统筹把关); the village carries out and reports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xuncha.accounts.models import Role
+from xuncha.accounts.permissions import can_plan_in, has_role_over
+from xuncha.accounts.scoping import group_ids_of
+
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
+    from xuncha.inspections.models import Round
+    from xuncha.organisations.models import AdminUnit
+    from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit
+
+
+def can_build_lists(user: AnyUser | None, round_: Round) -> bool:
+    return can_plan_in(user, round_.term.county)
+
+
+def can_publish_feedback(user: AnyUser | None, round_: Round) -> bool:
+    return can_plan_in(user, round_.term.county)
+
+
+def can_sign_receipt(user: AnyUser | None, receipt: Receipt) -> bool:
+    """The township party committee signs the township's receipt, the village organisation the village's."""
+    role = Role.TOWNSHIP if receipt.recipient == "TOWNSHIP" else Role.VILLAGE
+    return has_role_over(user, [role], receipt.unit)
+
+
+def can_report_progress(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The village carries out the rectification and reports on it."""
+    return has_role_over(user, [Role.VILLAGE], item.village)
+
+
+def can_review(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The township reviews what its villages submit (统筹把关)."""
+    return has_role_over(user, [Role.TOWNSHIP], item.township)
+
+
+def can_close(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The county inspection office closes items (销号), reopens them, extends deadlines and asks for visits."""
+    return can_plan_in(user, item.round.term.county)
+
+
+def can_plan_visit(user: AnyUser | None, village: AdminUnit, round_: Round | None = None) -> bool:
+    """The office, or a member of a group that inspected the village in the round."""
+    if can_plan_in(user, village):
+        return True
+    if round_ is None or user is None:
+        return False
+    return round_.assignments.filter(group_id__in=group_ids_of(user), covered__village=village).exists()
+
+
+def can_record_visit(user: AnyUser | None, visit: ReturnVisit) -> bool:
+    if can_plan_in(user, visit.village):
+        return True
+    return visit.planned_by_group_id is not None and visit.planned_by_group_id in group_ids_of(user) if user else False

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from xuncha.rectification.views import ledger, lists, visits
+
+app_name = "rectification"
+
+urlpatterns = [
+    # The two lists and the feedback (反馈)
+    path("lists/", lists.overview, name="list-overview"),
+    path("lists/<int:pk>/", lists.detail, name="list-detail"),
+    path("lists/rounds/<int:round_pk>/build/<str:code>/", lists.build, name="list-build"),
+    path("lists/rounds/<int:round_pk>/common/", lists.add_common_item, name="common-item-add"),
+    path("lists/rounds/<int:round_pk>/publish/<str:code>/", lists.publish, name="feedback-publish"),
+    path("lists/receipts/<int:pk>/sign/", lists.sign, name="receipt-sign"),
+    # The ledger (整改台账)
+    path("ledger/", ledger.item_list, name="item-list"),
+    path("ledger/review/", ledger.review, name="item-review"),
+    path("ledger/review/batch/", ledger.review_batch, name="item-review-batch"),
+    path("ledger/<int:pk>/", ledger.item_detail, name="item-detail"),
+    path("ledger/<int:pk>/plan/", ledger.plan, name="item-plan"),
+    path("ledger/<int:pk>/progress/", ledger.progress, name="item-progress"),
+    path("ledger/<int:pk>/submit/", ledger.submit, name="item-submit"),
+    path("ledger/<int:pk>/review/", ledger.review_one, name="item-review-one"),
+    path("ledger/<int:pk>/return/", ledger.return_reviewed, name="item-return"),
+    path("ledger/<int:pk>/close/", ledger.close, name="item-close"),
+    path("ledger/<int:pk>/ongoing/", ledger.ongoing, name="item-ongoing"),
+    path("ledger/<int:pk>/reopen/", ledger.reopen, name="item-reopen"),
+    path("ledger/<int:pk>/extend/", ledger.extend, name="item-extend"),
+    path("ledger/<int:pk>/flag/", ledger.flag, name="item-flag"),
+    # Return visits (回访)
+    path("visits/", visits.visit_list, name="visit-list"),
+    path("visits/new/", visits.plan, name="visit-plan"),
+    path("visits/<int:pk>/", visits.detail, name="visit-detail"),
+    path("visits/<int:pk>/record/", visits.record, name="visit-record"),
+    path("visits/checks/<int:pk>/photo/", visits.photo, name="visit-photo"),
+]
