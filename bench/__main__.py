@@ -45,6 +45,16 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def _expand(path: str) -> str:
+    """Fill in ids that differ between databases (the group's workbench on 城南社区)."""
+    if "{chengnan}" not in path:
+        return path
+    from xuncha.inspections.models import Assignment
+
+    assignment = Assignment.objects.get(round__number=4, target__code="450328100001")
+    return path.format(chengnan=assignment.pk)
+
+
 def _time_pages(paths: list[str], username: str, repeat: int) -> None:
     from django.conf import settings
     from django.db import connection
@@ -55,7 +65,7 @@ def _time_pages(paths: list[str], username: str, repeat: int) -> None:
     settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     client = Client()
     client.force_login(User.objects.get(username=username))
-    for path in paths:
+    for path in map(_expand, paths):
         client.get(path)  # warm caches
         counter = QueryCounter()
         with connection.execute_wrapper(counter):
@@ -75,8 +85,18 @@ def _time_pages(paths: list[str], username: str, repeat: int) -> None:
 
 
 PAGES = {
-    "office": ["/units/450328/", "/units/villages/", "/units/villages/?inspected=no&category=GENERAL", "/rounds/"],
-    "township_longsheng": ["/units/450328100/", "/units/450328100001/"],
+    "office": [
+        "/units/450328/",
+        "/units/villages/",
+        "/units/villages/?inspected=no&category=GENERAL",
+        "/rounds/",
+        "/lists/",
+        "/ledger/",
+        "/ledger/?light=RED",
+        "/api/v1/items/",
+    ],
+    "group3_leader": ["/assignments/{chengnan}/"],
+    "township_longsheng": ["/units/450328100/", "/units/450328100001/", "/ledger/review/"],
 }
 
 

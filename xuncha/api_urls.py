@@ -8,6 +8,7 @@ from xuncha.core.api import TokenView, not_found, swagger_view
 v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("xuncha.findings.api.urls")),
+    path("", include("xuncha.rectification.api.urls")),
 ]
 
 urlpatterns = [

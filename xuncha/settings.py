@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.core.context_processors.navigation",
+                "xuncha.accounts.context_processors.notifications",
             ],
         },
     },

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from xuncha.accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -17,4 +19,6 @@ urlpatterns = [
         ),
         name="password-change",
     ),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notification_read, name="notification-read"),
 ]

@@ -16,6 +16,8 @@ from xuncha.accounts.scoping import group_ids_of, leads_a_group, roles_of
 CLUE_ROLES = frozenset({Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT})
 
 
+LIST_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
+
 # Roles for whom declared ties matter: the office that plans and the people it sends out.
 RECUSAL_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.GROUP_LEADER, Role.GROUP_MEMBER})
 
@@ -37,14 +39,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     sees_rounds = sees_units
     handles_recusals = bool(roles & RECUSAL_ROLES) or bool(group_ids_of(user))
     sees_clues = bool(roles & CLUE_ROLES) or leads_a_group(user)
+    # The discipline commission and the organisation department receive clues; lists and the ledger are not theirs.
+    works_on_lists = bool(roles & LIST_ROLES) or bool(group_ids_of(user))
     entries: list[tuple[str | Promise, str, str, bool]] = [
         (_("Home"), reverse("home"), "house", True),
         (_("Organisation tree"), reverse("organisations:unit-list"), "diagram-3", sees_units),
         (_("Villages"), reverse("organisations:village-list"), "houses", sees_units),
         (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_rounds),
-        (_("Lists and feedback"), reverse("rectification:list-overview"), "card-checklist", sees_units),
-        (_("Rectification ledger"), reverse("rectification:item-list"), "clipboard-check", sees_units),
-        (_("Return visits"), reverse("rectification:visit-list"), "arrow-repeat", sees_units),
+        (_("Lists and feedback"), reverse("rectification:list-overview"), "card-checklist", works_on_lists),
+        (_("Rectification ledger"), reverse("rectification:item-list"), "clipboard-check", works_on_lists),
+        (_("Return visits"), reverse("rectification:visit-list"), "arrow-repeat", works_on_lists),
         (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", sees_clues),
         (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals),
         (_("Audit log"), reverse("audit:event-list"), "journal-check", Role.AUDITOR in roles),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -39,6 +40,22 @@ def form_errors(form: BaseForm) -> str:
         label = form.fields[name].label if name in form.fields else ""
         parts.extend(f"{label}：{error}" if label else str(error) for error in errors)
     return "；".join(parts)
+
+
+def run_action(request: HttpRequest, run: Callable[[], object], success: str) -> bool:
+    """Run an action for a page: show its refusal, or ``success``, as a message. Returns whether it went through."""
+    try:
+        run()
+    except ActionRefused as exc:
+        refusal(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def refuse_form(request: HttpRequest, form: BaseForm) -> None:
+    """Show an invalid form's errors as a refusal message."""
+    refusal(request, ActionRefused(form_errors(form)))
 
 
 def htmx_redirect(url: str) -> HttpResponse:

@@ -81,8 +81,9 @@ RECUSALS: list[tuple[str, str, str, str]] = [
 
 @dataclass(frozen=True)
 class RoundSpec:
-    """A round of the demo term. ``groups`` maps a group number to (leader, members); each assignment is
-    (group number, mode, target code, village codes, topic, stationed from, stationed until)."""
+    """A round of the demo term and the status it ends in (rounds 1–3 CLOSED, round 4 RECTIFYING). ``groups`` maps
+    a group number to (leader, members); each assignment is (group number, mode, target code, village codes, topic,
+    stationed from, stationed until)."""
 
     number: int
     start_date: date
@@ -236,7 +237,7 @@ ROUNDS: list[RoundSpec] = [
         number=4,
         start_date=date(2023, 9, 1),
         end_date=date(2023, 11, 30),
-        status="REPORTING",
+        status="RECTIFYING",
         groups={
             1: ("inspector01", ["inspector02", "inspector10"]),
             2: ("inspector04", ["inspector05", "inspector06"]),

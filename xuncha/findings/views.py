@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
-from xuncha.core.http import AuthenticatedHttpRequest, client_ip, form_errors, refusal
+from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refuse_form, run_action
 from xuncha.findings import actions, permissions
 from xuncha.findings.filters import ProblemFilter
 from xuncha.findings.forms import (
@@ -43,21 +42,6 @@ from xuncha.organisations.models import AdminUnit
 
 TABS = ("problems", "suggestions", "petitions", "clues", "notices")
 ROWS_PER_TAB = 200
-
-
-def _act(request: AuthenticatedHttpRequest, run: Callable[[], object], success: str) -> bool:
-    """Run an action; show its refusal or the success message. Returns whether it went through."""
-    try:
-        run()
-    except ActionRefused as exc:
-        refusal(request, exc)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _refuse_form(request: AuthenticatedHttpRequest, form: Any) -> None:
-    refusal(request, ActionRefused(form_errors(form)))
 
 
 def _villages(assignment: Assignment) -> QuerySet[AdminUnit]:
@@ -175,7 +159,7 @@ def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form.limit_villages(_villages(assignment))
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.record_problem(
                 assignment,
@@ -192,7 +176,7 @@ def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The working paper was saved as a draft."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(_workbench_url(assignment, "problems"))
 
 
@@ -204,7 +188,7 @@ def suggestion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form.limit_villages(_villages(assignment))
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.record_suggestion(
                 assignment,
@@ -218,7 +202,7 @@ def suggestion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             _("The suggestion was recorded."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(_workbench_url(assignment, "suggestions"))
 
 
@@ -230,7 +214,7 @@ def petition_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form.limit_villages(_villages(assignment))
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.record_petition(
                 assignment,
@@ -245,7 +229,7 @@ def petition_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The petition was recorded."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(_workbench_url(assignment, "petitions"))
 
 
@@ -258,7 +242,7 @@ def clue_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form.fields["petition"].queryset = Petition.objects.filter(assignment=assignment)  # type: ignore[attr-defined]
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.register_clue(
                 assignment,
@@ -273,7 +257,7 @@ def clue_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The clue was registered and sealed."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(_workbench_url(assignment, "clues"))
 
 
@@ -341,7 +325,7 @@ def problem_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         changes = {name: data[name] for name in actions.EDITABLE_PROBLEM_FIELDS}
-        _act(
+        run_action(
             request,
             lambda: actions.update_problem(
                 problem, changes, expected_version=data["version"], actor=request.user, note=data["note"]
@@ -349,7 +333,7 @@ def problem_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The working paper was saved."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(problem)
 
 
@@ -357,7 +341,9 @@ def problem_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def problem_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     problem = _visible_problem(request, pk)
-    _act(request, lambda: actions.confirm_problem(problem, actor=request.user), _("The working paper is confirmed."))
+    run_action(
+        request, lambda: actions.confirm_problem(problem, actor=request.user), _("The working paper is confirmed.")
+    )
     return redirect(problem)
 
 
@@ -367,13 +353,13 @@ def problem_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     problem = _visible_problem(request, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _act(
+        run_action(
             request,
             lambda: actions.discard_problem(problem, actor=request.user, reason=form.cleaned_data["reason"]),
             _("The draft was discarded."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(problem)
 
 
@@ -384,7 +370,7 @@ def notice_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = NoticeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.issue_notice(
                 problem,
@@ -396,7 +382,7 @@ def notice_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The immediate-fix notice was issued."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(problem)
 
 
@@ -408,7 +394,7 @@ def notice_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = NoticeCompletionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.complete_notice(
                 notice, completed_on=data["completed_on"], note=data["note"], actor=request.user
@@ -416,7 +402,7 @@ def notice_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The fix was recorded."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(problem)
 
 
@@ -427,7 +413,7 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        _act(
+        run_action(
             request,
             lambda: actions.attach_evidence(
                 problem, upload, upload.name, upload.size, caption=form.cleaned_data["caption"], actor=request.user
@@ -435,7 +421,7 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The file was added."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(problem)
 
 
@@ -498,7 +484,7 @@ def suggestion_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form.fields["problem"].queryset = Problem.objects.filter(assignment=suggestion.assignment)  # type: ignore[attr-defined]
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.decide_suggestion(
                 suggestion, data["outcome"], note=data["note"], problem=data["problem"], actor=request.user
@@ -506,7 +492,7 @@ def suggestion_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             _("The suggestion was decided."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(suggestion)
 
 
@@ -572,7 +558,7 @@ def petition_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     form.fields["duplicate_of"].queryset = Petition.objects.filter(assignment=petition.assignment)  # type: ignore[attr-defined]
     if form.is_valid():
         data = form.cleaned_data
-        _act(
+        run_action(
             request,
             lambda: actions.dispose_petition(
                 petition,
@@ -585,7 +571,7 @@ def petition_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             _("The petition was settled."),
         )
     else:
-        _refuse_form(request, form)
+        refuse_form(request, form)
     return redirect(petition)
 
 
@@ -632,10 +618,10 @@ def _clue_step(
     clue = _visible_clue(request, pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        _refuse_form(request, form)
+        refuse_form(request, form)
     else:
         data = form.cleaned_data if form is not None else {}
-        _act(request, lambda: run(clue, data), _("The clue was updated."))
+        run_action(request, lambda: run(clue, data), _("The clue was updated."))
     return redirect(clue)
 
 

@@ -25,6 +25,7 @@ from xuncha.organisations.filters import VillageFilter
 from xuncha.organisations.forms import CategoryForm
 from xuncha.organisations.models import AdminUnit, Category, Level
 from xuncha.organisations.queries import VillageCounts, village_counts_under
+from xuncha.rectification.views.ledger import township_panel, village_panel
 
 VILLAGES_PER_PAGE = 50
 
@@ -107,6 +108,7 @@ def _township(request: AuthenticatedHttpRequest, township: AdminUnit) -> HttpRes
         "villages": villages,
         "coverage": township_coverage,
         "county_visible": AdminUnit.objects.visible_to(request.user).filter(pk=county.pk).exists(),
+        "ledger_panel": township_panel(request, township),
     }
     return render(request, "organisations/township.html", context)
 
@@ -129,6 +131,7 @@ def _village(request: AuthenticatedHttpRequest, village: AdminUnit) -> HttpRespo
         "history": history,
         "can_classify": can_classify_villages(request.user, village),
         "category_form": CategoryForm(initial={"category": village.category, "reason": village.category_reason}),
+        "ledger_panel": village_panel(request, village),
     }
     return render(request, "organisations/village.html", context)
 

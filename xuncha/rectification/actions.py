@@ -8,7 +8,7 @@ transaction; ``actor=None`` is the system (the demo, commands).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -45,12 +45,13 @@ Status = LedgerItem.Status
 ITEM_TRANSITIONS: dict[str, set[str]] = {
     Status.OPEN: {Status.IN_PROGRESS, Status.SUBMITTED},
     Status.IN_PROGRESS: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.REVIEWED, Status.RETURNED},
+    Status.SUBMITTED: {Status.REVIEWED, Status.RETURNED, Status.IN_PROGRESS},
     Status.RETURNED: {Status.IN_PROGRESS, Status.SUBMITTED},
-    Status.REVIEWED: {Status.CLOSED, Status.ONGOING, Status.RETURNED},
+    Status.REVIEWED: {Status.CLOSED, Status.ONGOING, Status.RETURNED, Status.IN_PROGRESS},
     Status.ONGOING: {Status.CLOSED, Status.IN_PROGRESS},
     Status.CLOSED: {Status.IN_PROGRESS},
 }
+# SUBMITTED and REVIEWED go back to IN_PROGRESS only on a return visit's REOPEN verdict.
 # Lists are built and fed back once the groups have reported, and until the round is closed.
 FEEDBACK_STATUSES = {Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status.RECTIFYING}
 
@@ -144,6 +145,9 @@ def add_common_item(
     wrong = [p for p in problems if p.round_id != round_.pk or p.status != Problem.Status.CONFIRMED]
     if wrong:
         raise Conflict(_("%(serial)s is not a confirmed problem of this round.") % {"serial": wrong[0].serial})
+    taken = CommonItem.problems.through.objects.filter(problem__in=problems).select_related("problem").first()
+    if taken is not None:
+        raise Conflict(_("%(serial)s is already stated on the common list.") % {"serial": taken.problem.serial})
     villages = list({village.pk: village for village in villages}.values())
     named = {village.pk for village in villages}
     missing = [p.village for p in problems if p.village_id not in named]
@@ -184,9 +188,13 @@ def add_common_item(
 
 
 def _item_deadline(fix_type: str, assignment: Assignment | None, fed_back_on: date) -> date:
-    """IMMEDIATE: the end of stationing; FOLLOW_UP and LONG_TERM (its first report): months after feedback."""
-    if fix_type == FixType.IMMEDIATE and assignment is not None:
-        return assignment.stationed_until
+    """IMMEDIATE: the end of stationing (a problem the group told the village to fix on the spot) or, for what
+    only the feedback tells the village, the plan's due date; FOLLOW_UP and LONG_TERM (its first report): months
+    after feedback."""
+    if fix_type == FixType.IMMEDIATE:
+        if assignment is not None:
+            return assignment.stationed_until
+        return workdays.add_working_days(fed_back_on, settings.XUNCHA_PLAN_WORKING_DAYS)
     return workdays.add_months(fed_back_on, settings.XUNCHA_FOLLOW_UP_MONTHS)
 
 
@@ -209,6 +217,18 @@ def publish_feedback(
         raise Conflict(_("Build the individual list of %(village)s first.") % {"village": village})
     if Feedback.objects.filter(round=round_, village=village).exists():
         raise TransitionNotAllowed(_("%(village)s has already had its feedback.") % {"village": village})
+    stranded = Problem.objects.filter(
+        round=round_,
+        village=village,
+        status=Problem.Status.CONFIRMED,
+        list_entry__isnull=True,
+        common_items__isnull=True,
+    ).first()
+    if stranded is not None:
+        raise Conflict(
+            _("%(serial)s was confirmed after the list was built; refresh the list of %(village)s first.")
+            % {"serial": stranded.serial, "village": village}
+        )
     common = ProblemList.objects.filter(round=round_, kind=ProblemList.Kind.COMMON).first()
     common_items = list(CommonItem.objects.filter(problem_list=common, villages=village)) if common else []
     entries = list(individual.entries.select_related("problem__assignment", "problem__notice"))
@@ -224,7 +244,7 @@ def publish_feedback(
         round=round_,
         village=village,
         individual_list=individual,
-        common_list=common if common_items else None,
+        common_list=common,
         fed_back_on=fed_back_on,
         plan_due=workdays.add_working_days(fed_back_on, settings.XUNCHA_PLAN_WORKING_DAYS),
         published_by=actor or _office(round_),
@@ -237,7 +257,7 @@ def publish_feedback(
     )
     items = [_item_for_problem(feedback, entry.problem, township, actor) for entry in entries]
     for common_item in common_items:
-        items.append(_item_for_common(feedback, common_item, assignment, township))
+        items.append(_item_for_common(feedback, common_item, township))
         for problem in common_item.problems.filter(village=village, status=Problem.Status.CONFIRMED):
             findings_actions.mark_fed_back(problem, actor=actor)
     if locked.status == Round.Status.REPORTING:
@@ -287,7 +307,8 @@ def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit,
         # Fixed on the spot while the group was there: the township only has to confirm it.
         item.status = Status.SUBMITTED
         item.measures = notice.requirement
-        item.save(update_fields=["status", "measures"])
+        item.done_on = notice.completed_on
+        item.save(update_fields=["status", "measures", "done_on"])
         Progress.objects.create(
             item=item,
             kind=Progress.Kind.SUBMISSION,
@@ -298,9 +319,7 @@ def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit,
     return item
 
 
-def _item_for_common(
-    feedback: Feedback, common_item: CommonItem, assignment: Assignment | None, township: AdminUnit
-) -> LedgerItem:
+def _item_for_common(feedback: Feedback, common_item: CommonItem, township: AdminUnit) -> LedgerItem:
     round_ = feedback.round
     return LedgerItem.objects.create(
         round=round_,
@@ -312,20 +331,24 @@ def _item_for_common(
         summary=common_item.text,
         category=common_item.category,
         fix_type=common_item.fix_type,
-        deadline=_item_deadline(common_item.fix_type, assignment, feedback.fed_back_on),
+        deadline=_item_deadline(common_item.fix_type, None, feedback.fed_back_on),
         needs_return_visit=feedback.village.is_key,
     )
 
 
 @transaction.atomic
-def sign_receipt(receipt: Receipt, *, actor: User | None) -> Receipt:
-    """The township party committee or the village organisation signs for the lists it received (签收)."""
+def sign_receipt(receipt: Receipt, *, actor: User | None, at: datetime | None = None) -> Receipt:
+    """The township party committee or the village organisation signs for the lists it received (签收).
+    ``at`` records a signature given on paper earlier; never before the feedback nor in the future."""
     _allow(actor, permissions.can_sign_receipt(actor, receipt), _("Only the recipient signs its receipt."))
-    locked = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    locked = Receipt.objects.select_for_update(of=("self",)).select_related("feedback").get(pk=receipt.pk)
     if locked.signed_at is not None:
         raise TransitionNotAllowed(_("This receipt was already signed."))
+    at = at or timezone.now()
+    if at > timezone.now() or timezone.localdate(at) < locked.feedback.fed_back_on:
+        raise Conflict(_("A receipt is signed after the feedback and not in the future."))
     locked.signed_by = actor
-    locked.signed_at = timezone.now()
+    locked.signed_at = at
     locked.save(update_fields=["signed_by", "signed_at"])
     record_event(
         "rectification.receipt_signed",
@@ -341,12 +364,37 @@ def sign_receipt(receipt: Receipt, *, actor: User | None) -> Receipt:
 # Ledger items ----------------------------------------------------------------------------------------------------
 
 
+# Progress notes that move an item's status (a progress report or an extension does not).
+STATUS_CHANGING = [
+    Progress.Kind.SUBMISSION,
+    Progress.Kind.APPROVAL,
+    Progress.Kind.RETURN,
+    Progress.Kind.CLOSURE,
+    Progress.Kind.ONGOING,
+    Progress.Kind.REOPEN,
+]
+
+
+def _check_on(on: date | None, item: LedgerItem) -> date:
+    """A step's date: today unless said; never in the future nor before the item was fed back."""
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < item.feedback.fed_back_on:
+        raise Conflict(
+            _("The date must lie between the feedback, %(date)s, and today.") % {"date": item.feedback.fed_back_on}
+        )
+    return on
+
+
 def _lock(item: LedgerItem, expected_status: str | None) -> LedgerItem:
     """Lock the item's row; when the caller acted on what it saw (``expected_status``) and someone moved the item
     meanwhile, refuse with who did what, instead of acting on a state the caller never saw."""
-    locked = LedgerItem.objects.select_for_update().select_related("round__term__county", "village").get(pk=item.pk)
+    locked = (
+        LedgerItem.objects.select_for_update(of=("self",))
+        .select_related("round__term__county", "village", "feedback")
+        .get(pk=item.pk)
+    )
     if expected_status is not None and locked.status != expected_status:
-        last = locked.progress.select_related("author").order_by("-pk").first()
+        last = locked.progress.filter(kind__in=STATUS_CHANGING).select_related("author").order_by("-pk").first()
         who = last.author if last and last.author else _("someone")
         raise Conflict(
             _("%(who)s already acted on this item; it is now %(status)s. Reload the page.")
@@ -377,7 +425,7 @@ def _move(
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", *fields, "updated_at"])
-    progress = Progress.objects.create(item=locked, kind=kind, text=text, on=on or timezone.localdate(), author=actor)
+    progress = Progress.objects.create(item=locked, kind=kind, text=text, on=_check_on(on, locked), author=actor)
     record_event(
         f"rectification.item_{kind.lower()}",
         locked,
@@ -400,7 +448,15 @@ def _attach(progress: Progress, files: Iterable[tuple[IO[bytes], str, int]], act
 
 
 @transaction.atomic
-def plan_item(item: LedgerItem, *, measures: str, goal: str, responsible_leader: str, actor: User | None) -> LedgerItem:
+def plan_item(
+    item: LedgerItem,
+    *,
+    measures: str,
+    goal: str,
+    responsible_leader: str,
+    actor: User | None,
+    on: date | None = None,
+) -> LedgerItem:
     """The village writes its rectification measures, goal and responsible leader (starting the work)."""
     _allow(actor, permissions.can_report_progress(actor, item), _("Only the responsible village plans the item."))
     if not measures.strip() or not responsible_leader.strip():
@@ -413,7 +469,9 @@ def plan_item(item: LedgerItem, *, measures: str, goal: str, responsible_leader:
     if locked.status in (Status.OPEN, Status.RETURNED):
         locked.status = Status.IN_PROGRESS
     locked.save(update_fields=["measures", "goal", "responsible_leader", "status", "updated_at"])
-    Progress.objects.create(item=locked, kind=Progress.Kind.PLAN, text=measures.strip(), author=actor)
+    Progress.objects.create(
+        item=locked, kind=Progress.Kind.PLAN, text=measures.strip(), on=_check_on(on, locked), author=actor
+    )
     record_event(
         "rectification.item_planned",
         locked,
@@ -445,18 +503,19 @@ def report_progress(
             _("The item is %(status)s; progress is reported while it is being worked on.")
             % {"status": locked.get_status_display()}
         )
+    on = _check_on(on, locked)
+    before = locked.status
     if locked.status in (Status.OPEN, Status.RETURNED):
         locked.status = Status.IN_PROGRESS
         locked.save(update_fields=["status", "updated_at"])
-    progress = Progress.objects.create(
-        item=locked, kind=Progress.Kind.PROGRESS, text=text.strip(), on=on or timezone.localdate(), author=actor
-    )
+    progress = Progress.objects.create(item=locked, kind=Progress.Kind.PROGRESS, text=text.strip(), on=on, author=actor)
     evidence = _attach(progress, files, actor)
     record_event(
         "rectification.item_progress",
         locked,
         actor=actor,
         unit=locked.village,
+        before={"status": before},
         after={"status": locked.status, "text": progress.text, "files": [e.sha256 for e in evidence]},
     )
     item.status = locked.status
@@ -489,6 +548,8 @@ def submit_item(
         on=on,
         expected_status=expected_status,
     )
+    locked.done_on = item.done_on = progress.on
+    locked.save(update_fields=["done_on"])
     _attach(progress, files, actor)
     return locked
 
@@ -527,6 +588,7 @@ def review_item(
             text=reason.strip(),
             on=on,
             expected_status=expected_status,
+            verified_at=None,
         )
     return locked
 
@@ -544,6 +606,7 @@ def return_reviewed_item(item: LedgerItem, *, reason: str, actor: User | None) -
         kind=Progress.Kind.RETURN,
         text=reason.strip(),
         expected_status=Status.REVIEWED,
+        verified_at=None,
     )
     return locked
 
@@ -558,9 +621,7 @@ def close_item(item: LedgerItem, *, actor: User | None, closed_on: date | None =
         raise TransitionNotAllowed(_("A long-term item is kept ongoing with periodic reports, not closed."))
     if locked.needs_return_visit and locked.verified_at is None:
         raise Conflict(_("This item closes only after a return visit verified it on site."))
-    closed_on = closed_on or timezone.localdate()
-    if closed_on > timezone.localdate():
-        raise Conflict(_("An item cannot be closed in the future."))
+    closed_on = _check_on(closed_on, locked)
     locked, _progress = _move(
         locked,
         Status.CLOSED,
@@ -570,12 +631,12 @@ def close_item(item: LedgerItem, *, actor: User | None, closed_on: date | None =
         on=closed_on,
         closed_on=closed_on,
     )
-    item.closed_on = closed_on
+    item.status, item.closed_on = locked.status, closed_on
     return locked
 
 
 @transaction.atomic
-def make_ongoing(item: LedgerItem, *, actor: User | None, note: str = "") -> LedgerItem:
+def make_ongoing(item: LedgerItem, *, actor: User | None, note: str = "", on: date | None = None) -> LedgerItem:
     """A reviewed long-term item is kept ONGOING: the village goes on reporting periodically."""
     _allow(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
     if item.fix_type != FixType.LONG_TERM:
@@ -586,6 +647,7 @@ def make_ongoing(item: LedgerItem, *, actor: User | None, note: str = "") -> Led
         actor=actor,
         kind=Progress.Kind.ONGOING,
         text=note.strip() or _("Kept as a long-term item."),
+        on=on,
     )
     return locked
 
@@ -596,8 +658,10 @@ def reopen_item(item: LedgerItem, *, reason: str, new_deadline: date, actor: Use
     _allow(actor, permissions.can_close(actor, item), _("Only the inspection office reopens items."))
     if not reason.strip():
         raise Conflict(_("Say why the item is reopened."))
-    if new_deadline <= timezone.localdate():
-        raise Conflict(_("The new deadline must lie in the future."))
+    _check_new_deadline(new_deadline, timezone.localdate())
+    current = _lock(item, None)
+    if not current.is_done:
+        raise TransitionNotAllowed(_("Only a closed or ongoing item is reopened; extend the deadline instead."))
     locked, _progress = _move(
         item,
         Status.IN_PROGRESS,
@@ -607,13 +671,26 @@ def reopen_item(item: LedgerItem, *, reason: str, new_deadline: date, actor: Use
         deadline=new_deadline,
         closed_on=None,
         verified_at=None,
-        reopened=item.reopened + 1,
+        reopened=current.reopened + 1,
     )
     return locked
 
 
+# The latest deadline anyone is given: beyond it a date is a typing error, not a plan.
+LONGEST_EXTENSION_DAYS = 3 * 366
+
+
+def _check_new_deadline(new_deadline: date, after: date) -> None:
+    if new_deadline <= after:
+        raise Conflict(_("The new deadline must lie after %(date)s.") % {"date": after})
+    if (new_deadline - timezone.localdate()).days > LONGEST_EXTENSION_DAYS:
+        raise Conflict(_("A deadline more than three years ahead is not a plan; check the date."))
+
+
 @transaction.atomic
-def extend_deadline(item: LedgerItem, *, new_deadline: date, reason: str, actor: User | None) -> LedgerItem:
+def extend_deadline(
+    item: LedgerItem, *, new_deadline: date, reason: str, actor: User | None, on: date | None = None
+) -> LedgerItem:
     """Grant more time (整改延期) for an item that is still being worked on."""
     _allow(actor, permissions.can_close(actor, item), _("Only the inspection office extends deadlines."))
     if not reason.strip():
@@ -621,12 +698,17 @@ def extend_deadline(item: LedgerItem, *, new_deadline: date, reason: str, actor:
     locked = _lock(item, None)
     if locked.is_done:
         raise TransitionNotAllowed(_("The item is already done."))
-    if new_deadline <= locked.deadline:
-        raise Conflict(_("The new deadline must lie after the current one."))
+    _check_new_deadline(new_deadline, locked.deadline)
     before = snapshot(locked, ["deadline"])
     locked.deadline = new_deadline
     locked.save(update_fields=["deadline", "updated_at"])
-    Progress.objects.create(item=locked, kind=Progress.Kind.EXTENSION, text=reason.strip(), author=actor)
+    Progress.objects.create(
+        item=locked,
+        kind=Progress.Kind.EXTENSION,
+        text=_("%(reason)s (new deadline %(date)s)") % {"reason": reason.strip(), "date": new_deadline},
+        on=_check_on(on, locked),
+        author=actor,
+    )
     record_event(
         "rectification.item_extended",
         locked,
@@ -675,8 +757,16 @@ def plan_visit(
     foreign = [item for item in items if item.village_id != village.pk]
     if foreign:
         raise Conflict(_("%(item)s is not an item of %(village)s.") % {"item": foreign[0], "village": village})
+    unfinished = [item for item in items if item.status in (Status.OPEN, Status.IN_PROGRESS, Status.RETURNED)]
+    if unfinished:
+        raise Conflict(
+            _("%(item)s is still being worked on; a visit checks work reported done.") % {"item": unfinished[0]}
+        )
     group = None
     if round_ is not None and actor is not None and not permissions.can_plan_visit(actor, village):
+        # A group plans visits only for the items of the round it inspected.
+        if any(item.round_id != round_.pk for item in items):
+            raise Conflict(_("A group checks only the items of the round it inspected."))
         group = round_.groups.filter(memberships__user=actor).first()
     visit = ReturnVisit.objects.create(
         village=village,
@@ -731,7 +821,7 @@ def record_visit(
         check.verdict, check.note, check.new_deadline = verdict, check_note.strip(), new_deadline
         check.save(update_fields=["verdict", "note", "new_deadline"])
         if verdict == VisitCheck.Verdict.VERIFIED:
-            LedgerItem.objects.filter(pk=item_id).update(verified_at=timezone.now())
+            _verify(check.item, check_note, visited_on, locked, actor)
         else:
             _reopen_from_visit(check.item, check_note, new_deadline, visited_on, actor)
     locked.status = ReturnVisit.Status.DONE
@@ -756,34 +846,38 @@ def record_visit(
     return locked
 
 
+def _verify(item: LedgerItem, note: str, visited_on: date, visit: ReturnVisit, actor: User | None) -> None:
+    """A VERIFIED verdict: the item may now close; its history says so."""
+    verified_at = timezone.make_aware(datetime.combine(visited_on, time(12)))
+    LedgerItem.objects.filter(pk=item.pk).update(verified_at=verified_at)
+    item.verified_at = verified_at
+    record_event(
+        "rectification.item_verified",
+        item,
+        actor=actor,
+        unit=item.village,
+        after={"visit": visit.pk, "visited_on": visited_on, "note": note.strip()},
+    )
+
+
 def _reopen_from_visit(
     item: LedgerItem, note: str, new_deadline: date | None, visited_on: date, actor: User | None
 ) -> None:
+    """A REOPEN verdict: back to IN_PROGRESS with a new deadline, through the transitions of the ledger."""
     if new_deadline is None or new_deadline <= visited_on:
         raise Conflict(_("Give %(item)s a new deadline after the visit.") % {"item": item})
-    locked = _lock(item, None)
-    before = snapshot(locked, ["status", "deadline"])
-    locked.status = Status.IN_PROGRESS
-    locked.deadline = new_deadline
-    locked.closed_on = None
-    locked.verified_at = None
-    locked.reopened += 1
-    locked.save(update_fields=["status", "deadline", "closed_on", "verified_at", "reopened", "updated_at"])
-    Progress.objects.create(
-        item=locked,
+    current = _lock(item, None)
+    _move(
+        item,
+        Status.IN_PROGRESS,
+        actor=actor,
         kind=Progress.Kind.REOPEN,
         text=_("Reopened after a return visit: %(note)s") % {"note": note.strip()},
         on=visited_on,
-        author=actor,
-    )
-    record_event(
-        "rectification.item_reopen",
-        locked,
-        actor=actor,
-        unit=locked.village,
-        before=before,
-        after=snapshot(locked, ["status", "deadline"]),
-        note=note.strip(),
+        deadline=new_deadline,
+        closed_on=None,
+        verified_at=None,
+        reopened=current.reopened + 1,
     )
 
 

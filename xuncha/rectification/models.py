@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import NOTHING, county_readers, group_ids_of, path_q
-from xuncha.core import workdays
 from xuncha.findings.models import Category, FixType
 
 if TYPE_CHECKING:
@@ -32,11 +32,29 @@ def _office_or_group_q(user: AnyUser, county_path: str, group_field: str) -> Q:
     return query
 
 
+def _inspected_by_groups_q(user: AnyUser, round_field: str, village_field: str) -> Q:
+    """Rows of villages that one of the user's groups inspected in the row's round: a group follows up on its own
+    villages, as it sees only its own working papers."""
+    from xuncha.inspections.models import AssignmentVillage
+
+    groups = group_ids_of(user)
+    if not groups:
+        return NOTHING
+    covered = AssignmentVillage.objects.filter(
+        assignment__group_id__in=groups, round=OuterRef(round_field), village=OuterRef(village_field)
+    )
+    return Q(Exists(covered))
+
+
 class ProblemListQuerySet(models.QuerySet["ProblemList"]):
     def visible_to(self, user: AnyUser) -> ProblemListQuerySet:
         """The office, leaders and the round's groups see every list; a township or village only the lists fed
         back to it — its own individual list and the round's common list, from the moment of publication."""
-        query = _office_or_group_q(user, "round__term__county__path", "round__groups__id")
+        query = path_q(user, county_readers(), "round__term__county__path")
+        query |= _inspected_by_groups_q(user, "round", "village")
+        groups = group_ids_of(user)
+        if groups:
+            query |= Q(kind=ProblemList.Kind.COMMON, round__groups__id__in=groups)
         local = path_q(user, LOCAL_ROLES, "feedbacks__village__path")
         if local != NOTHING:
             query |= local | path_q(user, LOCAL_ROLES, "common_feedbacks__village__path")
@@ -144,7 +162,8 @@ class CommonItem(models.Model):
 
 class FeedbackQuerySet(models.QuerySet["Feedback"]):
     def visible_to(self, user: AnyUser) -> FeedbackQuerySet:
-        query = _office_or_group_q(user, "round__term__county__path", "round__groups__id")
+        query = path_q(user, county_readers(), "round__term__county__path")
+        query |= _inspected_by_groups_q(user, "round", "village")
         query |= path_q(user, LOCAL_ROLES, "village__path")
         return self.filter(pk__in=Feedback.objects.filter(query).values("pk"))
 
@@ -240,7 +259,8 @@ class LedgerItemQuerySet(models.QuerySet["LedgerItem"]):
     def visible_to(self, user: AnyUser) -> LedgerItemQuerySet:
         """The office, leaders and the round's groups see every item; the township its villages' items and the
         village its own — which exist only once fed back."""
-        query = _office_or_group_q(user, "round__term__county__path", "round__groups__id")
+        query = path_q(user, county_readers(), "round__term__county__path")
+        query |= _inspected_by_groups_q(user, "round", "village")
         local = path_q(user, LOCAL_ROLES, "village__path")
         if local != NOTHING:
             query |= local
@@ -260,7 +280,7 @@ class LedgerItem(models.Model):
         RETURNED = "RETURNED", _("Returned")
         REVIEWED = "REVIEWED", _("Reviewed by the township")
         ONGOING = "ONGOING", _("Ongoing (long-term)")
-        CLOSED = "CLOSED", _("Closed")
+        CLOSED = "CLOSED", pgettext_lazy("ledger item", "Closed")
 
     round = models.ForeignKey(
         "inspections.Round", verbose_name=_("round"), on_delete=models.PROTECT, related_name="ledger_items"
@@ -303,6 +323,9 @@ class LedgerItem(models.Model):
         help_text=_("Always for key villages; the office may ask it of any item"),
     )
     verified_at = models.DateTimeField(_("verified on a return visit"), null=True, blank=True)
+    done_on = models.DateField(
+        _("done on"), null=True, blank=True, help_text=_("When the village reported the work done (on time or late)")
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -339,15 +362,11 @@ class LedgerItem(models.Model):
         return self.status in (self.Status.CLOSED, self.Status.ONGOING)
 
     def light(self, today: date | None = None) -> Light:
-        """Green, yellow when ``XUNCHA_YELLOW_WORKING_DAYS`` or fewer working days remain, red when overdue."""
-        if self.is_done:
-            return Light.DONE
-        today = today or timezone.localdate()
-        if self.deadline < today:
-            return Light.RED
-        if workdays.working_days_between(today, self.deadline) <= settings.XUNCHA_YELLOW_WORKING_DAYS:
-            return Light.YELLOW
-        return Light.GREEN
+        """Green, yellow when ``XUNCHA_YELLOW_WORKING_DAYS`` or fewer working days remain, red when overdue (see
+        ``lights``)."""
+        from xuncha.rectification.lights import light_of
+
+        return light_of(self.status, self.deadline, self.done_on, today or timezone.localdate())
 
     @property
     def light_now(self) -> Light:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from xuncha.findings.models import FixType
+from xuncha.rectification.lights import overdue_q
 from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit
 
 if TYPE_CHECKING:
@@ -28,10 +30,14 @@ def _counts(today: date) -> dict[str, Count]:
         "submitted": Count("pk", filter=Q(status=Status.SUBMITTED)),
         "reviewed": Count("pk", filter=Q(status=Status.REVIEWED)),
         "returned": Count("pk", filter=Q(status=Status.RETURNED)),
-        "overdue": Count("pk", filter=~Q(status__in=DONE) & Q(deadline__lt=today)),
-        "closed_on_time": Count("pk", filter=Q(status=Status.CLOSED, closed_on__lte=F("deadline"))),
-        "closed_late": Count("pk", filter=Q(status=Status.CLOSED, closed_on__gt=F("deadline"))),
+        "overdue": Count("pk", filter=overdue_q(today)),
+        # On time means the village finished by the deadline (long-term items have no end to be on time for).
+        "closed_on_time": Count("pk", filter=CLOSED_TIMED & Q(done_on__lte=F("deadline"))),
+        "closed_late": Count("pk", filter=CLOSED_TIMED & Q(done_on__gt=F("deadline"))),
     }
+
+
+CLOSED_TIMED = Q(status=Status.CLOSED) & ~Q(fix_type=FixType.LONG_TERM)
 
 
 def _rate(part: int, whole: int) -> float:
@@ -41,7 +47,7 @@ def _rate(part: int, whole: int) -> float:
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
     row["completion_rate"] = _rate(row["closed"], row["ledger_items"])
-    row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+    row["on_time_rate"] = _rate(row["closed_on_time"], row["closed_on_time"] + row["closed_late"])
     return row
 
 
@@ -74,7 +80,10 @@ def rectification_figures(county: AdminUnit, term: Term | None) -> dict[str, Any
     receipts = Receipt.objects.filter(feedback__round__term=term, feedback__round__term__county=county).aggregate(
         total=Count("pk"), signed=Count("pk", filter=Q(signed_at__isnull=False))
     )
-    done = ReturnVisit.objects.filter(village__path__under=county.path, status=ReturnVisit.Status.DONE)
+    # The term's visits: those that checked items of the term (a subquery, so that the sums are not multiplied).
+    done = ReturnVisit.objects.filter(
+        pk__in=ReturnVisit.objects.filter(checks__item__in=items).values("pk"), status=ReturnVisit.Status.DONE
+    )
     visits = done.aggregate(
         visits=Count("pk", distinct=True),
         people_asked=Sum("people_asked"),

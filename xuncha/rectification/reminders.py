@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import Notification, Role, RoleGrant, User
-from xuncha.core import workdays
-from xuncha.rectification.models import LedgerItem, Receipt
+from xuncha.rectification.lights import light_q, overdue_q
+from xuncha.rectification.models import LedgerItem, Light, Receipt
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +37,11 @@ class Reminder:
 
 
 def _holders(role: Role, unit_paths: Iterable[str]) -> dict[str, list[int]]:
-    """For each unit path, the users holding ``role`` over it (grants on the unit or above it)."""
+    """For each unit path, the users holding ``role`` over it (grants on the unit or above it); one query for the
+    grants on those units and their ancestors, whatever else the database holds."""
     paths = set(unit_paths)
-    grants = RoleGrant.objects.filter(role=role, user__is_active=True).select_related("unit")
+    codes = {code for path in paths for code in path.strip("/").split("/")}
+    grants = RoleGrant.objects.filter(role=role, user__is_active=True, unit__code__in=codes).select_related("unit")
     holders: dict[str, list[int]] = {path: [] for path in paths}
     for grant in grants:
         if grant.unit is None:
@@ -59,17 +61,12 @@ def _office_holders(items: QuerySet[LedgerItem]) -> dict[str, list[int]]:
     return holders
 
 
-def _due_soon_limit(today: date) -> date:
-    return workdays.add_working_days(today, settings.XUNCHA_YELLOW_WORKING_DAYS)
-
-
 def collect(today: date) -> list[Reminder]:
     """Everything that needs someone's attention today, addressed to the people who can act on it."""
     reminders: list[Reminder] = []
     base = LedgerItem.objects.select_related("village", "township", "round__term__county")
-    open_items = base.exclude(status__in=[Status.CLOSED, Status.ONGOING, Status.SUBMITTED, Status.REVIEWED])
-    due_soon = list(open_items.filter(deadline__gte=today, deadline__lte=_due_soon_limit(today)))
-    overdue = list(open_items.filter(deadline__lt=today))
+    due_soon = list(base.filter(light_q(Light.YELLOW, today)))
+    overdue = list(base.filter(overdue_q(today)))
     submitted = list(base.filter(status=Status.SUBMITTED))
     reviewed = list(base.filter(status=Status.REVIEWED))
     villages = _holders(Role.VILLAGE, {item.village.path for item in due_soon + overdue})
@@ -130,21 +127,22 @@ def _unsigned_receipts() -> list[Reminder]:
     return reminders
 
 
-@transaction.atomic
 def send(today: date | None = None) -> tuple[int, int]:
-    """Create today's notifications (once per user, kind, subject and day) and e-mail them where configured.
+    """Create today's notifications (once per user, kind, subject and day), then e-mail them where configured —
+    after the transaction, so that a slow mail server holds no database lock.
 
     Returns (notifications created, e-mails sent).
     """
     today = today or timezone.localdate()
-    reminders = collect(today)
-    already = set(Notification.objects.filter(day=today).values_list("user_id", "kind", "key"))
-    new = [
-        Notification(user_id=r.user_id, kind=r.kind, key=r.key, day=today, message=r.message[:300], url=r.url)
-        for r in {(r.user_id, r.kind, r.key): r for r in reminders}.values()
-        if (r.user_id, r.kind, r.key) not in already
-    ]
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    with transaction.atomic():
+        reminders = collect(today)
+        already = set(Notification.objects.filter(day=today).values_list("user_id", "kind", "key"))
+        new = [
+            Notification(user_id=r.user_id, kind=r.kind, key=r.key, day=today, message=r.message[:300], url=r.url)
+            for r in {(r.user_id, r.kind, r.key): r for r in reminders}.values()
+            if (r.user_id, r.kind, r.key) not in already
+        ]
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
     sent = 0
     if settings.XUNCHA_EMAIL_ENABLED and new:
         sent = _mail(new)

@@ -1,14 +1,17 @@
 """The Longsheng demo (``xuncha demo``) and the figures ``xuncha stats`` prints for it.
 
-Each test loads the demo once (several seconds), so the checks are grouped into few tests: two load it.
+Each test loads the demo once (some tens of seconds), so the checks are grouped into few tests: two load it.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import string
-from datetime import date
-from io import StringIO
+from collections.abc import Iterator
+from datetime import date, timedelta
+from io import BytesIO, StringIO
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -18,10 +21,12 @@ from django.core.management import call_command
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.audit.models import Event
-from xuncha.demo import builder, data, findings_data
+from xuncha.core import uploads
+from xuncha.demo import data, findings_data, findings_story, rectification_data, rectification_story
 from xuncha.demo.builder import ACCOUNT_GRANTS
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, Evidence, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
@@ -29,6 +34,18 @@ from xuncha.findings.queries import findings_figures
 from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Membership, Round, Term
 from xuncha.organisations.models import AdminUnit, Category
 from xuncha.organisations.tests import factories as units
+from xuncha.rectification import lights
+from xuncha.rectification.models import (
+    CommonItem,
+    Feedback,
+    LedgerItem,
+    ListEntry,
+    ProblemList,
+    Progress,
+    Receipt,
+    ReturnVisit,
+    VisitCheck,
+)
 
 CHENGNAN = "450328100001"  # 城南社区, a key village inspected directly in round 4
 SHANDONG = "450328100212"  # 山东村, brought along by the township assignment of 龙胜镇 in round 4
@@ -51,6 +68,12 @@ DEMO_ACCOUNTS: dict[str, tuple[Role, str | None]] = {
     "village_shandong": (Role.VILLAGE, SHANDONG),
     "leader": (Role.LEADER, COUNTY),
 }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    """The demo's evidence files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _run(*args: str) -> str:
@@ -82,6 +105,15 @@ def _counts() -> dict[str, int]:
         "petitions": Petition.objects.count(),
         "clues": Clue.objects.count(),
         "evidence": Evidence.objects.count(),
+        "lists": ProblemList.objects.count(),
+        "list_entries": ListEntry.objects.count(),
+        "common_items": CommonItem.objects.count(),
+        "feedbacks": Feedback.objects.count(),
+        "receipts": Receipt.objects.filter(signed_at__isnull=False).count(),
+        "ledger_items": LedgerItem.objects.count(),
+        "progress": Progress.objects.count(),
+        "visits": ReturnVisit.objects.count(),
+        "checks": VisitCheck.objects.count(),
     }
 
 
@@ -151,6 +183,7 @@ def test_demo_loads_the_longsheng_county() -> None:
     assert set(group_3.members.values_list("username", flat=True)) >= {"group3_leader", "group3_member"}
 
     _check_findings(figures)
+    _check_rectification(figures)
     assert "Audit chain intact" in _run("verify-audit")
 
 
@@ -167,7 +200,7 @@ def _check_findings(figures: dict[str, Any]) -> None:
     assert sum(fix_types.values()) == 732
     assert fix_types["FOLLOW_UP"] > fix_types["IMMEDIATE"] > fix_types["LONG_TERM"] > 0
     statuses = figures["problems_by_status"]
-    assert (statuses["CONFIRMED"], statuses["DRAFT"]) == (732, 0)
+    assert (statuses["FED_BACK"], statuses["CONFIRMED"], statuses["DRAFT"]) == (732, 0, 0)  # all fed back
     assert 0 < statuses["DISCARDED"] < 10
     sources = dict(
         Problem.objects.exclude(status=Problem.Status.DISCARDED).values_list("source").annotate(n=Count("pk"))
@@ -220,6 +253,7 @@ def _check_findings(figures: dict[str, Any]) -> None:
         suggestions["total"]
         == sum(suggestions[outcome] for outcome in Suggestion.Outcome.values) + suggestions["undecided"]
     )
+    assert suggestions["undecided"] == 0  # decided before the lists were built
     shandong = Suggestion.objects.filter(village__code=SHANDONG).select_related("problem")
     assert shandong.count() == 17
     assert set(shandong.values_list("topic", flat=True)) == {Suggestion.Topic.INDUSTRY}
@@ -228,7 +262,7 @@ def _check_findings(figures: dict[str, Any]) -> None:
         problem = suggestion.problem
         assert problem is not None
         assert (problem.village.code, problem.category, problem.source) == (SHANDONG, "INDUSTRY", "SUGGESTION")
-        assert (problem.fix_type, problem.status) == (suggestion.outcome, Problem.Status.CONFIRMED)
+        assert (problem.fix_type, problem.status) == (suggestion.outcome, Problem.Status.FED_BACK)
 
     petitions = figures["petitions"]
     assert petitions["total"] > 100
@@ -246,7 +280,7 @@ def _check_findings(figures: dict[str, Any]) -> None:
         ProblemCategory.SAFETY_LIVELIHOOD,
         FixType.IMMEDIATE,
         Problem.Source.PETITION,
-        Problem.Status.CONFIRMED,
+        Problem.Status.FED_BACK,
     )
     assert (hydrants.round.number, hydrants.group.name) == (4, "第三巡察组")
     group_leader = Membership.objects.get(group=hydrants.group, role=Membership.GroupRole.LEADER).user
@@ -270,6 +304,149 @@ def _check_findings(figures: dict[str, Any]) -> None:
     assert 'data-figure="inspected"' in page and ">75</a>" in page
     client.force_login(User.objects.get(username="office"))
     assert 'data-figure="clues"' not in client.get(county_url).content.decode()
+
+
+def _check_rectification(figures: dict[str, Any]) -> None:
+    """Every round fed back and rectified: the earlier rounds closed, round 4 still rectifying with a realistic spread
+    of item states as of today, the figures of ``xuncha stats`` those of the database, and the showcase villages."""
+    today = timezone.localdate()
+    assert list(Round.objects.order_by("number").values_list("status", flat=True)) == [
+        Round.Status.CLOSED,
+        Round.Status.CLOSED,
+        Round.Status.CLOSED,
+        Round.Status.RECTIFYING,
+    ]
+    items = LedgerItem.objects.all()
+    Status = LedgerItem.Status
+    done = [Status.CLOSED, Status.ONGOING]
+    total, closed = items.count(), items.filter(status=Status.CLOSED).count()
+    ongoing = items.filter(status=Status.ONGOING).count()
+    overdue = items.filter(status__in=lights.WORKING, deadline__lt=today).count()
+    assert (figures["ledger_items"], figures["closed"], figures["ongoing"], figures["overdue"]) == (
+        total,
+        closed,
+        ongoing,
+        overdue,
+    )
+    assert figures["completion_rate"] == (2000 * closed + total) // (2 * total) / 10
+    assert sum(row["ledger_items"] for row in figures["by_round"]) == total
+    # Most closed, a few long-term ones ongoing, some at work, a few overdue.
+    assert closed > 0.7 * total
+    assert 0 < ongoing < 0.1 * total
+    assert 0 < overdue <= 0.02 * total
+    assert 0 < items.exclude(status__in=done).filter(deadline__gte=today).count() < 0.05 * total
+    timed = items.filter(status=Status.CLOSED).exclude(fix_type=FixType.LONG_TERM).count()
+    assert 0 < figures["closed_late"] < figures["closed_on_time"] + figures["closed_late"] == timed < closed
+    assert figures["return_visits"]["verified"] > 100
+    assert figures["return_visits"]["reopened"] >= 1
+    assert figures["return_visits"]["people_satisfied"] <= figures["return_visits"]["people_asked"]
+    assert not ReturnVisit.objects.filter(people_satisfied__gt=F("people_asked")).exists()
+    assert ReturnVisit.objects.filter(status=ReturnVisit.Status.PLANNED, planned_on__gt=today).exists()
+
+    # Every paper of the term is on one list: its village's individual list, or a common item naming its village.
+    problems = Problem.objects.exclude(status=Problem.Status.DISCARDED)
+    on_lists = problems.filter(Q(ledger_item__isnull=False) | Q(common_items__villages=F("village"))).distinct()
+    assert on_lists.count() == problems.count() == 732
+    # A common item is fanned out: one ledger item per village it names; its problems come from several villages.
+    for item in CommonItem.objects.annotate(named=Count("villages", distinct=True)):
+        assert item.ledger_items.count() == item.named >= 3
+        assert item.problems.values("village").distinct().count() >= 2
+    assert CommonItem.objects.filter(problem_list__round__number=4).count() >= 3
+
+    # Earlier rounds: everything closed but long-term items still ongoing; fed back 6 to 8 weeks after stationing.
+    earlier = items.filter(round__number__lt=4)
+    assert set(earlier.values_list("status", flat=True)) == {Status.CLOSED, Status.ONGOING}
+    assert set(earlier.filter(status=Status.ONGOING).values_list("fix_type", flat=True)) == {FixType.LONG_TERM}
+    for feedback in Feedback.objects.select_related("round"):
+        stationing = Assignment.objects.get(round=feedback.round, covered__village=feedback.village)
+        assert 40 <= (feedback.fed_back_on - stationing.stationed_until).days <= 60, feedback
+    assert not items.filter(closed_on__lt=F("feedback__fed_back_on")).exists()
+    assert not items.filter(closed_on__gt=today).exists()
+    assert not Progress.objects.filter(on__gt=today).exists()
+    # Steps whose actions take no date are dated on the story's day, not on the day the demo was loaded.
+    assert not Progress.objects.filter(on__lt=F("item__feedback__fed_back_on")).exclude(kind="SUBMISSION").exists()
+    assert not Progress.objects.filter(kind=Progress.Kind.PLAN, on__gte=date(2025, 1, 1)).exists()
+
+    # Round 4: every village has its feedback, sent to the township and the village; one or two have not signed.
+    round_4 = Round.objects.get(number=4)
+    villages = set(AssignmentVillage.objects.filter(round=round_4).values_list("village_id", flat=True))
+    feedbacks = Feedback.objects.filter(round=round_4)
+    assert set(feedbacks.values_list("village_id", flat=True)) == villages
+    assert len(villages) == 18
+    for feedback in feedbacks.select_related("village__parent"):
+        receipts = {receipt.recipient: receipt for receipt in feedback.receipts.all()}
+        assert set(receipts) == {Receipt.Recipient.TOWNSHIP, Receipt.Recipient.VILLAGE}
+        assert receipts["TOWNSHIP"].unit == feedback.village.parent
+        assert receipts["VILLAGE"].unit == feedback.village
+    assert 1 <= Receipt.objects.filter(feedback__round=round_4, signed_at__isnull=True).count() <= 2
+    assert not Receipt.objects.filter(feedback__round__number__lt=4, signed_at__isnull=True).exists()
+    for receipt in Receipt.objects.filter(signed_by__isnull=False).select_related("signed_by", "unit"):
+        role = Role.TOWNSHIP if receipt.recipient == Receipt.Recipient.TOWNSHIP else Role.VILLAGE
+        assert RoleGrant.objects.filter(user=receipt.signed_by, role=role, unit=receipt.unit).exists()
+    statuses = set(items.filter(round=round_4).values_list("status", flat=True))
+    assert {Status.CLOSED, Status.ONGOING, Status.IN_PROGRESS, Status.SUBMITTED} <= statuses
+
+    # Key villages close items only after a return visit verified them on site.
+    verified = VisitCheck.objects.filter(
+        item=OuterRef("pk"),
+        verdict=VisitCheck.Verdict.VERIFIED,
+        visit__status=ReturnVisit.Status.DONE,
+        visit__visited_on__lte=OuterRef("closed_on"),
+    )
+    key_closed = items.filter(status=Status.CLOSED, needs_return_visit=True)
+    assert key_closed.count() > 100
+    assert not key_closed.exclude(Exists(verified)).exists()
+    assert set(items.values_list("needs_return_visit", "village__category").distinct()) == {
+        (True, Category.KEY),
+        (False, Category.GENERAL),
+    }
+
+    # 城南社区's hydrants: re-installed before the group left, verified on the return visit, closed.
+    hydrants = LedgerItem.objects.get(problem__village__code=CHENGNAN, problem__phenomenon__contains="消火栓")
+    assert (hydrants.status, hydrants.fix_type, hydrants.category) == (
+        Status.CLOSED,
+        FixType.IMMEDIATE,
+        "SAFETY_LIVELIHOOD",
+    )
+    check = VisitCheck.objects.select_related("visit").get(item=hydrants)
+    assert check.verdict == VisitCheck.Verdict.VERIFIED
+    assert "已重新安装并试水成功" in check.note
+    visit = check.visit
+    assert visit.status == ReturnVisit.Status.DONE
+    assert visit.visited_on is not None and hydrants.closed_on is not None
+    assert hydrants.feedback.fed_back_on < visit.visited_on <= hydrants.closed_on
+    assert visit.people_asked and visit.people_satisfied is not None
+    assert 0.8 * visit.people_asked <= visit.people_satisfied <= visit.people_asked
+    assert "已重新安装并试水成功" in visit.note
+
+    # 山东村: its 9 immediate items closed; its 8 follow-up items at work, their deadlines extended into next year.
+    shandong = LedgerItem.objects.filter(village__code=SHANDONG)
+    assert dict(shandong.values_list("fix_type").annotate(n=Count("pk"))) == {"IMMEDIATE": 9, "FOLLOW_UP": 8}
+    assert set(shandong.filter(fix_type=FixType.IMMEDIATE).values_list("status", flat=True)) == {Status.CLOSED}
+    follow_up = shandong.filter(fix_type=FixType.FOLLOW_UP)
+    assert set(follow_up.values_list("status", flat=True)) == {Status.IN_PROGRESS}
+    assert not follow_up.filter(deadline__lte=today).exists()
+    extensions = Progress.objects.filter(item__in=follow_up, kind=Progress.Kind.EXTENSION)
+    assert set(extensions.values_list("item", flat=True)) == set(follow_up.values_list("pk", flat=True))
+    assert extensions.filter(text__contains="茶叶基地建设受季节影响").exists()
+
+    # Evidence: one small real PNG per submission that came with files.
+    evidence = Evidence.objects.filter(progress__isnull=False)
+    assert evidence.count() > 400
+    assert evidence.count() == evidence.values("progress").distinct().count()
+    assert set(evidence.values_list("content_type", flat=True)) == {"image/png"}
+    assert not evidence.filter(size__gt=1000).exists()
+
+    # The township and village accounts exist, without passwords but for the demo's three, and are not listed.
+    locals_ = RoleGrant.objects.filter(role__in=[Role.TOWNSHIP, Role.VILLAGE]).select_related("user")
+    units_of = {role: set(locals_.filter(role=role).values_list("unit__code", flat=True)) for role in Role}
+    assert units_of[Role.TOWNSHIP] == set(rectification_story.TOWNSHIP_ACCOUNTS)
+    assert units_of[Role.VILLAGE] == set(AssignmentVillage.objects.values_list("village__code", flat=True))
+    assert locals_.count() == len(rectification_story.TOWNSHIP_ACCOUNTS) + 75
+    listed = {username for username, _name, _post in data.ACCOUNTS}
+    assert not [
+        grant.user for grant in locals_ if grant.user.username not in listed and grant.user.has_usable_password()
+    ]
 
 
 @pytest.mark.django_db
@@ -367,7 +544,7 @@ def test_demo_texts_fill_their_placeholders() -> None:
         findings_data.NOTICE_SUFFIX,
     ]
     for place in places:
-        planner = builder._VillagePlanner(cast(Any, work), cast(Any, place))
+        planner = findings_story._VillagePlanner(cast(Any, work), cast(Any, place))
         values = {**planner.values(), "deadline": "2023年10月10日"}
         for text in texts:
             names = {name for _literal, name, _spec, _conversion in string.Formatter().parse(text) if name}
@@ -380,3 +557,100 @@ def test_demo_texts_fill_their_placeholders() -> None:
     assert len(findings_data.CORRUPTION_SUBJECTS) == len(findings_data.PHENOMENA["CORRUPTION"])
     outcomes = [outcome for _proposer, _text, outcome, _note, _group in findings_data.SHANDONG_SUGGESTIONS]
     assert (outcomes.count("IMMEDIATE"), outcomes.count("FOLLOW_UP")) == (9, 8)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a nest of lists, tuples and dicts (their values)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_rectification_texts_fill_their_placeholders() -> None:
+    """Every text of the rectification formats with the placeholders the builder provides, in a village and in a
+    community; every category has its ways of rectifying, goals, extensions and reasons for delay."""
+    rectification = rectification_story.RectificationStory.__new__(rectification_story.RectificationStory)
+    rectification.round = cast(Any, SimpleNamespace(start_date=date(2023, 9, 1)))
+    rectification.assignment_of = cast(Any, {1: SimpleNamespace(group=SimpleNamespace(name="第三巡察组"))})
+    parent = SimpleNamespace(short_name="龙胜镇")
+    places = [
+        SimpleNamespace(
+            pk=1, kind="VILLAGE", short_name="山东村", parent=parent, profile={"industries": "茶叶、凤鸡养殖"}
+        ),
+        SimpleNamespace(pk=1, kind="COMMUNITY", short_name="城南社区", parent=parent, profile={}),
+    ]
+    names = {
+        "WAYS",
+        "GOALS",
+        "LATER",
+        "PERIODIC",
+        "EXTENSIONS",
+        "EXTENSIONS_AGAIN",
+        "STUCK",
+        "APPROVALS",
+        "RETURNS",
+        "RESUBMISSION",
+        "REDONE",
+        "CLOSURES",
+        "CLOSURES_AFTER_VISIT",
+        "LONG_TERM_CLOSURES",
+        "ONGOING_NOTES",
+        "VISIT_SUMMARIES",
+        "REOPEN_NOTE",
+        "REWORK",
+        "COMMON_ITEMS",
+        "SHANDONG_IMMEDIATE",
+        "SHANDONG_FOLLOW_UP",
+        "HYDRANT_REVIEW",
+        "HYDRANT_CHECK",
+        "HYDRANT_SUMMARY",
+        "HYDRANT_CLOSURE",
+    }
+    texts = [text for name in names for text in _strings(getattr(rectification_data, name))]
+    assert len(texts) > 200
+    for place in places:
+        values = {
+            **rectification._values(cast(Any, SimpleNamespace(village=place)), random.Random(1)),
+            "checked": 5,
+            "asked": 30,
+            "satisfied": 28,
+            "others": 4,
+        }
+        for text in texts:
+            fields = {name for _literal, name, _spec, _conversion in string.Formatter().parse(text) if name}
+            assert fields <= set(values), (text, fields - set(values))
+            assert "{" not in text.format_map(values)
+    for category in ProblemCategory.values:
+        ways = rectification_data.WAYS[category]
+        assert ways and all(len(way) == 4 for way in ways), category
+        for table in (rectification_data.GOALS, rectification_data.EXTENSIONS, rectification_data.STUCK):
+            assert table[category], category
+    for specs in rectification_data.COMMON_ITEMS.values():
+        for category, fix_type, _text, picks, _extra, _shandong in specs:
+            assert category in ProblemCategory.values and fix_type in FixType.values and picks >= 2
+    assert len(rectification_data.SHANDONG_FOLLOW_UP) == len(rectification_story.SHANDONG_DEADLINES)
+    assert "已重新安装并试水成功" in rectification_data.HYDRANT_CHECK
+
+
+def test_demo_evidence_is_a_small_real_png() -> None:
+    """The photo attached to a submission is a PNG the upload check accepts, a few hundred bytes, one per item."""
+    photos = [rectification_story._png(seed) for seed in range(30)]
+    assert len(set(photos)) == 30
+    for photo in photos:
+        assert 100 < len(photo) < 1000
+        assert uploads.sniff(BytesIO(photo)) == uploads.PNG
+
+
+def test_demo_dates_after_the_story_day_move_with_the_day_the_demo_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deadlines ahead of the story's day stay ahead when the demo is loaded later (and on a working day)."""
+    assert rectification_story._future(date(2027, 3, 31)) >= date(2027, 3, 31)
+    later = rectification_story.STORY_DAY + timedelta(days=400)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    moved = rectification_story._future(date(2027, 3, 31))
+    assert moved >= date(2027, 3, 31) + timedelta(days=400)
+    assert moved.weekday() < 5

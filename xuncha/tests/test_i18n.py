@@ -24,6 +24,7 @@ CATALOGUE = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 @dataclass
 class Entry:
+    msgctxt: str = ""
     msgid: str = ""
     msgid_plural: str = ""
     msgstr: list[str] = field(default_factory=list)
@@ -48,6 +49,8 @@ def parse_po(path: Path) -> list[Entry]:
             entry.fuzzy = True
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgctxt"):
+            target, entry.msgctxt = "msgctxt", _unquote(line)
         elif line.startswith("msgid_plural"):
             target, entry.msgid_plural = "msgid_plural", _unquote(line)
         elif line.startswith("msgid"):
@@ -78,9 +81,15 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
     stale = [
         entry.msgid
         for entry in parse_po(CATALOGUE / "django.po")
-        if entry.msgid and not entry.msgid_plural and compiled.gettext(entry.msgid) != entry.msgstr[0]
+        if entry.msgid and not entry.msgid_plural and _compiled(compiled, entry) != entry.msgstr[0]
     ]
     assert stale == [], "run `make messages` to recompile the catalogue"
+
+
+def _compiled(compiled: gettext.GNUTranslations, entry: Entry) -> str:
+    if entry.msgctxt:
+        return compiled.pgettext(entry.msgctxt, entry.msgid)
+    return compiled.gettext(entry.msgid)
 
 
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
@@ -98,8 +107,10 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    found = {entry.msgid for entry in parse_po(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")}
-    known = {entry.msgid for entry in parse_po(CATALOGUE / "django.po")}
+    found = {
+        (entry.msgctxt, entry.msgid) for entry in parse_po(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    }
+    known = {(entry.msgctxt, entry.msgid) for entry in parse_po(CATALOGUE / "django.po")}
     assert sorted(found - known) == [], "run `make messages` and translate the new strings"
 
 

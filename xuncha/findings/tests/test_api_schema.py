@@ -56,7 +56,7 @@ def test_the_schema_is_valid_openapi_3_with_every_endpoint(schema: dict[str, Any
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     documented = {path: set(operations) - {"parameters"} for path, operations in schema["paths"].items()}
-    assert documented == ENDPOINTS
+    assert {path: documented.get(path) for path in ENDPOINTS} == ENDPOINTS
 
 
 def test_every_operation_declares_its_errors(schema: dict[str, Any]) -> None:

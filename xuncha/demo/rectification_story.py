@@ -1,0 +1,767 @@
+"""The demo's feedback and rectification: lists, receipts, ledger items carried through their stories, and return
+visits, all through the rectification actions."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import itertools
+import random
+import struct
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache, partial
+from typing import IO, TYPE_CHECKING
+
+from django.utils import timezone
+
+from xuncha.accounts.models import User
+from xuncha.core import workdays
+from xuncha.demo import data, findings_data, rectification_data
+from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
+from xuncha.findings import actions as finding_actions
+from xuncha.findings.models import FixType, Problem, Suggestion
+from xuncha.inspections import actions as inspection_actions
+from xuncha.inspections.models import Assignment, Membership, Round
+from xuncha.organisations.models import AdminUnit, VillageKind
+from xuncha.rectification import actions as rectification_actions
+from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit, VisitCheck
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+RECTIFICATION_SEED = 20231130
+STORY_DAY = date(2026, 11, 28)  # the day the demo's story reaches: what lies after it has not happened yet
+LAST_CALENDAR_YEAR = 2026  # the last year whose holidays the working-day calendar knows
+TOWNSHIP_ACCOUNTS: dict[str, str] = {
+    "450328100000": "township_longsheng",
+    "450328101000": "township_piaoli",
+    "450328102000": "township_sanmen",
+    "450328103000": "township_longji",
+    "450328104000": "township_pingdeng",
+    "450328105000": "township_lejiang",
+    "450328201000": "township_sishui",
+    "450328202000": "township_jiangdi",
+    "450328203000": "township_madi",
+    "450328204000": "township_weijiang",
+}
+# Round 4's receipts that were never signed, for the office to chase: (village code, recipient).
+UNSIGNED_RECEIPTS = {("450328204205", "VILLAGE"), ("450328203205", "TOWNSHIP")}
+# Deadlines still ahead on the story's day (shifted by as many days as the demo is loaded after it).
+FUTURE_DEADLINES = [date(2026, 12, 10), date(2026, 12, 31), date(2027, 3, 31), date(2027, 6, 30), date(2027, 9, 30)]
+# 山东村's follow-up items, in the order of rectification_data.SHANDONG_FOLLOW_UP.
+SHANDONG_DEADLINES = [
+    date(2027, 3, 31),
+    date(2027, 4, 30),
+    date(2027, 6, 30),
+    date(2027, 5, 31),
+    date(2027, 6, 30),
+    date(2027, 9, 30),
+]
+# What becomes of follow-up and long-term items, by chance, in a closed round (True) and in the one still rectifying.
+FATES: dict[tuple[bool, str], list[tuple[float, str]]] = {
+    (True, FixType.FOLLOW_UP): [(0.80, "on_time"), (0.94, "late"), (1.0, "returned")],
+    (True, FixType.LONG_TERM): [(0.62, "closed_long_term"), (1.0, "ongoing")],
+    (False, FixType.FOLLOW_UP): [
+        (0.60, "on_time"),
+        (0.74, "late"),
+        (0.79, "returned"),
+        (0.88, "in_progress"),
+        (0.93, "awaiting"),
+        (1.0, "overdue"),
+    ],
+    (False, FixType.LONG_TERM): [(0.2, "closed_long_term"), (0.85, "ongoing"), (0.93, "in_progress"), (1.0, "overdue")],
+}
+# The order of steps on one day.
+READY = ("submit", "approve")  # the moves after which an item is reported done
+PHASES = {
+    "plan": 1,
+    "extend": 2,
+    "progress": 3,
+    "submit": 4,
+    "return": 5,
+    "approve": 5,
+    "visit_plan": 6,
+    "visit": 7,
+    "ongoing": 8,
+    "close": 9,
+    "round": 10,
+}
+PNG_COLOURS = [(112, 146, 190), (134, 167, 106), (181, 160, 120), (150, 150, 150), (196, 132, 98), (96, 128, 128)]
+
+Status = LedgerItem.Status
+MEASURES, REPORT, DONE, SEEN = range(4)  # the parts of a way of rectifying (rectification_data.WAYS)
+
+
+@cache
+def _is_workday(day: date) -> bool:
+    """Monday to Friday where the calendar does not know the year (asked only about the story's days)."""
+    return workdays.is_workday(day) if day.year <= LAST_CALENDAR_YEAR else day.weekday() < 5
+
+
+def _workday(day: date) -> date:
+    """``day`` or the next working day."""
+    while not _is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _after(day: date, working_days: int) -> date:
+    """The working day ``working_days`` working days after ``day``."""
+    for _ in range(working_days):
+        day = _workday(day + timedelta(days=1))
+    return day
+
+
+def _months(day: date, months: int) -> date:
+    """The same day ``months`` later (or the month's last day), moved to a working day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return _workday(date(year, month, min(day.day, calendar.monthrange(year, month)[1])))
+
+
+def _future(day: date) -> date:
+    """A date ahead of the story's day, kept as far ahead when the demo is loaded later than that day."""
+    return _workday(day + max(timedelta(0), timezone.localdate() - STORY_DAY))
+
+
+PNG_SIZE = (48, 32)
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+@cache
+def _png_pixels(variant: int) -> bytes:
+    """The IDAT chunk of one of a few pictures: sky, ground and a board, in colours and places the variant picks."""
+    rng = random.Random(variant)
+    width, height = PNG_SIZE
+    sky, ground, board = rng.sample(PNG_COLOURS, 3)
+    left, top = rng.randint(4, 28), rng.randint(4, 14)
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # no filter
+        for x in range(width):
+            inside = left <= x < left + 16 and top <= y < top + 10
+            rows.extend(board if inside else sky if y < height // 2 else ground)
+    return _png_chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+
+
+def _png(seed: int) -> bytes:
+    """A small real PNG photo of a few hundred bytes, each one different: its text chunk names the item."""
+    header = struct.pack(">IIBBBBB", *PNG_SIZE, 8, 2, 0, 0, 0)  # 8-bit RGB
+    comment = f"Comment\0xuncha demo evidence {seed}".encode("latin-1")
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"tEXt", comment),
+            _png_pixels(seed % 12),
+            _png_chunk(b"IEND", b""),
+        ]
+    )
+
+
+@dataclass
+class _Story:
+    """What happens to one ledger item: dated steps (kind, text, details), written before they are acted out."""
+
+    item: LedgerItem
+    rng: random.Random
+    values: dict[str, object]
+    fed_back_on: date
+    fate: str = ""
+    way: int = 0  # which of rectification_data.WAYS of its category
+    events: list[tuple[date, str, str, dict[str, object]]] = field(default_factory=list)
+    stopped: bool = False
+    used: set[str] = field(default_factory=set)  # texts already used
+
+    @property
+    def last(self) -> date:
+        return self.events[-1][0] if self.events else self.fed_back_on
+
+    def add(self, on: date, kind: str, text: str = "", **details: object) -> date:
+        """Add a step, never before the previous one; steps after the story's day have not happened (yet)."""
+        on = max(on, _after(self.last, 1))
+        if on > STORY_DAY:
+            self.stopped = True
+        if not self.stopped:
+            self.events.append((on, kind, text, details))
+        return on
+
+    def work(self, part: int) -> str:
+        """A part of the story's way of rectifying its kind of problem (measures, report, done, seen)."""
+        return rectification_data.WAYS[self.item.category][self.way][part].format_map(self.values)
+
+    def text(self, texts: dict[str, list[str]] | list[str], fallback: str = "") -> str:
+        """One of the texts (of the item's category), not one this item already used while others are left."""
+        choices = texts if isinstance(texts, list) else texts.get(self.item.category) or texts[fallback]
+        chosen = self.rng.choice([text for text in choices if text not in self.used] or choices)
+        self.used.add(chosen)
+        return chosen.format_map(self.values)
+
+    def close_event(self) -> int | None:
+        return next((index for index, event in enumerate(self.events) if event[1] == "close"), None)
+
+
+@dataclass
+class _Visit:
+    """A return visit: the items it checks; one of them may be found not fixed and reopened with a new deadline."""
+
+    village: AdminUnit
+    on: date
+    stories: list[_Story] = field(default_factory=list)
+    done: bool = True  # False: planned, not yet made on the story's day
+    reopen: _Story | None = None
+    new_deadline: date | None = None
+
+
+class RectificationStory:
+    """Feeds back one round and scripts and acts out the rectification of its items up to the story's day."""
+
+    def __init__(self, round_: Round, spec: data.RoundSpec, users: dict[str, User], local: dict[str, User]) -> None:
+        self.round = round_
+        self.number = spec.number
+        self.closes = spec.status == Round.Status.CLOSED  # earlier rounds are closed; the last one is rectifying
+        self.office = users["office"]
+        self.local = local
+        self.rng = random.Random(f"{RECTIFICATION_SEED}:{spec.number}")
+        self.steps: list[tuple[date, int, int, Callable[[], object]]] = []
+        self.visits: list[_Visit] = []
+        assignments = list(round_.assignments.select_related("group").order_by("stationed_until", "pk"))
+        leaders = dict(
+            Membership.objects.filter(group__round=round_, role=Membership.GroupRole.LEADER).values_list(
+                "group_id", "user__display_name"
+            )
+        )
+        self.leader_name = {assignment.pk: leaders.get(assignment.group_id, "") for assignment in assignments}
+        self.assignment_of: dict[int, Assignment] = {}
+        self.villages: list[AdminUnit] = []
+        for assignment in assignments:
+            for covered in assignment.covered.select_related("village__parent").order_by("village__code"):
+                self.assignment_of[covered.village_id] = assignment
+                self.villages.append(covered.village)
+        self.fed_back_on = {
+            assignment.pk: _workday(assignment.stationed_until + timedelta(days=self.rng.randint(42, 56)))
+            for assignment in assignments
+        }
+
+    def run(self) -> None:
+        self._decide_pending_suggestions()
+        self._build_lists()
+        self._feed_back()
+        inspection_actions.move_round(self.round, Round.Status.RECTIFYING, actor=self.office)
+        stories = self._stories()
+        self._key_visits(stories)
+        self._other_visits(stories)
+        self._schedule(stories)
+        for _on, _phase, _seq, step in sorted(self.steps, key=lambda step: step[:3]):
+            step()
+
+    # Lists and feedback -------------------------------------------------------------------------------------------
+
+    def _decide_pending_suggestions(self) -> None:
+        """Suggestions still undecided when the lists are built go to the township (they are not problems)."""
+        pending = Suggestion.objects.filter(assignment__round=self.round, outcome="").select_related(
+            "assignment", "village__parent"
+        )
+        for suggestion in pending:
+            leader = (
+                Membership.objects.select_related("user")
+                .get(group_id=suggestion.assignment.group_id, role=Membership.GroupRole.LEADER)
+                .user
+            )
+            township = suggestion.village.parent.short_name if suggestion.village.parent else ""
+            finding_actions.decide_suggestion(
+                suggestion,
+                Suggestion.Outcome.NOT_ADOPTED,
+                actor=leader,
+                note=f"经巡察组研究，该建议属于{township}职能范围，已转交{township}党委、政府研究办理。",
+            )
+
+    def _build_lists(self) -> None:
+        """The common list first (its problems leave their villages' individual lists), then each village's own."""
+        problems = list(
+            Problem.objects.filter(round=self.round, status=Problem.Status.CONFIRMED, notice__isnull=True)
+            .exclude(village__code__in=[SHANDONG, CHENGNAN])
+            .order_by("pk")
+        )
+        shandong = next((village for village in self.villages if village.code == SHANDONG), None)
+        for category, fix_type, text, picks, extra, names_shandong in rectification_data.COMMON_ITEMS.get(
+            self.number, []
+        ):
+            by_village: dict[int, list[Problem]] = {}
+            for problem in problems:
+                if problem.category == category:
+                    by_village.setdefault(problem.village_id, []).append(problem)
+            chosen = self.rng.sample(sorted(by_village), min(picks, len(by_village)))
+            if len(chosen) < 2:
+                continue
+            picked = [self.rng.choice(by_village[village_id]) for village_id in chosen]
+            others = [village for village in self.villages if village.pk not in chosen and village.code != SHANDONG]
+            named = [village for village in self.villages if village.pk in chosen]
+            named += self.rng.sample(others, min(extra, len(others)))
+            if names_shandong and shandong is not None:
+                named.append(shandong)
+            rectification_actions.add_common_item(
+                self.round,
+                text=text,
+                category=category,
+                fix_type=fix_type,
+                problems=picked,
+                villages=named,
+                actor=self.office,
+            )
+            problems = [problem for problem in problems if problem not in picked]
+        for village in self.villages:
+            rectification_actions.build_individual_list(self.round, village, actor=self.office)
+
+    def _feed_back(self) -> None:
+        """Publish each village's lists on its feedback day; the township and the village sign within days."""
+        for village in sorted(self.villages, key=lambda v: (self.fed_back_on[self.assignment_of[v.pk].pk], v.code)):
+            rectification_actions.publish_feedback(
+                self.round,
+                village,
+                actor=self.office,
+                fed_back_on=self.fed_back_on[self.assignment_of[village.pk].pk],
+            )
+        receipts = Receipt.objects.filter(feedback__round=self.round).select_related("unit", "feedback__village")
+        for receipt in receipts.order_by("feedback__fed_back_on", "feedback__village__code", "recipient"):
+            if not self.closes and (receipt.feedback.village.code, receipt.recipient) in UNSIGNED_RECEIPTS:
+                continue
+            signed_on = _workday(receipt.feedback.fed_back_on + timedelta(days=self.rng.randint(0, 3)))
+            rectification_actions.sign_receipt(
+                receipt, actor=self.local[receipt.unit.code], at=aware_at(signed_on, 9 + self.rng.randint(0, 7), 30)
+            )
+
+    # Scripts ------------------------------------------------------------------------------------------------------
+
+    def _stories(self) -> list[_Story]:
+        items = (
+            LedgerItem.objects.filter(round=self.round)
+            .select_related("round__term__county", "village__parent", "township", "feedback", "problem")
+            .order_by("village__code", "number")
+        )
+        stories = []
+        for item in items:
+            rng = random.Random(f"{RECTIFICATION_SEED}:{item.number}:{item.village.code}")
+            story = _Story(item, rng, self._values(item, rng), item.feedback.fed_back_on)
+            story.way = rng.randrange(len(rectification_data.WAYS[item.category]))
+            story.fate = self._fate(story)
+            getattr(self, f"_script_{story.fate}")(story)
+            stories.append(story)
+        return stories
+
+    def _values(self, item: LedgerItem, rng: random.Random) -> dict[str, object]:
+        village = item.village
+        community = village.kind == VillageKind.COMMUNITY
+        profile = village.profile or {}
+        industries = [name for name in str(profile.get("industries", "")).split("、") if name] or ["茶叶", "竹木"]
+        if community:
+            places = rng.sample(findings_data.COMPOUNDS, 2)
+        else:
+            places = [name + "屯" for name in rng.sample(findings_data.NATURAL_VILLAGES, 2)]
+        year = self.round.start_date.year
+        k, n = rng.randint(3, 9), rng.randint(12, 60)
+        return {
+            **(findings_data.COMMUNITY_WORDS if community else findings_data.VILLAGE_WORDS),
+            "v": village.short_name,
+            "t": village.parent.short_name if village.parent else "",
+            "g": self.assignment_of[village.pk].group.name,
+            "co": f"{village.short_name}{industries[0]}专业合作社",
+            "tun": places[0],
+            "tun2": places[1],
+            "ind": industries[0],
+            "ind2": industries[-1],
+            "ry": year,
+            "y": year - 1,
+            "a": f"{rng.randrange(1200, 9800, 10):,}元",
+            "a2": f"{rng.randrange(600, 5000, 10):,}元",
+            "b": in_wan(rng.randrange(12000, 98000, 100)),
+            "k": k,
+            "k2": rng.randint(1, k - 1),
+            "f": rng.randint(1, 3),
+            "n": n,
+            "n2": n - rng.randint(2, 8),
+            "h": rng.randint(8, 60),
+            "mu": rng.randint(30, 600),
+            "p": rng.randint(60, 90),
+            "q": rng.randint(1, 4),
+        }
+
+    def _fate(self, story: _Story) -> str:
+        item, chance = story.item, story.rng.random()
+        if item.problem is not None and item.village.code == CHENGNAN and "消火栓" in item.summary:
+            return "hydrant"
+        if item.fix_type == FixType.IMMEDIATE:
+            return "fixed" if item.status == Status.SUBMITTED else "immediate"
+        if item.village.code == SHANDONG:
+            return "shandong"
+        return next(fate for limit, fate in FATES[self.closes, item.fix_type] if chance < limit)
+
+    def _plan(self, story: _Story, on: date, measures: str = "", goal: str = "") -> date:
+        return story.add(
+            on,
+            "plan",
+            measures or story.work(MEASURES),
+            goal=goal or story.text(rectification_data.GOALS),
+        )
+
+    def _submit(self, story: _Story, on: date, text: str = "", *, evidence: bool = True) -> date:
+        return story.add(on, "submit", text or story.work(DONE), evidence=evidence)
+
+    def _approve(self, story: _Story, on: date, text: str = "") -> date:
+        return story.add(on, "approve", text or story.text(rectification_data.APPROVALS))
+
+    def _close(self, story: _Story, on: date, text: str = "") -> date:
+        return story.add(on, "close", text or story.text(rectification_data.CLOSURES))
+
+    def _reviewed_and_closed(self, story: _Story, submitted: date) -> None:
+        reviewed = self._approve(story, _after(submitted, story.rng.randint(2, 6)))
+        self._close(story, _after(reviewed, story.rng.randint(1, 4)))
+
+    def _script_fixed(self, story: _Story) -> None:
+        """Fixed on the spot while the group was there: the township confirms it, the office closes it."""
+        self._reviewed_and_closed(story, _after(story.fed_back_on, story.rng.randint(1, 6)))
+
+    def _script_hydrant(self, story: _Story) -> None:
+        """城南社区's hydrants: re-installed before the group left; verified on the first return visit."""
+        reviewed = self._approve(
+            story, _after(story.fed_back_on, 3), rectification_data.HYDRANT_REVIEW.format_map(story.values)
+        )
+        self._close(story, _after(reviewed, 2), rectification_data.HYDRANT_CLOSURE)
+
+    def _script_immediate(self, story: _Story) -> None:
+        """An immediate fix not finished while the group was there (or a common one): done within weeks."""
+        rng = story.rng
+        measures, done = "", ""
+        for words, own_measures, own_done in rectification_data.SHANDONG_IMMEDIATE:
+            if story.item.village.code == SHANDONG and any(word in story.item.summary for word in words):
+                measures, done = own_measures.format_map(story.values), own_done.format_map(story.values)
+        planned = self._plan(story, _after(story.fed_back_on, rng.randint(1, 4)), measures)
+        submitted = self._submit(story, _after(planned, rng.randint(5, 15)), done)
+        self._reviewed_and_closed(story, submitted)
+
+    def _start(self, story: _Story, *, report: float = 0.2) -> date:
+        """The plan within the three weeks the village has for it, and perhaps a first report."""
+        rng = story.rng
+        planned = self._plan(story, _after(story.fed_back_on, rng.randint(3, 12)))
+        if rng.random() < report:
+            return story.add(_after(planned, rng.randint(8, 18)), "progress", story.work(REPORT))
+        return planned
+
+    def _script_on_time(self, story: _Story) -> None:
+        rng = story.rng
+        self._start(story)
+        early = rng.randint(30, 45) if story.item.needs_return_visit else rng.randint(18, 35)  # time for the visit
+        submitted = self._submit(story, _workday(story.item.deadline - timedelta(days=early)))
+        self._reviewed_and_closed(story, submitted)
+
+    def _script_late(self, story: _Story) -> None:
+        rng = story.rng
+        self._start(story, report=0)
+        deadline = story.item.deadline
+        story.add(_workday(deadline - timedelta(days=rng.randint(5, 15))), "progress", story.work(REPORT))
+        self._reviewed_and_closed(story, self._submit(story, _workday(deadline + timedelta(rng.randint(10, 75)))))
+
+    def _script_returned(self, story: _Story) -> None:
+        """The township sends the first submission back; the village completes it."""
+        rng = story.rng
+        self._start(story)
+        submitted = self._submit(story, _workday(story.item.deadline - timedelta(days=rng.randint(20, 35))))
+        returned = story.add(_after(submitted, rng.randint(3, 6)), "return", story.text(rectification_data.RETURNS))
+        again = rectification_data.RESUBMISSION.format_map(story.values) + story.work(DONE)
+        self._reviewed_and_closed(
+            story, self._submit(story, _after(returned, rng.randint(4, 10)), again, evidence=False)
+        )
+
+    def _long_term_start(self, story: _Story) -> date:
+        """Planned, worked on, submitted and approved; the office then keeps it ongoing with periodic reports."""
+        rng = story.rng
+        self._start(story, report=0.4)
+        submitted = self._submit(story, _workday(story.item.deadline + timedelta(days=rng.randint(-12, 8))))
+        approved = self._approve(story, _after(submitted, rng.randint(2, 6)))
+        return story.add(_after(approved, rng.randint(2, 5)), "ongoing", story.text(rectification_data.ONGOING_NOTES))
+
+    def _periodic(self, story: _Story, since: date, count: int | None = None) -> date:
+        """Yearly reports; ``count`` of them, or all up to the story's day."""
+        months, reported = 12, since
+        while count is None or count > 0:
+            day = _months(since, months)
+            if day > STORY_DAY:
+                break
+            texts = rectification_data.PERIODIC.get(story.item.category, []) + rectification_data.PERIODIC[""]
+            reported = story.add(day, "progress", story.text(texts))
+            months += 12
+            count = None if count is None else count - 1
+        return reported
+
+    def _script_ongoing(self, story: _Story) -> None:
+        self._periodic(story, self._long_term_start(story))
+
+    def _script_closed_long_term(self, story: _Story) -> None:
+        reported = self._periodic(story, self._long_term_start(story), story.rng.randint(1, 3))
+        self._close(
+            story, _after(reported, story.rng.randint(8, 20)), story.text(rectification_data.LONG_TERM_CLOSURES)
+        )
+
+    def _extend(self, story: _Story, on: date, deadline: date, reason: str = "") -> date:
+        return story.add(on, "extend", reason or story.text(rectification_data.EXTENSIONS), deadline=deadline)
+
+    def _extended_twice(
+        self,
+        story: _Story,
+        final: date,
+        texts: tuple[str, str, list[str], tuple[str, str]] = ("", "", [], ("", "")),
+    ) -> date:
+        """Still at work long after feedback: granted more time at the deadline, then again, into the future.
+        ``texts`` are the item's own (measures, goal, three reports, two reasons), or none."""
+        rng = story.rng
+        measures, goal, reports, reasons = texts
+        reports = reports or [
+            story.work(REPORT),
+            story.text(rectification_data.LATER),
+            story.text(rectification_data.LATER),
+        ]
+        planned = self._plan(story, _after(story.fed_back_on, rng.randint(3, 10)), measures, goal)
+        story.add(_after(planned, rng.randint(10, 30)), "progress", reports[0])
+        first = _months(story.item.deadline, rng.choice([10, 12, 14, 22]))
+        early = _workday(story.item.deadline - timedelta(days=rng.randint(3, 10)))
+        extended = self._extend(story, early, first, reasons[0])
+        story.add(_months(extended, rng.randint(6, 10)), "progress", reports[1])
+        again = reasons[1] or story.text(rectification_data.EXTENSIONS_AGAIN)
+        self._extend(story, _workday(first - timedelta(days=rng.randint(5, 15))), final, again)
+        return story.add(_workday(STORY_DAY - timedelta(days=rng.randint(15, 90))), "progress", reports[2])
+
+    def _script_in_progress(self, story: _Story) -> None:
+        self._extended_twice(story, _future(story.rng.choice(FUTURE_DEADLINES)))
+
+    def _script_awaiting(self, story: _Story) -> None:
+        """Extended, then submitted in the last weeks: awaiting the township's review or the office's closure."""
+        rng = story.rng
+        self._extended_twice(story, _future(rng.choice(FUTURE_DEADLINES[2:])))
+        submitted = self._submit(story, _workday(STORY_DAY - timedelta(days=rng.randint(4, 18))))
+        if rng.random() < 0.5:
+            self._approve(story, min(_after(submitted, rng.randint(1, 3)), STORY_DAY))
+
+    def _script_overdue(self, story: _Story) -> None:
+        """Extended once into this year and still not done; perhaps submitted and sent back."""
+        rng = story.rng
+        self._start(story, report=1)
+        month = rng.randint(3, 9)
+        deadline = _workday(date(LAST_CALENDAR_YEAR, month, calendar.monthrange(LAST_CALENDAR_YEAR, month)[1]))
+        self._extend(story, _workday(story.item.deadline - timedelta(days=rng.randint(3, 10))), deadline)
+        if rng.random() < 0.3:
+            submitted = self._submit(story, _workday(deadline - timedelta(days=rng.randint(5, 20))))
+            story.add(_after(submitted, rng.randint(3, 8)), "return", story.text(rectification_data.RETURNS))
+        story.add(
+            _workday(STORY_DAY - timedelta(days=rng.randint(10, 40))), "progress", story.text(rectification_data.STUCK)
+        )
+
+    def _script_shandong(self, story: _Story) -> None:
+        """山东村's follow-up items: industry that takes seasons; extended twice, into next year."""
+        for index, (words, measures, goal, reports, reasons) in enumerate(rectification_data.SHANDONG_FOLLOW_UP):
+            if any(word in story.item.summary for word in words):
+                own = (
+                    measures.format_map(story.values),
+                    goal.format_map(story.values),
+                    [report.format_map(story.values) for report in reports],
+                    (reasons[0].format_map(story.values), reasons[1].format_map(story.values)),
+                )
+                self._extended_twice(story, _future(SHANDONG_DEADLINES[index]), own)
+                return
+        self._extended_twice(story, _future(story.rng.choice(SHANDONG_DEADLINES)))
+
+    # Return visits -------------------------------------------------------------------------------------------------
+
+    def _key_visits(self, stories: list[_Story]) -> None:
+        """In a key village an item closes only after a return visit verified it: the office visits as items are
+        reviewed, a visit checking whatever was reviewed in the weeks before it, and closes them after the visit.
+        Items still open in a round that is rectifying wait for a visit planned for next month."""
+        by_village: dict[int, list[_Story]] = {}
+        waiting: dict[int, list[_Story]] = {}
+        for story in stories:
+            if not story.item.needs_return_visit:
+                continue
+            if story.close_event() is not None:
+                by_village.setdefault(story.item.village_id, []).append(story)
+            elif not self.closes and all(kind != "ongoing" for _on, kind, _text, _details in story.events):
+                waiting.setdefault(story.item.village_id, []).append(story)
+        for village_stories in by_village.values():
+            visits: list[_Visit] = []
+            for story in sorted(village_stories, key=lambda story: (self._before_closure(story), story.item.number)):
+                before, index = self._before_closure(story), story.close_event()
+                assert index is not None  # noqa: S101 - chosen for it
+                visit = next((v for v in visits if before < v.on <= before + timedelta(days=40)), None)
+                if visit is None:
+                    visit = _Visit(story.item.village, _after(before, self.rng.randint(4, 10)))
+                    if visit.on >= STORY_DAY:
+                        del story.events[index:]
+                        continue
+                    visits.append(visit)
+                visit.stories.append(story)
+                closed = max(story.events[index][0], _after(visit.on, self.rng.randint(1, 3)))
+                if closed > STORY_DAY:
+                    del story.events[index:]
+                    continue
+                text = story.events[index][2]
+                if story.fate not in ("hydrant", "closed_long_term"):
+                    text = story.text(rectification_data.CLOSURES_AFTER_VISIT)
+                story.events[index] = (closed, "close", text, {})
+            self.visits.extend(visits)
+        for village_stories in waiting.values():
+            # A visit checks work reported done: only items submitted or reviewed by the story's day wait for it.
+            ready = [story for story in village_stories if story.events and story.events[-1][1] in READY]
+            if ready:
+                self.visits.append(_Visit(ready[0].item.village, _future(date(2026, 12, 8)), ready, done=False))
+
+    @staticmethod
+    def _before_closure(story: _Story) -> date:
+        index = story.close_event()
+        return story.events[index - 1][0] if index else story.fed_back_on
+
+    def _other_visits(self, stories: list[_Story]) -> None:
+        """Half a year on the office also visits some general villages, checks items already closed and asks the
+        residents; in rounds 2 and 4 one item turns out not to hold and is reopened."""
+        by_village: dict[int, list[_Story]] = {}
+        for story in stories:
+            if not story.item.needs_return_visit and story.close_event() is not None:
+                by_village.setdefault(story.item.village_id, []).append(story)
+        reopen = self.number in (2, 4)
+        for village_id in sorted(self.rng.sample(sorted(by_village), max(1, len(by_village) // 4))):
+            village_stories = by_village[village_id]
+            day = _workday(village_stories[0].fed_back_on + timedelta(days=self.rng.randint(150, 270)))
+            closed = [story for story in village_stories if story.events[-1][0] < day - timedelta(days=5)]
+            if day > STORY_DAY - timedelta(days=70) or not closed:
+                continue
+            checked = sorted(self.rng.sample(closed, min(len(closed), self.rng.randint(3, 5))), key=_number)
+            visit = _Visit(checked[0].item.village, day, checked)
+            again = next((story for story in checked if story.fate == "on_time"), None)
+            if reopen and again is not None:
+                reopen = False
+                visit.reopen, visit.new_deadline = again, _months(day, 2)
+                again.add(_after(day, again.rng.randint(8, 15)), "progress", again.text(rectification_data.REWORK))
+                done = rectification_data.REDONE.format_map(again.values) + again.work(DONE)
+                submitted = self._submit(again, _after(day, again.rng.randint(25, 35)), done, evidence=False)
+                self._reviewed_and_closed(again, submitted)
+            self.visits.append(visit)
+
+    # Acting it out -------------------------------------------------------------------------------------------------
+
+    def _schedule(self, stories: list[_Story]) -> None:
+        sequence = itertools.count()
+
+        def step(on: date, phase: str, action: Callable[[], object]) -> None:
+            self.steps.append((on, PHASES[phase], next(sequence), action))
+
+        for story in stories:
+            for on, kind, text, details in story.events:
+                step(on, kind, partial(self._act, story, kind, on, text, details))
+        for visit in self.visits:
+            planned = visit.on - timedelta(days=self.rng.randint(5, 12))
+            planned = min(max(planned, *(self._ready_on(story, visit) for story in visit.stories)), STORY_DAY)
+            made: list[ReturnVisit] = []
+            step(planned, "visit_plan", partial(self._plan_visit, visit, made))
+            if visit.done:
+                step(visit.on, "visit", partial(self._record_visit, visit, made))
+        if self.closes:
+            last = max(
+                on
+                for story in stories
+                if story.item.fix_type != FixType.LONG_TERM
+                for on, kind, _text, _details in story.events
+                if kind == "close"
+            )
+            step(_after(last, self.rng.randint(5, 15)), "round", self._close_round)
+
+    @staticmethod
+    def _ready_on(story: _Story, visit: _Visit) -> date:
+        """The day the item was last reported done before the visit (a visit is planned only for work reported done)."""
+        reported = [on for on, kind, _text, _details in story.events if kind in READY and on <= visit.on]
+        return max(reported, default=story.fed_back_on)
+
+    def _close_round(self) -> None:
+        inspection_actions.move_round(self.round, Round.Status.CLOSED, actor=self.office)
+
+    def _act(self, story: _Story, kind: str, on: date, text: str, details: dict[str, object]) -> None:
+        item = story.item
+        village, township = self.local[item.village.code], self.local[item.township.code]
+        if kind == "plan":
+            leader = f"{village.display_name}（{village.title}）"
+            rectification_actions.plan_item(
+                item, measures=text, goal=str(details["goal"]), responsible_leader=leader, actor=village, on=on
+            )
+        elif kind == "progress":
+            rectification_actions.report_progress(item, text=text, actor=village, on=on)
+        elif kind == "submit":
+            files = [self._evidence(item, on)] if details.get("evidence") else []
+            rectification_actions.submit_item(item, text=text, actor=village, files=files, on=on)
+        elif kind in ("approve", "return"):
+            rectification_actions.review_item(item, approve=kind == "approve", actor=township, reason=text, on=on)
+        elif kind == "extend":
+            deadline = details["deadline"]
+            assert isinstance(deadline, date)  # noqa: S101 - scripted so
+            rectification_actions.extend_deadline(item, new_deadline=deadline, reason=text, actor=self.office, on=on)
+        elif kind == "ongoing":
+            rectification_actions.make_ongoing(item, actor=self.office, note=text, on=on)
+        else:
+            rectification_actions.close_item(item, actor=self.office, closed_on=on, note=text)
+
+    @staticmethod
+    def _evidence(item: LedgerItem, on: date) -> tuple[IO[bytes], str, int]:
+        content = _png(item.pk)
+        return io.BytesIO(content), f"{item.village.short_name}整改佐证{on:%Y%m%d}.png", len(content)
+
+    def _visitors(self, village: AdminUnit) -> str:
+        assignment = self.assignment_of[village.pk]
+        township = self.local[village.parent.code] if village.parent else None
+        people = [f"县委巡察办{self.office.display_name}", f"{assignment.group.name}{self.leader_name[assignment.pk]}"]
+        if township is not None:
+            people.append(f"{township.title.removesuffix('党委副书记')}党委{township.display_name}")
+        return "，".join(people)
+
+    def _plan_visit(self, visit: _Visit, made: list[ReturnVisit]) -> None:
+        made.append(
+            rectification_actions.plan_visit(
+                visit.village,
+                planned_on=visit.on,
+                items=[story.item for story in visit.stories],
+                actor=self.office,
+                visitors=self._visitors(visit.village),
+            )
+        )
+
+    def _record_visit(self, visit: _Visit, made: list[ReturnVisit]) -> None:
+        verdicts: dict[int, tuple[str, str, date | None]] = {}
+        hydrant = None
+        for story in visit.stories:
+            if story is visit.reopen:
+                note = rectification_data.REOPEN_NOTE.format_map(story.values)
+                verdicts[story.item.pk] = (VisitCheck.Verdict.REOPEN, note, visit.new_deadline)
+            elif story.fate == "hydrant":
+                hydrant = story
+                note = rectification_data.HYDRANT_CHECK.format_map(story.values)
+                verdicts[story.item.pk] = (VisitCheck.Verdict.VERIFIED, note, None)
+            else:
+                verdicts[story.item.pk] = (VisitCheck.Verdict.VERIFIED, story.work(SEEN), None)
+        asked = self.rng.randint(12, 40)
+        satisfied = asked - self.rng.choices([0, 1, 2, 3, 5], [30, 30, 20, 12, 8])[0]
+        summary = self.rng.choice(rectification_data.VISIT_SUMMARIES)
+        if hydrant is not None:
+            asked, satisfied, summary = 36, 34, rectification_data.HYDRANT_SUMMARY
+        values = {**visit.stories[0].values, "checked": len(visit.stories), "asked": asked, "satisfied": satisfied}
+        rectification_actions.record_visit(
+            made[0],
+            visited_on=visit.on,
+            verdicts=verdicts,
+            people_asked=asked,
+            people_satisfied=satisfied,
+            actor=self.office,
+            note=summary.format_map({**values, "others": len(visit.stories) - 1}),
+        )
+
+
+def _number(story: _Story) -> str:
+    return story.item.number

@@ -1,0 +1,124 @@
+"""Forms of the ledger pages. They validate input; the rules (who, when, which files) live in ``actions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from xuncha.core.forms import DateInput
+from xuncha.rectification.models import LedgerItem
+
+TEXT_LIMIT = 5000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; their type and size are judged by the action that stores them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class StatusField(forms.ChoiceField):
+    """The status the page showed, sent back so that the action can tell whether someone acted meanwhile."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=LedgerItem.Status.choices, widget=forms.HiddenInput, **kwargs)
+
+
+class PlanForm(forms.Form):
+    measures = forms.CharField(
+        label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT, strip=True
+    )
+    goal = forms.CharField(
+        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_LIMIT, required=False
+    )
+    responsible_leader = forms.CharField(label=_("Responsible leader"), max_length=100)
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT)
+    on = forms.DateField(label=_("Date"), widget=DateInput, required=False)
+    evidence = MultipleFileField(
+        label=_("Evidence"), required=False, help_text=_("Photos, PDF or Office documents; several at once")
+    )
+
+
+class SubmitForm(forms.Form):
+    expected_status = StatusField()
+    text = forms.CharField(
+        label=_("How the problem was fixed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("Photos, PDF or Office documents; several at once. Needed unless evidence was sent before."),
+    )
+
+
+class ReviewForm(forms.Form):
+    APPROVE = "approve"
+    RETURN = "return"
+
+    expected_status = StatusField()
+    decision = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Opinion or reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        help_text=_("Required to return the submission"),
+    )
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_LIMIT)
+
+
+class DeadlineForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_LIMIT)
+
+
+class IdListField(forms.Field):
+    """The ids of the rows ticked in a table."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(str(item).isdigit() for item in values):
+            raise forms.ValidationError(_("Choose items from the list."), code="invalid")
+        return list(dict.fromkeys(int(item) for item in values))
+
+
+class BatchReviewForm(forms.Form):
+    ids = IdListField(label=_("Items"), error_messages={"required": _("Tick the items to approve.")})
