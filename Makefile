@@ -51,11 +51,16 @@ run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(XUNCHA) demo --if-empty
 	@echo ""
 	@echo "Xuncha is serving on http://$(HOST):$(PORT)/ — sign in with one of the accounts above (Ctrl-C stops it)."
+	@# The background worker builds document bundles and runs large imports; it stops with the server.
+	$(RUN_ENV) $(XUNCHA) db_worker --no-reload --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn xuncha.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --capture-output
 
 dev: $(VENV)/.dev-installed
 	DEBUG=1 $(XUNCHA) migrate --noinput
 	DEBUG=1 $(XUNCHA) demo --if-empty
+	DEBUG=1 $(XUNCHA) db_worker --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	DEBUG=1 $(XUNCHA) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev-installed

@@ -73,7 +73,9 @@ INSTALLED_APPS = [
     "xuncha.inspections",
     "xuncha.findings",
     "xuncha.rectification",
+    "xuncha.documents",
     "xuncha.public",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +236,14 @@ XUNCHA_YELLOW_WORKING_DAYS = env.get_int("XUNCHA_YELLOW_WORKING_DAYS", 10, minim
 
 # Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
 XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576
+# Spreadsheets sent for import: the file's size, and what it may unpack to (a zip bomb is refused before reading).
+XUNCHA_IMPORT_MAX_BYTES = env.get_int("XUNCHA_IMPORT_MAX_MB", 10, minimum=1) * 1_048_576
+XUNCHA_IMPORT_MAX_UNPACKED_BYTES = env.get_int("XUNCHA_IMPORT_MAX_UNPACKED_MB", 200, minimum=1) * 1_048_576
+XUNCHA_IMPORT_MAX_ROWS = env.get_int("XUNCHA_IMPORT_MAX_ROWS", 50_000, minimum=1)
+
+# Background jobs (document bundles, large imports) are queued in the database and run by `xuncha db_worker`,
+# which `make run` starts next to the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
 XUNCHA_PETITIONS_PER_HOUR = env.get_int("XUNCHA_PETITIONS_PER_HOUR", 5, minimum=1)

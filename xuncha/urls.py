@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.findings.urls")),
     path("", include("xuncha.rectification.urls")),
+    path("", include("xuncha.documents.urls")),
     path("p/", include("xuncha.public.urls")),
     path("api/", include("xuncha.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

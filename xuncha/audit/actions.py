@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -16,6 +17,9 @@ from xuncha.audit.models import AccessLog, ChainHead, Event
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
     from xuncha.organisations.models import AdminUnit
+
+# Events inserted per statement by ``record_events``.
+EVENT_BATCH = 500
 
 
 class AuditChainBroken(RuntimeError):
@@ -67,6 +71,18 @@ def _batch_head() -> ChainHead:
     return ChainHead(pk=1, seq=last[0], hash=last[1]) if last else ChainHead(pk=1)
 
 
+@dataclass(frozen=True)
+class PendingEvent:
+    """One event for ``record_events``: the arguments ``record_event`` takes for it, but the actor."""
+
+    verb: str
+    obj: models.Model
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str = ""
+    unit: AdminUnit | None = None
+
+
 @transaction.atomic
 def record_event(
     verb: str,
@@ -83,28 +99,48 @@ def record_event(
     The chain head is locked for the rest of the caller's transaction, so concurrent writers queue up instead
     of forking the chain; the event vanishes with the caller's work if that is rolled back.
     """
+    return record_events([PendingEvent(verb, obj, before, after, note, unit)], actor=actor)[0]
+
+
+@transaction.atomic
+def record_events(pending: Sequence[PendingEvent], *, actor: User | None) -> list[Event]:
+    """Append the events in order, as ``record_event`` one by one would, but inserted together: the chain is
+    computed here, each event linking to the one before it, under the same lock of the chain head."""
+    if not pending:
+        return []
     batched = _in_batch.get()
     head = _batch_head() if batched else _locked_head()
-    fields: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "prev_hash": head.hash,
-        "created_at": timezone.now(),
-        "actor_id": actor.pk if actor is not None else None,
-        "actor_label": actor.get_username() if actor is not None else "system",
-        "verb": verb,
-        "object_type": obj._meta.label_lower,
-        "object_id": str(obj.pk),
-        "object_repr": str(obj)[:200],
-        "unit_id": unit.pk if unit is not None else None,
-        "before": to_json_value(before),
-        "after": to_json_value(after),
-        "note": note,
-    }
-    event = Event.objects.create(**fields, hash=event_hash(**fields))
-    head.seq, head.hash = event.seq, event.hash
+    seq, prev_hash = head.seq, head.hash
+    actor_id = actor.pk if actor is not None else None
+    actor_label = actor.get_username() if actor is not None else "system"
+    events: list[Event] = []
+    for draft in pending:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "prev_hash": prev_hash,
+            "created_at": timezone.now(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "verb": draft.verb,
+            "object_type": draft.obj._meta.label_lower,
+            "object_id": str(draft.obj.pk),
+            "object_repr": str(draft.obj)[:200],
+            "unit_id": draft.unit.pk if draft.unit is not None else None,
+            "before": to_json_value(draft.before),
+            "after": to_json_value(draft.after),
+            "note": draft.note,
+        }
+        prev_hash = event_hash(**fields)
+        events.append(Event(**fields, hash=prev_hash))
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        Event.objects.bulk_create(events, batch_size=EVENT_BATCH)
+    head.seq, head.hash = seq, prev_hash
     if not batched:
         head.save(update_fields=["seq", "hash"])
-    return event
+    return events
 
 
 def log_access(

@@ -49,6 +49,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("Lists and feedback"), reverse("rectification:list-overview"), "card-checklist", works_on_lists),
         (_("Rectification ledger"), reverse("rectification:item-list"), "clipboard-check", works_on_lists),
         (_("Return visits"), reverse("rectification:visit-list"), "arrow-repeat", works_on_lists),
+        (_("Documents and spreadsheets"), reverse("documents:index"), "file-earmark-word", works_on_lists),
         (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", sees_clues),
         (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals),
         (_("Audit log"), reverse("audit:event-list"), "journal-check", Role.AUDITOR in roles),

@@ -7,6 +7,8 @@ transaction. ``actor=None`` is the system (the demo, commands) or, for the publi
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -16,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.audit.actions import log_access, record_event, snapshot
+from xuncha.audit.actions import PendingEvent, log_access, record_event, record_events, snapshot
 from xuncha.audit.models import AccessLog
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -63,6 +65,8 @@ TOPIC_CATEGORY = {
     Suggestion.Topic.PARTY_BUILDING: Category.PARTY_ORG,
     Suggestion.Topic.OTHER: Category.POLICY,
 }
+# Papers inserted per statement by ``record_problems``.
+PROBLEM_BATCH = 500
 
 
 def _allow(actor: User | None, allowed: bool, message: str) -> None:
@@ -113,6 +117,21 @@ def _recording(actor: User | None, assignment: Assignment) -> None:
 # Problems ---------------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ProblemSpec:
+    """What ``record_problems`` needs of one new working paper: the arguments of ``record_problem``."""
+
+    village: AdminUnit
+    category: str
+    phenomenon: str
+    source: str
+    fix_type: str
+    basis: str = ""
+    responsibility: str = ""
+    found_on: date | None = None
+    finder: User | None = None
+
+
 @transaction.atomic
 def record_problem(
     assignment: Assignment,
@@ -129,47 +148,77 @@ def record_problem(
     finder: User | None = None,
 ) -> Problem:
     """Write a new working paper (DRAFT) with the group's next serial number, e.g. ``[2023]4巡-3组-017``."""
+    spec = ProblemSpec(village, category, phenomenon, source, fix_type, basis, responsibility, found_on, finder)
+    return record_problems(assignment, [spec], actor=actor)[0]
+
+
+@transaction.atomic
+def record_problems(assignment: Assignment, specs: Sequence[ProblemSpec], *, actor: User | None) -> list[Problem]:
+    """Write new working papers (DRAFT) with the group's next serial numbers, in the order of ``specs``, each with
+    its audit event, as ``record_problem`` does for one; a spreadsheet import writes thousands this way.
+
+    Every spec is checked before anything is written, so one bad spec refuses them all.
+    """
     _recording(actor, assignment)
-    _check_village(assignment, village)
-    _check_choice(category, Category, _("category"))
-    _check_choice(source, Problem.Source, _("source"))
-    _check_choice(fix_type, FixType, _("rectification type"))
-    if not phenomenon.strip():
-        raise Conflict(_("Describe what was found."))
-    finder = finder or actor
-    if finder is None:
-        raise Conflict(_("A problem needs the person who found it."))
-    found_on = found_on or timezone.localdate()
-    _check_day(found_on, assignment)
+    covered = set(assignment.covered.values_list("village_id", flat=True))
+    today = timezone.localdate()
+    checked: list[tuple[ProblemSpec, User, date]] = []
+    for spec in specs:
+        if spec.village.pk not in covered:
+            raise Conflict(_("%(village)s is not covered by this assignment.") % {"village": spec.village})
+        _check_choice(spec.category, Category, _("category"))
+        _check_choice(spec.source, Problem.Source, _("source"))
+        _check_choice(spec.fix_type, FixType, _("rectification type"))
+        if not spec.phenomenon.strip():
+            raise Conflict(_("Describe what was found."))
+        finder = spec.finder or actor
+        if finder is None:
+            raise Conflict(_("A problem needs the person who found it."))
+        found_on = spec.found_on or today
+        _check_day(found_on, assignment)
+        checked.append((spec, finder, found_on))
+    if not checked:
+        return []
     # The group row is locked so that two members saving at once do not draw the same number.
     group = InspectionGroup.objects.select_for_update().get(pk=assignment.group_id)
     round_ = assignment.round
     last = Problem.objects.filter(round=round_, group=group).aggregate(last=Max("serial_no"))["last"] or 0
-    serial_no = last + 1
-    problem = Problem.objects.create(
-        assignment=assignment,
-        round=round_,
-        group=group,
-        village=village,
-        serial_no=serial_no,
-        serial=Problem.format_serial(round_.start_date.year, round_.number, group.number, serial_no),
-        category=category,
-        phenomenon=phenomenon.strip(),
-        basis=basis.strip(),
-        responsibility=responsibility.strip(),
-        source=source,
-        fix_type=fix_type,
-        finder=finder,
-        found_on=found_on,
-    )
-    record_event(
-        "findings.problem_recorded",
-        problem,
+    problems = [
+        Problem(
+            assignment=assignment,
+            round=round_,
+            group=group,
+            village=spec.village,
+            serial_no=serial_no,
+            serial=Problem.format_serial(round_.start_date.year, round_.number, group.number, serial_no),
+            category=spec.category,
+            phenomenon=spec.phenomenon.strip(),
+            basis=spec.basis.strip(),
+            responsibility=spec.responsibility.strip(),
+            source=spec.source,
+            fix_type=spec.fix_type,
+            finder=finder,
+            found_on=found_on,
+        )
+        for serial_no, (spec, finder, found_on) in enumerate(checked, start=last + 1)
+    ]
+    if len(problems) == 1:
+        problems[0].save(force_insert=True)
+    else:
+        Problem.objects.bulk_create(problems, batch_size=PROBLEM_BATCH)
+    record_events(
+        [
+            PendingEvent(
+                "findings.problem_recorded",
+                problem,
+                unit=problem.village,
+                after=snapshot(problem, ["serial", "status", *EDITABLE_PROBLEM_FIELDS]),
+            )
+            for problem in problems
+        ],
         actor=actor,
-        unit=village,
-        after=snapshot(problem, ["serial", "status", *EDITABLE_PROBLEM_FIELDS]),
     )
-    return problem
+    return problems
 
 
 @transaction.atomic

@@ -495,6 +495,29 @@ def report_progress(
 ) -> Progress:
     """The village reports how the work goes (also the periodic report of a long-term item), with evidence."""
     _allow(actor, permissions.can_report_progress(actor, item), _("Only the responsible village reports progress."))
+    return _record_progress(item, text=text, actor=actor, on=on, files=files)
+
+
+@transaction.atomic
+def enter_village_progress(item: LedgerItem, *, text: str, actor: User | None, on: date | None = None) -> Progress:
+    """The overseeing township enters the progress its village reported to it (the township's ledger sheet); the
+    note and its event name the township's user."""
+    _allow(
+        actor,
+        permissions.can_enter_village_progress(actor, item),
+        _("Only the overseeing township enters its villages' progress."),
+    )
+    return _record_progress(item, text=text, actor=actor, on=on, files=())
+
+
+def _record_progress(
+    item: LedgerItem,
+    *,
+    text: str,
+    actor: User | None,
+    on: date | None,
+    files: Sequence[tuple[IO[bytes], str, int]],
+) -> Progress:
     if not text.strip():
         raise Conflict(_("Write what was done."))
     locked = _lock(item, None)

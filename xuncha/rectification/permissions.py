@@ -38,6 +38,11 @@ def can_report_progress(user: AnyUser | None, item: LedgerItem) -> bool:
     return has_role_over(user, [Role.VILLAGE], item.village)
 
 
+def can_enter_village_progress(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The overseeing township enters the progress its village reported to it (the township's ledger sheet)."""
+    return has_role_over(user, [Role.TOWNSHIP], item.township)
+
+
 def can_review(user: AnyUser | None, item: LedgerItem) -> bool:
     """The township reviews what its villages submit (统筹把关)."""
     return has_role_over(user, [Role.TOWNSHIP], item.township)

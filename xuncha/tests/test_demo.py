@@ -184,7 +184,38 @@ def test_demo_loads_the_longsheng_county() -> None:
 
     _check_findings(figures)
     _check_rectification(figures)
+    _check_documents(figures)
     assert "Audit chain intact" in _run("verify-audit")
+
+
+def _check_documents(figures: dict[str, Any]) -> None:
+    """The office downloads 城南社区's feedback, the round-4 comprehensive report and the county ledger, and each
+    opens as what it says it is."""
+    import docx
+    import openpyxl
+
+    from xuncha.documents.exports import LEDGER_COLUMNS
+
+    client = Client()
+    client.force_login(User.objects.get(username="office"))
+    feedback = Feedback.objects.get(round__number=4, village__code=CHENGNAN)
+    response = client.get(reverse("documents:feedback-docx", args=[feedback.pk]))
+    assert response.status_code == 200
+    text = "\n".join(paragraph.text for paragraph in docx.Document(BytesIO(response.content)).paragraphs)
+    assert "城南社区" in text
+    assert "反馈意见" in text
+    round_4 = Round.objects.get(number=4)
+    response = client.get(reverse("documents:round-report-docx", args=[round_4.pk]))
+    assert response.status_code == 200
+    report = docx.Document(BytesIO(response.content))
+    assert "综合报告" in "\n".join(paragraph.text for paragraph in report.paragraphs)
+    response = client.get(reverse("documents:ledger-xlsx", args=["450328"]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(BytesIO(response.content), read_only=True).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(LEDGER_COLUMNS)
+    assert len(rows) - 1 == figures["ledger_items"]
 
 
 def _check_findings(figures: dict[str, Any]) -> None:
