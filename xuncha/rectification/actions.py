@@ -187,7 +187,7 @@ def add_common_item(
 # Feedback --------------------------------------------------------------------------------------------------------
 
 
-def _item_deadline(fix_type: str, assignment: Assignment | None, fed_back_on: date) -> date:
+def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on: date) -> date:
     """IMMEDIATE: the end of stationing (a problem the group told the village to fix on the spot) or, for what
     only the feedback tells the village, the plan's due date; FOLLOW_UP and LONG_TERM (its first report): months
     after feedback."""
@@ -299,7 +299,7 @@ def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit,
         summary=problem.phenomenon,
         category=problem.category,
         fix_type=problem.fix_type,
-        deadline=_item_deadline(problem.fix_type, problem.assignment, feedback.fed_back_on),
+        deadline=feedback_deadline(problem.fix_type, problem.assignment, feedback.fed_back_on),
         needs_return_visit=feedback.village.is_key,
     )
     notice = ImmediateFixNotice.objects.filter(problem=problem, status=ImmediateFixNotice.Status.COMPLETED).first()
@@ -331,7 +331,7 @@ def _item_for_common(feedback: Feedback, common_item: CommonItem, township: Admi
         summary=common_item.text,
         category=common_item.category,
         fix_type=common_item.fix_type,
-        deadline=_item_deadline(common_item.fix_type, None, feedback.fed_back_on),
+        deadline=feedback_deadline(common_item.fix_type, None, feedback.fed_back_on),
         needs_return_visit=feedback.village.is_key,
     )
 

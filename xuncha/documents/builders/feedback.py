@@ -17,6 +17,7 @@ from xuncha.documents.builders import chinese, committee, docx_file, number_pref
 from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Assignment, chinese_number
+from xuncha.rectification.actions import feedback_deadline
 from xuncha.rectification.models import Feedback, LedgerItem
 
 RELATED = ("round__term__county", "village__parent")
@@ -41,21 +42,21 @@ def _assignment(feedback: Feedback) -> Assignment | None:
     return None
 
 
-def _rows(items: list[LedgerItem], number_of: dict[int, str]) -> list[list[str]]:
+def _rows(items: list[LedgerItem], number_of: dict[int, str], due: dict[int, date]) -> list[list[str]]:
     return [
         [
             number_of[item.pk],
             item.summary,
             item.get_category_display(),
             item.get_fix_type_display(),
-            chinese_date(item.deadline),
+            chinese_date(due[item.pk]),
         ]
         for item in items
     ]
 
 
-def _latest(items: list[LedgerItem], fix_type: str) -> date | None:
-    deadlines = [item.deadline for item in items if item.fix_type == fix_type]
+def _latest(items: list[LedgerItem], fix_type: str, due: dict[int, date]) -> date | None:
+    deadlines = [due[item.pk] for item in items if item.fix_type == fix_type]
     return max(deadlines) if deadlines else None
 
 
@@ -75,6 +76,11 @@ def _write(feedback: Feedback) -> GeneratedFile:
     items = list(feedback.items.all())
     individual = [item for item in items if item.problem_id is not None]
     common = [item for item in items if item.common_item_id is not None]
+    # The document says what was required when it was issued: the deadlines of feedback, not later extensions.
+    due = {
+        item.pk: feedback_deadline(item.fix_type, assignment if item.problem_id else None, feedback.fed_back_on)
+        for item in items
+    }
     place = f"{township.name}{village.short_name}"
 
     doc = OfficialDocument(title=f"关于巡察{place}的反馈意见", author=f"{committee(county)}{group}")
@@ -114,13 +120,13 @@ def _write(feedback: Feedback) -> GeneratedFile:
     doc.heading("（一）个性问题清单", 2)
     if individual:
         numbers = {item.pk: str(index) for index, item in enumerate(individual, start=1)}
-        doc.table(TABLE_HEADER, _rows(individual, numbers), widths_mm=TABLE_WIDTHS)
+        doc.table(TABLE_HEADER, _rows(individual, numbers, due), widths_mm=TABLE_WIDTHS)
     else:
         doc.paragraph("无。")
     doc.heading("（二）共性问题清单中涉及本村（社区）的问题", 2)
     if common:
         numbers = {item.pk: f"共{item.common_item.number}" for item in common if item.common_item}
-        doc.table(TABLE_HEADER, _rows(common, numbers), widths_mm=TABLE_WIDTHS)
+        doc.table(TABLE_HEADER, _rows(common, numbers, due), widths_mm=TABLE_WIDTHS)
     else:
         doc.paragraph("无。")
 
@@ -135,13 +141,13 @@ def _write(feedback: Feedback) -> GeneratedFile:
         f"经{party_organisation(township)}审核后报县委巡察办。"
     )
     deadlines = []
-    immediate = _latest(items, FixType.IMMEDIATE)
+    immediate = _latest(items, FixType.IMMEDIATE, due)
     if immediate:
         deadlines.append(f"立行立改问题须于{chinese_date(immediate)}前完成整改")
-    follow_up = _latest(items, FixType.FOLLOW_UP)
+    follow_up = _latest(items, FixType.FOLLOW_UP, due)
     if follow_up:
         deadlines.append(f"持续跟进整改问题须于{chinese_date(follow_up)}前完成整改并报送整改情况报告")
-    long_term = _latest(items, FixType.LONG_TERM)
+    long_term = _latest(items, FixType.LONG_TERM, due)
     if long_term:
         deadlines.append(f"长期坚持问题须建立长效机制，于{chinese_date(long_term)}前报告阶段性进展，此后定期报告")
     if deadlines:
