@@ -42,6 +42,8 @@ def _request(client: Client, world: World, django_capture_on_commit_callbacks: A
         return client.post(reverse("documents:bundle-start", args=[world.round.pk]))
 
 
+# The worker closes its database connection after a task, so the test runs outside a wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_office_queues_a_bundle_and_the_worker_builds_it(
     client: Client, fed_back: World, office: User, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -173,6 +175,8 @@ def test_a_township_sees_its_own_units_documents(client: Client, fed_back: World
     assert reverse("documents:ledger-xlsx", args=[fed_back.county.code]) not in page
 
 
+# The worker closes its database connection after a task, so the test runs outside a wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_api_queues_reports_and_serves_a_bundle(
     client: Client, fed_back: World, office: User, township_user: User, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -244,6 +244,8 @@ def test_a_large_sheet_is_queued_and_run_by_the_task(
     assert (run.status, run.total_rows, run.done_rows, run.updated) == (ImportRun.Status.DONE, 501, 501, 501)
 
 
+# The worker closes its database connection after a task, so the test runs outside a wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_a_queued_import(
     world: World, office: User, django_capture_on_commit_callbacks: Any
 ) -> None:
