@@ -815,11 +815,6 @@ def test_the_chain_in_a_browser(
     browser_page.goto(item.get_absolute_url())
     page.fill("[data-testid=close-form] input[name=note]", "回访核实，予以销号。")
     page.click("[data-testid=close-form] button[type=submit]")
-    page.wait_for_load_state()
-    import time
-
-    time.sleep(2)
-    print("DEBUG", page.locator("main").inner_text()[:3000])
     page.wait_for_selector("[data-testid=progress-step][data-kind=CLOSURE]")
     assert _status(item) == Status.CLOSED
     steps = page.locator("[data-testid=progress-step]").evaluate_all("steps => steps.map(s => s.dataset.kind)")
