@@ -31,3 +31,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         report.outcome = "failed"
         report.longrepr = f"skipped under XUNCHA_STRICT_SKIPS=1 (CI must run every test): {reason}"
     return report
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite the test database is a file, not memory. An in-memory database is one connection, which Django
+    shares with the live server's request threads; a browser loading two images at once then uses it from two
+    threads and SQLite fails ("bad parameter or other API misuse"). A file gives every thread its own connection.
+    Each xdist worker has its own temporary folder, hence its own file."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
