@@ -76,6 +76,29 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 LIST_ERRORS = (400, 401, 404)  # a bad filter value; not signed in; a page past the end
 READ_ERRORS = (401, 404)
 WRITE_ERRORS = (400, 401, 403, 404, 409)
+# Creating answers no 404: the objects it names are fields of the body (400 when outside the user's scope).
+CREATE_ERRORS = tuple(code for code in WRITE_ERRORS if code != 404)
+
+
+def list_schema(serializer: type[serializers.Serializer[Any]], description: str) -> Any:
+    """The schema of a list endpoint: a page of ``serializer`` and the errors a list answers."""
+    return extend_schema(description=description, responses={200: serializer(many=True), **errors(*LIST_ERRORS)})
+
+
+def read_schema(serializer: type[serializers.Serializer[Any]], description: str) -> Any:
+    return extend_schema(description=description, responses={200: serializer, **errors(*READ_ERRORS)})
+
+
+def write_schema(
+    request: type[serializers.Serializer[Any]] | None,
+    response: type[serializers.Serializer[Any]],
+    description: str,
+    *,
+    status: int = 200,
+    codes: tuple[int, ...] = WRITE_ERRORS,
+) -> Any:
+    """The schema of a transition or a creation: its body, its answer and the errors it may give."""
+    return extend_schema(description=description, request=request, responses={status: response, **errors(*codes)})
 
 
 class ScopedViewSet(GenericViewSet[Any]):

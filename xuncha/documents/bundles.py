@@ -12,10 +12,13 @@ import logging
 import secrets
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +31,9 @@ from xuncha.documents import permissions
 from xuncha.documents.models import Bundle
 from xuncha.inspections.models import Round
 from xuncha.rectification.models import Feedback
+
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +97,15 @@ def build_bundle(bundle: Bundle) -> Bundle:
             status=Bundle.Status.DONE, file=relative, size=path.stat().st_size, finished_at=timezone.now()
         )
     bundle.refresh_from_db()
+    return bundle
+
+
+def visible_bundle(user: AnyUser, pk: int) -> Bundle:
+    """A bundle of a round the user sees and may bundle; 404 for anything else, whether it exists or not."""
+    rounds = Round.objects.visible_to(user)
+    bundle = get_object_or_404(Bundle.objects.filter(round__in=rounds).select_related("round__term"), pk=pk)
+    if not permissions.can_bundle(user, bundle.round):
+        raise Http404
     return bundle
 
 

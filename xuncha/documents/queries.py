@@ -54,29 +54,49 @@ def notice_document(user: User, pk: int, *, ip_address: str | None = None) -> Ge
 
 def round_report_document(user: User, pk: int, *, ip_address: str | None = None) -> GeneratedFile:
     """A round's comprehensive report, its figures counted over what the reader may see."""
-    round_ = get_object_or_404(Round.objects.visible_to(user).select_related("term__county"), pk=pk)
+    round_ = visible_round(user, pk)
     return _logged(user, round_, round_report.render(round_, user), ip_address)
 
 
-def visible_round(user: User, raw: str | None) -> Round | None:
-    """The round of a ``?round=<id>`` parameter (``None`` when absent); 404 when it is not one the user sees."""
+def visible_unit(user: User, code: str) -> AdminUnit:
+    """The unit of ``code`` if the user may see it; 404 otherwise, as if it did not exist."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        raise Http404
+    return get_object_or_404(AdminUnit.objects.visible_to(user).select_related("parent"), code=normalised)
+
+
+def visible_round(user: User, pk: int) -> Round:
+    return get_object_or_404(Round.objects.visible_to(user).select_related("term__county"), pk=pk)
+
+
+def chosen_round(user: User, raw: str | None) -> Round | None:
+    """The round of ``?round=<id>``, ``None`` when not asked for; 404 for one the user may not see."""
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit():
         raise Http404(_("No such round."))
-    return get_object_or_404(Round.objects.visible_to(user).select_related("term"), pk=int(raw))
+    return visible_round(user, int(raw))
+
+
+def chosen_village(user: User, raw: str | None) -> AdminUnit | None:
+    """The village of ``?village=<code>``, ``None`` when not asked for; 404 for one the user may not see."""
+    if not raw:
+        return None
+    village = visible_unit(user, raw)
+    if not village.is_village:
+        raise Http404
+    return village
 
 
 def rectification_document(
     user: User, code: str, round_id: str | None = None, *, ip_address: str | None = None
 ) -> GeneratedFile:
     """The rectification report of a village or a township the user sees, for all rounds or ``round_id``."""
-    unit = get_object_or_404(
-        AdminUnit.objects.visible_to(user).select_related("parent"),
-        code=normalise_code(code) or "",
-        level__in=[Level.VILLAGE, Level.TOWNSHIP],
-    )
-    round_ = visible_round(user, round_id)
+    unit = visible_unit(user, code)
+    if unit.level not in (Level.VILLAGE, Level.TOWNSHIP):
+        raise Http404
+    round_ = chosen_round(user, round_id)
     document = rectification_report.render(unit, user, round_)
     return _logged(user, unit, document, ip_address)
 

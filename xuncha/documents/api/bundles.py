@@ -18,7 +18,8 @@ from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.core.api import READ_ERRORS, WRITE_ERRORS, errors
 from xuncha.core.http import client_ip
-from xuncha.documents import bundles, permissions
+from xuncha.documents import bundles
+from xuncha.documents.api.base import DownloadView
 from xuncha.documents.files import ZIP
 from xuncha.documents.models import Bundle
 from xuncha.inspections.models import Round
@@ -43,15 +44,6 @@ class BundleSerializer(serializers.ModelSerializer[Bundle]):
         return reverse("v1:document-bundle-download", args=[bundle.pk])
 
 
-def _bundle(request: Request, pk: int) -> Bundle:
-    """A bundle of a round the user sees and may bundle; 404 for anything else."""
-    rounds = Round.objects.visible_to(request.user)
-    bundle = get_object_or_404(Bundle.objects.filter(round__in=rounds).select_related("round__term"), pk=pk)
-    if not permissions.can_bundle(request.user, bundle.round):
-        raise Http404
-    return bundle
-
-
 class BundleStartView(APIView):
     @extend_schema(
         operation_id="documents_bundle_start",
@@ -72,22 +64,22 @@ class BundleDetailView(APIView):
         responses={200: BundleSerializer, **errors(*READ_ERRORS)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(BundleSerializer(_bundle(request, pk)).data)
+        return Response(BundleSerializer(bundles.visible_bundle(request.user, pk)).data)
 
 
-class BundleDownloadView(APIView):
+class BundleDownloadView(DownloadView):
     @extend_schema(
         operation_id="documents_bundle_download",
         description="The finished bundle as a .zip of .docx files (404 until it is done).",
         responses={(200, ZIP): OpenApiTypes.BINARY, **errors(*READ_ERRORS)},
     )
     def get(self, request: Request, pk: int) -> Any:
-        bundle = _bundle(request, pk)
+        bundle = bundles.visible_bundle(request.user, pk)
         file = bundles.bundle_path(bundle)
         if file is None:
             raise Http404
         detail = f"bundle {bundle.round}"
-        log_access(request.user, AccessLog.Action.EXPORTED, bundle, detail=detail, ip_address=client_ip(request))  # type: ignore[arg-type]
+        log_access(self.user, AccessLog.Action.EXPORTED, bundle, detail=detail, ip_address=self.ip_address)
         name = bundles.bundle_name(bundle)
         return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=ZIP)
 

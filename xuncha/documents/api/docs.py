@@ -6,19 +6,17 @@ the user may not see answers 404, whether it exists or not.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from xuncha.accounts.models import User
 from xuncha.core.api import READ_ERRORS, errors
-from xuncha.core.http import client_ip
 from xuncha.documents import queries
+from xuncha.documents.api.base import DownloadView
 from xuncha.documents.files import DOCX
 
 
@@ -32,24 +30,7 @@ def _document(operation_id: str, description: str, **extra: Any) -> Any:
     )
 
 
-class DocumentView(APIView):
-    """A document download: the signed-in user, and the address the access log records."""
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        # The document answers itself, whatever the Accept header; only refusals go through the JSON renderer, so
-        # a client asking for .docx gets its 404 as JSON rather than a 406.
-        return super().perform_content_negotiation(request, force=True)
-
-    @property
-    def user(self) -> User:
-        return cast("User", self.request.user)
-
-    @property
-    def ip_address(self) -> str | None:
-        return client_ip(self.request._request)
-
-
-class FeedbackDocument(DocumentView):
+class FeedbackDocument(DownloadView):
     @_document(
         "documents_feedback_docx",
         "巡察反馈意见: a village's feedback with its individual list, the common items that name it, the "
@@ -60,13 +41,13 @@ class FeedbackDocument(DocumentView):
         return queries.feedback_document(self.user, pk, ip_address=self.ip_address).response()
 
 
-class NoticeDocument(DocumentView):
+class NoticeDocument(DownloadView):
     @_document("documents_notice_docx", "立行立改通知书: an immediate-fix notice, for whoever may see its problem.")
     def get(self, request: Request, pk: int) -> HttpResponse:
         return queries.notice_document(self.user, pk, ip_address=self.ip_address).response()
 
 
-class RoundReportDocument(DocumentView):
+class RoundReportDocument(DownloadView):
     @_document(
         "documents_round_report_docx",
         "村级专项综合报告: a round's comprehensive report. Its figures count only what the user may see; sealed "
@@ -76,7 +57,7 @@ class RoundReportDocument(DocumentView):
         return queries.round_report_document(self.user, pk, ip_address=self.ip_address).response()
 
 
-class RectificationDocument(DocumentView):
+class RectificationDocument(DownloadView):
     @_document(
         "documents_rectification_docx",
         "整改情况报告: the rectification of a village or a township (by its NBS code), in figures and item by item, "
@@ -91,7 +72,7 @@ class RectificationDocument(DocumentView):
         return queries.rectification_document(self.user, code, round_id, ip_address=self.ip_address).response()
 
 
-class VisitDocument(DocumentView):
+class VisitDocument(DownloadView):
     @_document(
         "documents_visit_docx",
         "回访报告: a return visit with the items checked, their verdicts and the residents' satisfaction.",
@@ -100,7 +81,7 @@ class VisitDocument(DocumentView):
         return queries.visit_document(self.user, pk, ip_address=self.ip_address).response()
 
 
-class ClueDocument(DocumentView):
+class ClueDocument(DownloadView):
     @_document(
         "documents_clue_docx",
         "问题线索移交表: a sealed clue's transfer form, only for those who may read the clue; each download is "

@@ -3,59 +3,31 @@ pages, for token clients."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.views import APIView
 
 from xuncha.core.api import READ_ERRORS, errors
-from xuncha.core.http import client_ip
 from xuncha.documents import exports
+from xuncha.documents.api.base import DownloadView
 from xuncha.documents.files import XLSX
-from xuncha.documents.views.exports import chosen_round, chosen_village, visible_round, visible_unit
+from xuncha.documents.queries import chosen_round, chosen_village, visible_round, visible_unit
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from django.db.models import Model
-    from rest_framework.parsers import BaseParser
-    from rest_framework.renderers import BaseRenderer
     from rest_framework.request import Request
 
-    from xuncha.accounts.models import User
     from xuncha.documents.files import GeneratedFile
 
 DOWNLOAD: dict[Any, Any] = {(200, XLSX): OpenApiTypes.BINARY, **errors(*READ_ERRORS)}
 
 
-class DownloadNegotiation(BaseContentNegotiation):
-    """A download is its file whatever the client says it accepts; a refusal is the API's usual JSON."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
-
-
-class ExportView(APIView):
-    content_negotiation_class = DownloadNegotiation
-
-    @staticmethod
-    def user(request: Request) -> User:
-        """The signed-in user (``IsAuthenticated`` is the default permission)."""
-        return cast("User", request.user)
-
-    @staticmethod
-    def sent(request: Request, obj: Model, exported: GeneratedFile) -> HttpResponse:
-        exports.log_export(cast("User", request.user), obj, exported, ip_address=client_ip(request._request))
+class ExportView(DownloadView):
+    def sent(self, obj: Model, exported: GeneratedFile) -> HttpResponse:
+        exports.log_export(self.user, obj, exported, ip_address=self.ip_address)
         return exported.response()
 
 
@@ -72,10 +44,10 @@ class LedgerExportView(ExportView):
         tags=["documents"],
     )
     def get(self, request: Request, code: str) -> HttpResponse:
-        user = self.user(request)
+        user = self.user
         unit = visible_unit(user, code)
         round_ = chosen_round(user, request.query_params.get("round"))
-        return self.sent(request, unit, exports.ledger(user, unit, round_))
+        return self.sent(unit, exports.ledger(user, unit, round_))
 
 
 class ProblemsExportView(ExportView):
@@ -91,10 +63,10 @@ class ProblemsExportView(ExportView):
         tags=["documents"],
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        user = self.user(request)
+        user = self.user
         round_ = visible_round(user, pk)
         village = chosen_village(user, request.query_params.get("village"))
-        return self.sent(request, round_, exports.problems(user, round_, village))
+        return self.sent(round_, exports.problems(user, round_, village))
 
 
 class StatisticsExportView(ExportView):
@@ -108,9 +80,9 @@ class StatisticsExportView(ExportView):
         tags=["documents"],
     )
     def get(self, request: Request, code: str) -> HttpResponse:
-        user = self.user(request)
+        user = self.user
         unit = visible_unit(user, code)
-        return self.sent(request, unit, exports.statistics(user, unit))
+        return self.sent(unit, exports.statistics(user, unit))
 
 
 urlpatterns: list[URLPattern] = [

@@ -59,20 +59,11 @@ def bundle_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:bundle-detail", pk=bundle.pk)
 
 
-def _visible_bundle(request: AuthenticatedHttpRequest, pk: int) -> Bundle:
-    bundle = get_object_or_404(
-        Bundle.objects.filter(round__in=Round.objects.visible_to(request.user)).select_related("round__term"), pk=pk
-    )
-    if not permissions.can_bundle(request.user, bundle.round):
-        raise Http404
-    return bundle
-
-
 @login_required
 @require_GET
 def bundle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The bundle's progress; while it is being built the bar polls itself (htmx) until the .zip is ready."""
-    bundle = _visible_bundle(request, pk)
+    bundle = bundles.visible_bundle(request.user, pk)
     template = "documents/partials/_bundle.html" if request.htmx else "documents/bundle.html"
     gone = bundle.status == Bundle.Status.DONE and bundles.bundle_path(bundle) is None
     return render(request, template, {"bundle": bundle, "gone": gone})
@@ -81,7 +72,7 @@ def bundle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def bundle_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    bundle = _visible_bundle(request, pk)
+    bundle = bundles.visible_bundle(request.user, pk)
     path = bundles.bundle_path(bundle)
     if path is None:
         raise Http404(_("This bundle is not ready."))

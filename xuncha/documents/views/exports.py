@@ -6,51 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip
 from xuncha.documents import exports
-from xuncha.inspections.models import Round
-from xuncha.organisations.codes import normalise_code
-from xuncha.organisations.models import AdminUnit
+from xuncha.documents.queries import chosen_round, chosen_village, visible_round, visible_unit
 
 if TYPE_CHECKING:
     from django.db.models import Model
 
-    from xuncha.accounts.models import User
     from xuncha.documents.files import GeneratedFile
-
-
-def visible_unit(user: User, code: str) -> AdminUnit:
-    """The unit of ``code`` if the user may see it; 404 otherwise, as if it did not exist."""
-    normalised = normalise_code(code)
-    if normalised is None:
-        raise Http404
-    return get_object_or_404(AdminUnit.objects.visible_to(user), code=normalised)
-
-
-def visible_round(user: User, pk: int) -> Round:
-    return get_object_or_404(Round.objects.visible_to(user).select_related("term"), pk=pk)
-
-
-def chosen_round(user: User, raw: str | None) -> Round | None:
-    """The round of ``?round=<id>``, ``None`` when not asked for; 404 for one the user may not see."""
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404
-    return visible_round(user, int(raw))
-
-
-def chosen_village(user: User, raw: str | None) -> AdminUnit | None:
-    """The village of ``?village=<code>``, ``None`` when not asked for; 404 for one the user may not see."""
-    if not raw:
-        return None
-    village = visible_unit(user, raw)
-    if not village.is_village:
-        raise Http404
-    return village
 
 
 def _sent(request: AuthenticatedHttpRequest, obj: Model, exported: GeneratedFile) -> HttpResponse:

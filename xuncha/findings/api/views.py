@@ -15,7 +15,14 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from xuncha.core.api import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSet, errors
+from xuncha.core.api import (
+    CREATE_ERRORS,
+    ScopedViewSet,
+    errors,
+    list_schema,
+    read_schema,
+    write_schema,
+)
 from xuncha.findings import actions
 from xuncha.findings.api import serializers as s
 from xuncha.findings.filters import ClueFilter, PetitionFilter, ProblemFilter, SuggestionFilter
@@ -23,36 +30,13 @@ from xuncha.findings.models import Clue, Evidence, Petition, Problem, Suggestion
 from xuncha.findings.views import evidence_response
 
 
-def _list(serializer: type[serializers.Serializer[Any]], description: str) -> Any:
-    return extend_schema(description=description, responses={200: serializer(many=True), **errors(*LIST_ERRORS)})
-
-
-def _read(serializer: type[serializers.Serializer[Any]], description: str) -> Any:
-    return extend_schema(description=description, responses={200: serializer, **errors(*READ_ERRORS)})
-
-
-def _write(
-    request: type[serializers.Serializer[Any]] | None,
-    response: type[serializers.Serializer[Any]],
-    description: str,
-    *,
-    status: int = 200,
-    codes: tuple[int, ...] = WRITE_ERRORS,
-) -> Any:
-    return extend_schema(description=description, request=request, responses={status: response, **errors(*codes)})
-
-
-# Creating answers no 404: the objects it names are fields of the body (400 when outside the user's scope).
-CREATE_ERRORS = tuple(code for code in WRITE_ERRORS if code != 404)
-
-
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.ProblemSerializer,
         "Working papers the user may see: the office's and the group's, and for "
         "townships and villages only those fed back to them.",
     ),
-    retrieve=_read(s.ProblemDetailSerializer, "A working paper with its immediate-fix notice and evidence."),
+    retrieve=read_schema(s.ProblemDetailSerializer, "A working paper with its immediate-fix notice and evidence."),
 )
 class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = Problem
@@ -69,7 +53,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
         return s.ProblemDetailSerializer if self.action == "retrieve" else s.ProblemSerializer
 
-    @_write(
+    @write_schema(
         s.ProblemCreateSerializer,
         s.ProblemDetailSerializer,
         "Record a draft working paper (group members, while the round is stationed or reporting).",
@@ -81,7 +65,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         problem = actions.record_problem(data.pop("assignment"), data.pop("village"), actor=self.actor, **data)
         return self.respond(s.ProblemDetailSerializer, problem, status=201)
 
-    @_write(
+    @write_schema(
         s.ProblemEditSerializer,
         s.ProblemDetailSerializer,
         "Edit a working paper from the version last read; if someone saved in between, 409 and nothing changes.",
@@ -95,19 +79,19 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         )
         return self.respond(s.ProblemDetailSerializer, edited)
 
-    @_write(s.ConfirmSerializer, s.ProblemSerializer, "The group leader confirms a draft (DRAFT → CONFIRMED).")
+    @write_schema(s.ConfirmSerializer, s.ProblemSerializer, "The group leader confirms a draft (DRAFT → CONFIRMED).")
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         problem, body = self.get_object(), self.body(s.ConfirmSerializer)
         return self.respond(s.ProblemSerializer, actions.confirm_problem(problem, actor=self.actor, **body))
 
-    @_write(s.DiscardSerializer, s.ProblemSerializer, "Withdraw a draft that did not hold up, saying why.")
+    @write_schema(s.DiscardSerializer, s.ProblemSerializer, "Withdraw a draft that did not hold up, saying why.")
     @action(detail=True, methods=["post"])
     def discard(self, request: Request, pk: str | None = None) -> Response:
         problem, body = self.get_object(), self.body(s.DiscardSerializer)
         return self.respond(s.ProblemSerializer, actions.discard_problem(problem, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         s.NoticeIssueSerializer,
         s.NoticeSerializer,
         "The group leader issues an immediate-fix notice for a problem to fix immediately, due before stationing ends.",
@@ -118,7 +102,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         problem, body = self.get_object(), self.body(s.NoticeIssueSerializer)
         return self.respond(s.NoticeSerializer, actions.issue_notice(problem, actor=self.actor, **body), status=201)
 
-    @_write(
+    @write_schema(
         s.EvidenceUploadSerializer,
         s.EvidenceSerializer,
         "Attach a photo, scan or document (multipart); its "
@@ -136,8 +120,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
 
 @extend_schema_view(
-    list=_list(s.SuggestionSerializer, "Suggestions heard by the groups the user belongs to or oversees."),
-    retrieve=_read(s.SuggestionSerializer, "A suggestion and how it was decided."),
+    list=list_schema(s.SuggestionSerializer, "Suggestions heard by the groups the user belongs to or oversees."),
+    retrieve=read_schema(s.SuggestionSerializer, "A suggestion and how it was decided."),
 )
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = Suggestion
@@ -145,7 +129,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = s.SuggestionSerializer
     filterset_class = SuggestionFilter
 
-    @_write(
+    @write_schema(
         s.SuggestionCreateSerializer,
         s.SuggestionSerializer,
         "Record a residents' suggestion (group members).",
@@ -157,7 +141,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         suggestion = actions.record_suggestion(data.pop("assignment"), data.pop("village"), actor=self.actor, **data)
         return self.respond(s.SuggestionSerializer, suggestion, status=201)
 
-    @_write(
+    @write_schema(
         s.DecideSerializer,
         s.SuggestionSerializer,
         "The group leader decides a suggestion; adopting it links "
@@ -171,12 +155,12 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.PetitionSerializer,
         "Petitions of the user's groups, or of the county for the office; never "
         "the reporter's identity, only whether there is one.",
     ),
-    retrieve=_read(s.PetitionSerializer, "A petition, without its reporter's identity."),
+    retrieve=read_schema(s.PetitionSerializer, "A petition, without its reporter's identity."),
 )
 class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = Petition
@@ -184,7 +168,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     serializer_class = s.PetitionSerializer
     filterset_class = PetitionFilter
 
-    @_write(
+    @write_schema(
         s.PetitionCreateSerializer,
         s.PetitionSerializer,
         "Enter a petition received by letter, phone, visit, "
@@ -197,7 +181,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         petition = actions.record_petition(data.pop("assignment"), actor=self.actor, **data)
         return self.respond(s.PetitionSerializer, petition, status=201)
 
-    @_write(s.DisposeSerializer, s.PetitionSerializer, "The group leader settles a petition.")
+    @write_schema(s.DisposeSerializer, s.PetitionSerializer, "The group leader settles a petition.")
     @action(detail=True, methods=["post"])
     def dispose(self, request: Request, pk: str | None = None) -> Response:
         petition, body = self.get_object(), self.body(s.DisposeSerializer)
@@ -218,13 +202,13 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
 
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.ClueEnvelopeSerializer,
         "Sealed clues the user may see (the office director, the registering "
         "group's leader, the receiving body once transferred), as envelopes without subject or summary. "
         "Anyone else gets an empty list.",
     ),
-    retrieve=_read(s.ClueSerializer, "Open a sealed clue; every opening is written to the access log."),
+    retrieve=read_schema(s.ClueSerializer, "Open a sealed clue; every opening is written to the access log."),
 )
 class ClueViewSet(mixins.ListModelMixin, ScopedViewSet):
     model = Clue
@@ -236,7 +220,7 @@ class ClueViewSet(mixins.ListModelMixin, ScopedViewSet):
         clue = actions.read_clue(self.get_object(), actor=self.actor, ip_address=self.ip_address)
         return self.respond(s.ClueSerializer, clue)
 
-    @_write(
+    @write_schema(
         s.ClueRegisterSerializer,
         s.ClueEnvelopeSerializer,
         "The group leader registers a sealed clue.",
@@ -248,24 +232,30 @@ class ClueViewSet(mixins.ListModelMixin, ScopedViewSet):
         clue = actions.register_clue(data.pop("assignment"), actor=self.actor, **data)
         return self.respond(s.ClueEnvelopeSerializer, clue, status=201)
 
-    @_write(s.TransferSerializer, s.ClueEnvelopeSerializer, "The office director transfers the clue to its receiver.")
+    @write_schema(
+        s.TransferSerializer, s.ClueEnvelopeSerializer, "The office director transfers the clue to its receiver."
+    )
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str | None = None) -> Response:
         clue, body = self.get_object(), self.body(s.TransferSerializer)
         return self.respond(s.ClueEnvelopeSerializer, actions.transfer_clue(clue, actor=self.actor, **body))
 
-    @_write(None, s.ClueEnvelopeSerializer, "The receiving body acknowledges receipt.", codes=(401, 403, 404, 409))
+    @write_schema(
+        None, s.ClueEnvelopeSerializer, "The receiving body acknowledges receipt.", codes=(401, 403, 404, 409)
+    )
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str | None = None) -> Response:
         return self.respond(s.ClueEnvelopeSerializer, actions.receive_clue(self.get_object(), actor=self.actor))
 
-    @_write(s.ClueDisposeSerializer, s.ClueEnvelopeSerializer, "The receiving body records how it disposed of it.")
+    @write_schema(
+        s.ClueDisposeSerializer, s.ClueEnvelopeSerializer, "The receiving body records how it disposed of it."
+    )
     @action(detail=True, methods=["post"])
     def dispose(self, request: Request, pk: str | None = None) -> Response:
         clue, body = self.get_object(), self.body(s.ClueDisposeSerializer)
         return self.respond(s.ClueEnvelopeSerializer, actions.dispose_clue(clue, body["disposal"], actor=self.actor))
 
-    @_write(s.FeedbackSerializer, s.ClueEnvelopeSerializer, "The receiving body reports the result back.")
+    @write_schema(s.FeedbackSerializer, s.ClueEnvelopeSerializer, "The receiving body reports the result back.")
     @action(detail=True, methods=["post"])
     def feedback(self, request: Request, pk: str | None = None) -> Response:
         clue, body = self.get_object(), self.body(s.FeedbackSerializer)
@@ -274,7 +264,7 @@ class ClueViewSet(mixins.ListModelMixin, ScopedViewSet):
         )
 
 
-@extend_schema_view(retrieve=_read(s.EvidenceSerializer, "An evidence file's metadata."))
+@extend_schema_view(retrieve=read_schema(s.EvidenceSerializer, "An evidence file's metadata."))
 class EvidenceViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
     model = Evidence
     related = ("uploaded_by",)

@@ -12,13 +12,22 @@ from typing import IO, Any, cast
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from xuncha.core.api import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSet, errors
+from xuncha.core.api import (
+    CREATE_ERRORS,
+    LIST_ERRORS,
+    READ_ERRORS,
+    ScopedViewSet,
+    errors,
+    list_schema,
+    read_schema,
+    write_schema,
+)
 from xuncha.findings.models import Problem
 from xuncha.rectification import actions, queries
 from xuncha.rectification.api import filters as f
@@ -39,29 +48,6 @@ from xuncha.rectification.models import (
 Status = LedgerItem.Status
 
 
-def _list(serializer: type[serializers.Serializer[Any]], description: str) -> Any:
-    return extend_schema(description=description, responses={200: serializer(many=True), **errors(*LIST_ERRORS)})
-
-
-def _read(serializer: type[serializers.Serializer[Any]], description: str) -> Any:
-    return extend_schema(description=description, responses={200: serializer, **errors(*READ_ERRORS)})
-
-
-def _write(
-    request: type[serializers.Serializer[Any]] | None,
-    response: type[serializers.Serializer[Any]],
-    description: str,
-    *,
-    status: int = 200,
-    codes: tuple[int, ...] = WRITE_ERRORS,
-) -> Any:
-    return extend_schema(description=description, request=request, responses={status: response, **errors(*codes)})
-
-
-# Creating answers no 404: the objects it names are fields of the body (400 when outside the user's scope).
-CREATE_ERRORS = tuple(code for code in WRITE_ERRORS if code != 404)
-
-
 def _uploads(body: dict[str, Any]) -> list[tuple[IO[bytes], str, int]]:
     """The uploaded files of a multipart body, as the actions take them."""
     return [(cast("IO[bytes]", upload), upload.name or "", upload.size or 0) for upload in body.pop("files")]
@@ -71,12 +57,12 @@ def _uploads(body: dict[str, Any]) -> list[tuple[IO[bytes], str, int]]:
 
 
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.ProblemListSerializer,
         "Individual and common lists. The office, leaders and the round's groups see them as they are built; a "
         "township or village only once they are fed back to it: its own individual lists and the common list.",
     ),
-    retrieve=_read(s.ProblemListSerializer, "A list with its entries (individual) or its items (common)."),
+    retrieve=read_schema(s.ProblemListSerializer, "A list with its entries (individual) or its items (common)."),
 )
 class ProblemListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = ProblemList
@@ -109,7 +95,7 @@ class ProblemListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
             Prefetch("problems", queryset=Problem.objects.visible_to(user).only("pk"), to_attr="visible_problems"),
         )
 
-    @_write(
+    @write_schema(
         s.BuildListSerializer,
         s.ProblemListSerializer,
         "The office builds a village's individual list from its confirmed problems of the round (or brings it up "
@@ -122,7 +108,7 @@ class ProblemListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         problem_list = actions.build_individual_list(body["round"], body["village"], actor=self.actor)
         return self.respond(s.ProblemListSerializer, self.get_queryset().get(pk=problem_list.pk))
 
-    @_write(
+    @write_schema(
         s.CommonItemCreateSerializer,
         s.CommonItemSerializer,
         "The office states one problem shared by several villages on the round's common list, built from "
@@ -142,12 +128,14 @@ class ProblemListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
 
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.PublishedFeedbackSerializer,
         "Feedbacks with their receipts: the office sees every village's and who has not signed; a township its "
         "villages', a village its own.",
     ),
-    retrieve=_read(s.PublishedFeedbackSerializer, "A feedback with the receipts of the township and the village."),
+    retrieve=read_schema(
+        s.PublishedFeedbackSerializer, "A feedback with the receipts of the township and the village."
+    ),
 )
 class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = Feedback
@@ -159,7 +147,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         receipts = Receipt.objects.select_related("unit", "signed_by")
         return super().get_queryset().prefetch_related(Prefetch("receipts", queryset=receipts))
 
-    @_write(
+    @write_schema(
         s.FeedbackPublishSerializer,
         s.PublishedFeedbackSerializer,
         "The office feeds back a village's individual list together with the round's common list, at the same "
@@ -183,7 +171,7 @@ class ReceiptViewSet(ScopedViewSet):
         visible = Feedback.objects.visible_to(self.request.user)
         return Receipt.objects.filter(feedback__in=visible).select_related("unit", "signed_by")
 
-    @_write(
+    @write_schema(
         None,
         s.ReceiptSerializer,
         "The township party committee or the village party organisation signs for the lists it received (签收), once.",
@@ -197,12 +185,12 @@ class ReceiptViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.LedgerItemSerializer,
         "Rows of the rectification ledger (整改台账) with their traffic lights: the county's for the office, a "
         "township's villages' for the township, a village's own for the village — none before feedback.",
     ),
-    retrieve=_read(s.LedgerItemSerializer, "A ledger item, its light and what the reader may do with it."),
+    retrieve=read_schema(s.LedgerItemSerializer, "A ledger item, its light and what the reader may do with it."),
 )
 class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = LedgerItem
@@ -214,7 +202,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def _item(self, item: LedgerItem) -> Response:
         return self.respond(s.LedgerItemSerializer, self.get_queryset().get(pk=item.pk))
 
-    @_write(
+    @write_schema(
         s.ItemPlanSerializer,
         s.LedgerItemSerializer,
         "The village writes its measures, goal and responsible leader; an open or returned item is then in progress.",
@@ -234,7 +222,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         history = Progress.objects.filter(item=item).select_related("author").prefetch_related("evidence__uploaded_by")
         return Response(s.ProgressSerializer(history, many=True, context=self.get_serializer_context()).data)
 
-    @_write(
+    @write_schema(
         s.ProgressReportSerializer,
         s.ProgressSerializer,
         "The village reports progress (also the periodic report of a long-term item), with evidence files "
@@ -249,7 +237,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         history = Progress.objects.select_related("author").prefetch_related("evidence__uploaded_by")
         return self.respond(s.ProgressSerializer, history.get(pk=progress.pk), status=201)
 
-    @_write(
+    @write_schema(
         s.ItemSubmitSerializer,
         s.LedgerItemSerializer,
         "The village reports the item done, with what was done and evidence (multipart; files attached here or "
@@ -261,7 +249,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         files = _uploads(body)
         return self._item(actions.submit_item(item, actor=self.actor, files=files, **body))
 
-    @_write(
+    @write_schema(
         s.ItemReviewSerializer,
         s.LedgerItemSerializer,
         "The township approves a submission (REVIEWED) or returns it with a reason (RETURNED). If the item is no "
@@ -272,7 +260,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         item, body = self.get_object(), self.body(s.ItemReviewSerializer)
         return self._item(actions.review_item(item, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         s.ItemReturnSerializer,
         s.LedgerItemSerializer,
         "The office sends a reviewed item back to the village, saying why.",
@@ -282,7 +270,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         item, body = self.get_object(), self.body(s.ItemReturnSerializer)
         return self._item(actions.return_reviewed_item(item, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         s.ItemCloseSerializer,
         s.LedgerItemSerializer,
         "The office closes a reviewed or ongoing item (销号). Items of key villages and flagged items close only "
@@ -293,7 +281,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         item, body = self.get_object(), self.body(s.ItemCloseSerializer)
         return self._item(actions.close_item(item, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         s.ItemOngoingSerializer,
         s.LedgerItemSerializer,
         "The office keeps a reviewed long-term item ONGOING: the village goes on reporting periodically.",
@@ -303,7 +291,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         item, body = self.get_object(), self.body(s.ItemOngoingSerializer)
         return self._item(actions.make_ongoing(item, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         s.ItemReopenSerializer,
         s.LedgerItemSerializer,
         "The office takes a closed or ongoing item back into work with a new deadline.",
@@ -313,7 +301,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         item, body = self.get_object(), self.body(s.ItemReopenSerializer)
         return self._item(actions.reopen_item(item, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         s.ItemExtendSerializer,
         s.LedgerItemSerializer,
         "The office grants more time (整改延期) to an item still being worked on.",
@@ -323,7 +311,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         item, body = self.get_object(), self.body(s.ItemExtendSerializer)
         return self._item(actions.extend_deadline(item, actor=self.actor, **body))
 
-    @_write(
+    @write_schema(
         None,
         s.LedgerItemSerializer,
         "The office asks that the item be verified on a return visit before it closes.",
@@ -337,12 +325,12 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 
 
 @extend_schema_view(
-    list=_list(
+    list=list_schema(
         s.ReturnVisitSerializer,
         "Return visits with the items they check, their verdicts and the residents' satisfaction: the office's, "
         "the visits planned by the user's groups, and those to a township's or village's own villages.",
     ),
-    retrieve=_read(s.ReturnVisitSerializer, "A return visit with its checks, verdicts and photos."),
+    retrieve=read_schema(s.ReturnVisitSerializer, "A return visit with its checks, verdicts and photos."),
 )
 class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     model = ReturnVisit
@@ -354,7 +342,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         checks = VisitCheck.objects.select_related("item").prefetch_related("evidence__uploaded_by")
         return super().get_queryset().prefetch_related(Prefetch("checks", queryset=checks))
 
-    @_write(
+    @write_schema(
         s.VisitPlanSerializer,
         s.ReturnVisitSerializer,
         "The office, or a group that inspected the village, plans a return visit and chooses the village's "
@@ -368,7 +356,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         visit = actions.plan_visit(body.pop("village"), actor=self.actor, round_=round_, **body)
         return self.respond(s.ReturnVisitSerializer, self.get_queryset().get(pk=visit.pk), status=201)
 
-    @_write(
+    @write_schema(
         s.VisitRecordSerializer,
         s.ReturnVisitSerializer,
         "Record what the visit found: a verdict for every checked item (VERIFIED, which lets it close; REOPEN, "
