@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from xuncha.accounts.models import User
-from xuncha.demo import data, findings_data
+from xuncha.demo import data, findings_data, problem_texts
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, Petition, Problem, Suggestion
@@ -359,8 +359,8 @@ class _AssignmentFindings:
         self.adopted[spec.key] = problem
         category = problem.category
         changes = {
-            "basis": findings_data.SUGGESTION_BASES[spec.topic].format_map(spec.values),
-            "responsibility": findings_data.RESPONSIBILITIES[category][0].format_map(spec.values),
+            "basis": problem_texts.SUGGESTION_BASES[spec.topic].format_map(spec.values),
+            "responsibility": problem_texts.RESPONSIBILITIES[category][0].format_map(spec.values),
         }
         finding_actions.update_problem(
             problem, changes, expected_version=problem.version, actor=self.leader, note="补充定性依据和责任"
@@ -492,10 +492,10 @@ class _AssignmentFindings:
         # Closed rounds fixed everything; in the round still reporting a few villages are late.
         done_rate = 1.0 if self.findings.final_status[self.assignment.round.number] == Round.Status.CLOSED else 0.8
         completed = rng.choice(window[1:] or window) if rng.random() < done_rate else None
-        requirement = (findings_data.NOTICE_REQUIREMENTS[category] + findings_data.NOTICE_SUFFIX).format_map(
+        requirement = (problem_texts.NOTICE_REQUIREMENTS[category] + problem_texts.NOTICE_SUFFIX).format_map(
             {**values, "deadline": _cn_date(deadline)}
         )
-        note = findings_data.NOTICE_COMPLETIONS[category].format_map(values)
+        note = problem_texts.NOTICE_COMPLETIONS[category].format_map(values)
         return issued, deadline, completed, requirement, note
 
 
@@ -570,19 +570,19 @@ class _VillagePlanner:
 
     def template(self, category: str, index: int | None = None) -> tuple[int, str]:
         """A phenomenon of the category, not repeated in the village until all fitting ones were used."""
-        templates = findings_data.PHENOMENA[category]
+        templates = problem_texts.PHENOMENA[category]
         if index is None:
             deck = self.decks.get(category)
             if not deck:
                 deck = [
                     number
                     for number, text in enumerate(templates)
-                    if not (self.community and text.startswith(findings_data.RURAL))
+                    if not (self.community and text.startswith(problem_texts.RURAL))
                 ]
                 self.rng.shuffle(deck)
                 self.decks[category] = deck
             index = deck.pop()
-        return index, templates[index].removeprefix(findings_data.RURAL)
+        return index, templates[index].removeprefix(problem_texts.RURAL)
 
     def day(self, first: int = 0, last: int = 3) -> date:
         """A working day of the stationing, not in the last ``last`` days."""
@@ -626,8 +626,8 @@ class _VillagePlanner:
             self.village,
             category,
             phenomenon.format_map(values),
-            findings_data.BASES[category][basis].format_map(values),
-            rng.choice(findings_data.RESPONSIBILITIES[category]).format_map(values),
+            problem_texts.BASES[category][basis].format_map(values),
+            rng.choice(problem_texts.RESPONSIBILITIES[category]).format_map(values),
             source,
             fix_type,
             found_on,
@@ -645,8 +645,8 @@ class _VillagePlanner:
         source = rng.choices(SOURCES, SOURCE_WEIGHTS[category])[0]
         index, text = self.template(category, index)
         if rng.random() < 0.5:
-            text = rng.choice(findings_data.LEAD_INS[source]) + text
-        paper = self._paper(category, text, self.values(), source=source, basis=findings_data.BASIS_OF[category][index])
+            text = rng.choice(problem_texts.LEAD_INS[source]) + text
+        paper = self._paper(category, text, self.values(), source=source, basis=problem_texts.BASIS_OF[category][index])
         if discard:
             paper.discard = rng.choice(findings_data.DISCARD_REASONS).format_map(paper.values)
             paper.notice = None
@@ -655,7 +655,7 @@ class _VillagePlanner:
     def _corruption_clue(self, status: str, disposal: str) -> None:
         index, _text = self.template("CORRUPTION")
         paper = self._generic(category="CORRUPTION", index=index)
-        subject = findings_data.CORRUPTION_SUBJECTS[index].format_map(paper.values)
+        subject = problem_texts.CORRUPTION_SUBJECTS[index].format_map(paper.values)
         summary = f"{paper.phenomenon}该问题涉嫌违纪违法，按规定移交县纪委监委处置。"
         paper.clue = (subject, summary, status, disposal)
 
@@ -801,7 +801,7 @@ class _VillagePlanner:
                 findings_data.HYDRANT_DEADLINE,
                 findings_data.HYDRANT_DONE_ON,
                 findings_data.HYDRANT_REQUIREMENT
-                + findings_data.NOTICE_SUFFIX.format_map(
+                + problem_texts.NOTICE_SUFFIX.format_map(
                     {**values, "deadline": _cn_date(findings_data.HYDRANT_DEADLINE)}
                 ),
                 findings_data.HYDRANT_COMPLETION,

@@ -2,11 +2,11 @@
 the office's closures, return-visit notes, deadline extensions and the common lists of the four rounds. All invented;
 posts only, never names of officials.
 
-Templates are filled by ``builder`` with ``str.format_map`` from the placeholders of ``findings_data`` that fit a
+Templates are filled by ``builder`` with ``str.format_map`` from the placeholders of ``problem_texts`` that fit a
 ledger item:
 
 - the village: ``v``, ``o``, ``vc``, ``zb``, ``cw``, ``jt``, ``cj``, ``mz``, ``xz``, ``sj``, ``zr``, ``bzy``, ``jw``,
-  ``zz`` (see ``findings_data``), ``t`` (township), ``g`` (the group that inspected it), ``tun``/``tun2`` (natural
+  ``zz`` (see ``problem_texts``), ``t`` (township), ``g`` (the group that inspected it), ``tun``/``tun2`` (natural
   villages, or residential compounds of a community), ``ind``/``ind2`` (industries of its profile), ``co`` (its
   cooperative);
 - time: ``ry`` (year of the round), ``y`` (the year before);

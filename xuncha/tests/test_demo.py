@@ -26,7 +26,7 @@ from django.utils import timezone
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.audit.models import Event
 from xuncha.core import uploads
-from xuncha.demo import data, findings_data, findings_story, rectification_data, rectification_story
+from xuncha.demo import data, findings_data, findings_story, problem_texts, rectification_data, rectification_story
 from xuncha.demo.builder import ACCOUNT_GRANTS
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, Evidence, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
@@ -550,11 +550,11 @@ def test_demo_texts_fill_their_placeholders() -> None:
         SimpleNamespace(code=CHENGNAN, kind="COMMUNITY", short_name="城南社区", parent=parent, profile={}),
     ]
     texts: list[str] = [
-        *(text for templates in findings_data.PHENOMENA.values() for text in templates),
-        *(text for texts in findings_data.BASES.values() for text in texts),
-        *(text for texts in findings_data.RESPONSIBILITIES.values() for text in texts),
-        *findings_data.NOTICE_REQUIREMENTS.values(),
-        *findings_data.NOTICE_COMPLETIONS.values(),
+        *(text for templates in problem_texts.PHENOMENA.values() for text in templates),
+        *(text for texts in problem_texts.BASES.values() for text in texts),
+        *(text for texts in problem_texts.RESPONSIBILITIES.values() for text in texts),
+        *problem_texts.NOTICE_REQUIREMENTS.values(),
+        *problem_texts.NOTICE_COMPLETIONS.values(),
         *(text for _category, *pair, _basis in findings_data.PETITION_PROBLEMS for text in pair),
         *(
             text
@@ -564,15 +564,15 @@ def test_demo_texts_fill_their_placeholders() -> None:
         *(text for triple in findings_data.PETITION_CLUES for text in triple),
         *(text for pair in findings_data.TALK_CLUES for text in pair),
         *findings_data.CLUE_FEEDBACK.values(),
-        *findings_data.CORRUPTION_SUBJECTS,
+        *problem_texts.CORRUPTION_SUBJECTS,
         *findings_data.DISCARD_REASONS,
-        *findings_data.SUGGESTION_BASES.values(),
+        *problem_texts.SUGGESTION_BASES.values(),
         *(text for _topic, _proposer, text, _outcome, note in findings_data.OTHER_SUGGESTIONS for text in (text, note)),
         *(note for _proposer, _text, _outcome, note, _group in findings_data.SHANDONG_SUGGESTIONS),
-        *findings_data.LEAD_INS["TALK"] + findings_data.LEAD_INS["DOCUMENTS"] + findings_data.LEAD_INS["VISIT"],
+        *problem_texts.LEAD_INS["TALK"] + problem_texts.LEAD_INS["DOCUMENTS"] + problem_texts.LEAD_INS["VISIT"],
         findings_data.HYDRANT_PROBLEM,
         findings_data.HYDRANT_RESPONSIBILITY,
-        findings_data.NOTICE_SUFFIX,
+        problem_texts.NOTICE_SUFFIX,
     ]
     for place in places:
         planner = findings_story._VillagePlanner(cast(Any, work), cast(Any, place))
@@ -581,11 +581,11 @@ def test_demo_texts_fill_their_placeholders() -> None:
             names = {name for _literal, name, _spec, _conversion in string.Formatter().parse(text) if name}
             assert names <= set(values), (text, names - set(values))
             assert "{" not in text.format_map(values)
-    for category, templates in findings_data.PHENOMENA.items():
+    for category, templates in problem_texts.PHENOMENA.items():
         assert len(templates) >= 8, category
-        assert len(findings_data.BASIS_OF[category]) == len(templates), category
-        assert max(findings_data.BASIS_OF[category]) < len(findings_data.BASES[category]), category
-    assert len(findings_data.CORRUPTION_SUBJECTS) == len(findings_data.PHENOMENA["CORRUPTION"])
+        assert len(problem_texts.BASIS_OF[category]) == len(templates), category
+        assert max(problem_texts.BASIS_OF[category]) < len(problem_texts.BASES[category]), category
+    assert len(problem_texts.CORRUPTION_SUBJECTS) == len(problem_texts.PHENOMENA["CORRUPTION"])
     outcomes = [outcome for _proposer, _text, outcome, _note, _group in findings_data.SHANDONG_SUGGESTIONS]
     assert (outcomes.count("IMMEDIATE"), outcomes.count("FOLLOW_UP")) == (9, 8)
 

@@ -1,0 +1,50 @@
+"""Use cases of feedback and rectification: build the two lists, publish them to township and village at once,
+sign receipts, carry items through the ledger to closure, and verify them on return visits.
+
+Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
+transaction; ``actor=None`` is the system (the demo, commands). One module per stage: ``lists``, ``feedback``,
+``ledger`` (with ``ITEM_TRANSITIONS``) and ``visits``; their public names are re-exported here.
+"""
+
+from xuncha.rectification.actions._common import FEEDBACK_STATUSES
+from xuncha.rectification.actions.feedback import feedback_deadline, publish_feedback, sign_receipt
+from xuncha.rectification.actions.ledger import (
+    ITEM_TRANSITIONS,
+    close_item,
+    enter_village_progress,
+    extend_deadline,
+    make_ongoing,
+    plan_item,
+    reopen_item,
+    report_progress,
+    require_return_visit,
+    return_reviewed_item,
+    review_item,
+    submit_item,
+)
+from xuncha.rectification.actions.lists import add_common_item, build_individual_list
+from xuncha.rectification.actions.visits import attach_check_photo, plan_visit, record_visit
+
+__all__ = [
+    "FEEDBACK_STATUSES",
+    "ITEM_TRANSITIONS",
+    "add_common_item",
+    "attach_check_photo",
+    "build_individual_list",
+    "close_item",
+    "enter_village_progress",
+    "extend_deadline",
+    "feedback_deadline",
+    "make_ongoing",
+    "plan_item",
+    "plan_visit",
+    "publish_feedback",
+    "record_visit",
+    "reopen_item",
+    "report_progress",
+    "require_return_visit",
+    "return_reviewed_item",
+    "review_item",
+    "sign_receipt",
+    "submit_item",
+]

@@ -1,0 +1,43 @@
+"""What the rectification actions share: the refusal of an actor without the permission, the round statuses in which
+lists are built and fed back, and the office account that acts when the system does (``actor=None``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.inspections.models import Round
+from xuncha.rectification.models import LedgerItem
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+
+Status = LedgerItem.Status
+
+# Lists are built and fed back once the groups have reported, and until the round is closed.
+FEEDBACK_STATUSES = {Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status.RECTIFYING}
+
+
+def _allow(actor: User | None, allowed: bool, message: str) -> None:
+    if actor is not None and not allowed:
+        raise PermissionDenied(message)
+
+
+def _check_feedback_time(round_: Round) -> None:
+    if round_.status not in FEEDBACK_STATUSES:
+        raise TransitionNotAllowed(
+            _("Lists are built and fed back after the groups report; the round is %(status)s.")
+            % {"status": round_.get_status_display()}
+        )
+
+
+def _office(round_: Round) -> User:
+    """The system acts for the office; a list still needs someone to have built it."""
+    from xuncha.accounts.models import Role, RoleGrant
+
+    grant = RoleGrant.objects.filter(role__in=[Role.OFFICE, Role.OFFICE_LEAD], unit=round_.term.county).first()
+    if grant is None:
+        raise Conflict(_("No inspection office account exists for %(county)s.") % {"county": round_.term.county})
+    return grant.user
