@@ -22,6 +22,7 @@ from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.core.xlsx import GREEN, RED, YELLOW, Cell, Column, Sheet, write_workbook
 from xuncha.core.xlsx import Value as CellValue
+from xuncha.documents.chinese import labels
 from xuncha.documents.files import XLSX, GeneratedFile
 from xuncha.findings.models import Category, Clue, Evidence, FixType, Problem
 from xuncha.inspections.models import Round
@@ -57,50 +58,6 @@ LEDGER_WIDTHS = (6, 22, 12, 45, 40, 10, 18, 12, 40, 12, 24, 8, 12)
 PROBLEM_COLUMNS = ("序号", "编号", "乡镇", "村（社区）", "问题类别", "问题表现", "定性依据", "整改类型", "状态")
 PROBLEM_WIDTHS = (6, 22, 12, 12, 20, 60, 40, 14, 10)
 
-# What 完成情况 says for each status (an imported ledger is read back with the same words).
-LEDGER_STATUS_LABELS: dict[str, str] = {
-    LedgerItem.Status.OPEN: "未启动",
-    LedgerItem.Status.IN_PROGRESS: "整改中",
-    LedgerItem.Status.SUBMITTED: "已提交待审核",
-    LedgerItem.Status.RETURNED: "已退回",
-    LedgerItem.Status.REVIEWED: "乡镇已审核",
-    LedgerItem.Status.ONGOING: "长期坚持",
-    LedgerItem.Status.CLOSED: "已销号",
-}
-CATEGORY_LABELS: dict[str, str] = {
-    Category.POLICY: "贯彻落实党的路线方针政策和上级决策部署",
-    Category.BENEFIT: "惠民富民政策落实",
-    Category.ASSETS: "村集体“三资”管理",
-    Category.FINANCE: "村级财务管理",
-    Category.PROJECT: "工程项目建设",
-    Category.DISCLOSURE: "村务公开",
-    Category.PARTY_ORG: "基层党组织建设",
-    Category.STYLE: "作风建设",
-    Category.CORRUPTION: "群众身边腐败问题",
-    Category.SAFETY_LIVELIHOOD: "安全生产和民生保障",
-    Category.PRIOR_RECTIFICATION: "以往巡察审计等问题整改",
-    Category.INDUSTRY: "产业发展",
-}
-FIX_TYPE_LABELS: dict[str, str] = {
-    FixType.IMMEDIATE: "立行立改",
-    FixType.FOLLOW_UP: "持续跟进整改",
-    FixType.LONG_TERM: "长期坚持",
-}
-PROBLEM_STATUS_LABELS: dict[str, str] = {Problem.Status.CONFIRMED: "已确认", Problem.Status.FED_BACK: "已反馈"}
-CLUE_STATUS_LABELS: dict[str, str] = {
-    Clue.Status.REGISTERED: "已登记",
-    Clue.Status.TRANSFERRED: "已移交",
-    Clue.Status.RECEIVED: "已接收",
-    Clue.Status.DISPOSED: "已处置",
-    Clue.Status.FEEDBACK: "已反馈",
-}
-CLUE_DISPOSAL_LABELS: dict[str, str] = {
-    Clue.Disposal.TALK_INQUIRY: "谈话函询",
-    Clue.Disposal.PRELIMINARY: "初步核实",
-    Clue.Disposal.SHELVED: "暂存待查",
-    Clue.Disposal.CLOSED: "予以了结",
-    Clue.Disposal.CASE: "立案",
-}
 LIGHT_FILLS: dict[str, str] = {Light.GREEN: GREEN, Light.YELLOW: YELLOW, Light.RED: RED}
 # Who may know that sealed clues exist, and so read their counts (as on the county page).
 CLUE_READERS = [Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT]
@@ -133,6 +90,7 @@ def ledger(user: User, unit: AdminUnit, round_: Round | None = None) -> Generate
 
 
 def _ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
+    statuses = labels(LedgerItem.Status)  # 完成情况, read back by the ledger import
     # SQLite before 3.44 cannot order inside an aggregate; there the files come in the order the database reads them.
     upload_order: dict[str, Any] = (
         {"order_by": ("uploaded_at", "pk")} if connection.features.supports_aggregate_order_by_clause else {}
@@ -178,7 +136,7 @@ def _ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
             f"{village}（{item['township__name']}督导）",
             Cell(item["deadline"], LIGHT_FILLS.get(item["light_code"])),
             item["progress_text"] or "",
-            LEDGER_STATUS_LABELS[item["status"]],
+            statuses[item["status"]],
             item["evidence_names"] or "",
             "是" if closed else "否",
             item["closed_on"] if closed else None,
@@ -211,17 +169,18 @@ def problems(user: User, round_: Round, village: AdminUnit | None = None) -> Gen
         )
         .iterator(chunk_size=STREAM_CHUNK)
     )
+    categories, fix_types, statuses = labels(Category), labels(FixType), labels(Problem.Status)
     table = (
         (
             index,
             problem["serial"],
             problem["village__parent__name"] or "",
             problem["village__short_name"] or problem["village__name"],
-            CATEGORY_LABELS[problem["category"]],
+            categories[problem["category"]],
             problem["phenomenon"],
             problem["basis"],
-            FIX_TYPE_LABELS[problem["fix_type"]],
-            PROBLEM_STATUS_LABELS[problem["status"]],
+            fix_types[problem["fix_type"]],
+            statuses[problem["status"]],
         )
         for index, problem in enumerate(rows, start=1)
     )
@@ -325,9 +284,10 @@ def _by_category(user: User, unit: AdminUnit, as_of: str) -> Sheet:
     )
     counts: dict[str, list[int]] = {category: list(numbers) for category, *numbers in grouped}
     zero = [0] * (1 + len(fixes))
-    rows: list[Row] = [[CATEGORY_LABELS[category], *counts.get(category, zero)] for category in Category.values]
+    categories, fix_types = labels(Category), labels(FixType)
+    rows: list[Row] = [[categories[category], *counts.get(category, zero)] for category in Category.values]
     rows.append(["合计", *(sum(column) for column in zip(zero, *counts.values(), strict=True))])
-    columns: list[Column | str] = ["问题类别", "问题数", *(FIX_TYPE_LABELS[fix] for fix in fixes)]
+    columns: list[Column | str] = ["问题类别", "问题数", *(fix_types[fix] for fix in fixes)]
     return Sheet("问题类别", columns, rows, heading=f"{unit.name}巡察发现问题（按类别，{as_of}）")
 
 
@@ -371,12 +331,13 @@ def _clues(user: User, unit: AdminUnit, as_of: str) -> Sheet:
         clues = clues.filter(village__path__under=unit.path)
     else:
         clues = clues.filter(round__term__county__path__under=unit.path)
+    statuses, disposals = labels(Clue.Status), labels(Clue.Disposal)
     counts = clues.aggregate(
-        **{f"status_{code}": Count("pk", filter=Q(status=code)) for code in CLUE_STATUS_LABELS},
-        **{f"disposal_{code}": Count("pk", filter=Q(disposal=code)) for code in CLUE_DISPOSAL_LABELS},
+        **{f"status_{code}": Count("pk", filter=Q(status=code)) for code in statuses},
+        **{f"disposal_{code}": Count("pk", filter=Q(disposal=code)) for code in disposals},
     )
-    registered = sum(counts[f"status_{code}"] for code in CLUE_STATUS_LABELS)
+    registered = sum(counts[f"status_{code}"] for code in statuses)
     rows: list[Row] = [["问题线索", "合计", registered]]
-    rows += [["状态", label, counts[f"status_{code}"]] for code, label in CLUE_STATUS_LABELS.items()]
-    rows += [["处置方式", label, counts[f"disposal_{code}"]] for code, label in CLUE_DISPOSAL_LABELS.items()]
+    rows += [["状态", label, counts[f"status_{code}"]] for code, label in statuses.items()]
+    rows += [["处置方式", label, counts[f"disposal_{code}"]] for code, label in disposals.items()]
     return Sheet("问题线索", ["项目", "分类", "件数"], rows, heading=f"{unit.name}问题线索（{as_of}）")

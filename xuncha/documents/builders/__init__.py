@@ -7,10 +7,7 @@ draft problem or a clue's particulars, except the clue's own transfer form.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
-
-from django.utils import translation
 
 from xuncha.core.docx import OfficialDocument
 from xuncha.documents.files import DOCX, GeneratedFile
@@ -20,11 +17,6 @@ if TYPE_CHECKING:
     from xuncha.organisations.models import AdminUnit
 
 UNSAFE_IN_NAMES = str.maketrans({character: "_" for character in '/\\:*?"<>|'})
-
-
-def chinese() -> AbstractContextManager[None]:
-    """Labels of choices (categories, statuses) in Chinese while a document is written."""
-    return translation.override("zh-hans")
 
 
 def committee(county: AdminUnit) -> str:

@@ -11,7 +11,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from xuncha.core.docx import OfficialDocument, chinese_date
-from xuncha.documents.builders import chinese, docx_file, inspection_office
+from xuncha.documents.builders import docx_file, inspection_office
+from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import Clue
 

@@ -13,7 +13,8 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from xuncha.core.docx import OfficialDocument, chinese_date, document_number
-from xuncha.documents.builders import chinese, committee, docx_file, number_prefix, party_organisation, you
+from xuncha.documents.builders import committee, docx_file, number_prefix, party_organisation, you
+from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Assignment, chinese_number

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 
 from xuncha.core.docx import OfficialDocument, chinese_date
-from xuncha.documents.builders import chinese, committee, docx_file, party_organisation, you
+from xuncha.documents.builders import committee, docx_file, party_organisation, you
+from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import ImmediateFixNotice
 

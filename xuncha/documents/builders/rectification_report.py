@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from xuncha.core.docx import OfficialDocument, chinese_date
-from xuncha.documents.builders import chinese, docx_file, inspection_office, party_organisation, percent
+from xuncha.documents.builders import docx_file, inspection_office, party_organisation, percent
+from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.inspections.models import chinese_number
 from xuncha.organisations.models import AdminUnit, Level

@@ -16,7 +16,8 @@ from django.utils import timezone
 from xuncha.accounts.models import Role
 from xuncha.accounts.permissions import has_role_over
 from xuncha.core.docx import OfficialDocument, chinese_date
-from xuncha.documents.builders import chinese, docx_file, inspection_office, percent
+from xuncha.documents.builders import docx_file, inspection_office, percent
+from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import Category, Clue, Problem, Suggestion
 from xuncha.inspections.models import Assignment, AssignmentVillage, chinese_number

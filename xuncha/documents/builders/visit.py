@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, prefetch_related_objects
 
 from xuncha.core.docx import OfficialDocument, chinese_date
-from xuncha.documents.builders import chinese, docx_file, inspection_office, percent
+from xuncha.documents.builders import docx_file, inspection_office, percent
+from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.organisations.models import Level
 from xuncha.rectification.models import ReturnVisit, VisitCheck

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.utils import translation
 
 from xuncha.core.tabular import RowError
+from xuncha.documents.chinese import labels
 from xuncha.documents.models import ImportRun
 
 if TYPE_CHECKING:
@@ -109,5 +110,4 @@ def choice_words(choices: Any, extra: Mapping[str, str] | None = None) -> dict[s
 
 def chinese_labels(choices: Any) -> str:
     """The choices' labels in Chinese, for the message that lists what a cell may hold."""
-    with translation.override("zh-hans"):
-        return "、".join(str(label) for _value, label in choices.choices)
+    return "、".join(labels(choices).values())

@@ -8,12 +8,12 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from xuncha.documents.chinese import labels
 from xuncha.documents.files import XLSX, GeneratedFile
 from xuncha.documents.models import ImportRun
 from xuncha.findings.models import Category, FixType, Problem
@@ -25,8 +25,7 @@ HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
 def _labels(choices: Any) -> list[str]:
-    with translation.override("zh-hans"):
-        return [str(label) for _value, label in choices.choices]
+    return list(labels(choices).values())
 
 
 # Per kind: file name, then (header, width, example, drop-down words or None) for each column.
