@@ -14,7 +14,7 @@ from xuncha.accounts.models import Role, User
 from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
-from xuncha.demo import data, findings_data
+from xuncha.demo import data, disclosure_story, findings_data
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
 from xuncha.inspections import actions as inspection_actions
@@ -219,6 +219,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
         findings.record_round(round_)
         _advance(round_, Round.Status.REPORTING, office)
         RectificationStory(round_, spec, users, local).run()
+    disclosure_story.tell(office)
 
 
 def _publish_channels(assignment: Assignment, round_number: int, group_number: int, actor: User) -> None:

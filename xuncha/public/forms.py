@@ -1,5 +1,5 @@
-"""Forms of the residents' pages. They check what was typed; the petition rules (stationing dates, the photo's
-content and size) live in ``findings.actions.submit_public_petition``."""
+"""Forms of the residents' pages and of the office's disclosure page. They check what was typed; the rules (the
+petition's stationing dates and photo, a survey's dates and one answer per phone) live in the actions."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from xuncha.core.forms import DateInput
 from xuncha.findings.models import RECEIPT_ALPHABET, RECEIPT_LENGTH, Category
 from xuncha.organisations.models import AdminUnit
+from xuncha.public.models import COMMENT_MAX_LENGTH, SurveyAnswer
 
 TEXT_MAX_LENGTH = 5000
 PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 \-]*")
@@ -107,3 +110,47 @@ class ReceiptLookupForm(forms.Form):
         if not RECEIPT_CODE.fullmatch(code):
             raise forms.ValidationError(_("A receipt code has 10 letters and digits; check what you typed."))
         return code
+
+
+# Disclosure and satisfaction surveys --------------------------------------------------------------------------------
+
+DISCLOSURE_TEXT_MAX_LENGTH = 2000
+
+
+class DisclosureForm(forms.Form):
+    """The office's words for residents about one done item."""
+
+    summary = forms.CharField(
+        label=_("The problem, as residents will read it"),
+        max_length=DISCLOSURE_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    result = forms.CharField(
+        label=pgettext_lazy("disclosure", "What was done"),
+        max_length=DISCLOSURE_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class SurveyOpenForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput)
+    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput)
+
+
+class SurveyAnswerForm(forms.Form):
+    """A resident's answer: one of three ratings, and a few words if they like."""
+
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the rectification?"),
+        choices=SurveyAnswer.Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the three answers.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
+        help_text=_("Please do not write names or phone numbers."),
+    )

@@ -1,10 +1,33 @@
-"""What the residents' pages keep of their own: the recent uses of the rate-limited forms."""
+"""What the residents' pages keep of their own: the recent uses of the rate-limited forms, the rectification results
+the office chose to publish (双公开), and the satisfaction surveys (满意度测评) with residents' answers."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from xuncha.accounts.models import Role
+from xuncha.accounts.scoping import path_q
+
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
+
+# Disclosures and surveys are the office's work: they see and manage those of the counties they cover.
+OFFICE_ROLES = [Role.OFFICE, Role.OFFICE_LEAD]
+# Items whose rectification is done and may be shown to residents (see ``LedgerItem.is_done``).
+DONE_STATUSES = ["CLOSED", "ONGOING"]
+COMMENT_MAX_LENGTH = 300
+# What residents see of the disclosures: not withdrawn, and the item still done (a reopened item drops out until it
+# is done again, so that the page never shows as fixed what a return visit found unfixed).
+SHOWN_Q = Q(withdrawn_at__isnull=True, item__status__in=DONE_STATUSES)
 
 
 class SubmissionQuota(models.Model):
@@ -13,6 +36,7 @@ class SubmissionQuota(models.Model):
     class Scope(models.TextChoices):
         PETITION = "PETITION", _("Petition sent")
         LOOKUP = "LOOKUP", _("Receipt code looked up")
+        SURVEY = "SURVEY", _("Survey answered")
 
     scope = models.CharField(_("form"), max_length=10, choices=Scope)
     # Never the address itself: a keyed SHA-256 that cannot be turned back into it without the server's key.
@@ -30,3 +54,152 @@ class SubmissionQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} · {self.key[:8]} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DisclosureQuerySet(models.QuerySet["Disclosure"]):
+    def visible_to(self, user: AnyUser) -> DisclosureQuerySet:
+        """The office sees the disclosures of the villages of its counties, withdrawn ones included."""
+        return self.filter(path_q(user, OFFICE_ROLES, "item__village__path"))
+
+    def public(self) -> DisclosureQuerySet:
+        """What residents see (``SHOWN_Q``)."""
+        return self.filter(SHOWN_Q)
+
+
+class Disclosure(models.Model):
+    """A rectified ledger item the office published to the village's residents (整改结果公开), in its own words."""
+
+    item = models.OneToOneField(
+        "rectification.LedgerItem", verbose_name=_("ledger item"), on_delete=models.PROTECT, related_name="disclosure"
+    )
+    summary = models.TextField(_("the problem, for residents"))
+    result = models.TextField(_("what was done"))
+    # Null when the system published it (the demo, a command).
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("disclosure", "published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    published_at = models.DateTimeField(pgettext_lazy("disclosure", "published at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published rectification result")
+        verbose_name_plural = _("published rectification results")
+        ordering = ["item_id"]
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class SurveyQuerySet(models.QuerySet["Survey"]):
+    def visible_to(self, user: AnyUser) -> SurveyQuerySet:
+        return self.filter(path_q(user, OFFICE_ROLES, "village__path"))
+
+
+class Survey(models.Model):
+    """A satisfaction survey (满意度测评) of a village's residents on its rectification, answered on their phones
+    through an unguessable public address; at most one per village is not closed at a time."""
+
+    village = models.ForeignKey(
+        "organisations.AdminUnit", verbose_name=_("village"), on_delete=models.PROTECT, related_name="surveys"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    public_key = models.UUIDField(_("public key"), default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["-opens_on", "-pk"]
+        indexes = [models.Index(fields=["village", "opens_on"], name="survey_village_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village"], condition=Q(closed_at__isnull=True), name="survey_one_open_per_village"
+            ),
+            models.CheckConstraint(condition=Q(opens_on__lte=models.F("closes_on")), name="survey_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def takes_answers(self, today: date | None = None) -> bool:
+        """Not closed, and today within its dates."""
+        today = today or timezone.localdate()
+        return not self.is_closed and self.opens_on <= today <= self.closes_on
+
+    def has_ended(self, today: date | None = None) -> bool:
+        return self.is_closed or (today or timezone.localdate()) > self.closes_on
+
+    def has_begun(self, today: date | None = None) -> bool:
+        return (today or timezone.localdate()) >= self.opens_on
+
+
+class SurveyAnswerQuerySet(models.QuerySet["SurveyAnswer"]):
+    def visible_to(self, user: AnyUser) -> SurveyAnswerQuerySet:
+        return self.filter(path_q(user, OFFICE_ROLES, "survey__village__path"))
+
+
+class SurveyAnswer(models.Model):
+    """One resident's answer to a survey, anonymous: the device is known only by a keyed hash, once per survey."""
+
+    class Rating(models.TextChoices):
+        SATISFIED = "SATISFIED", _("Satisfied")
+        FAIRLY_SATISFIED = "FAIRLY_SATISFIED", _("Fairly satisfied")
+        DISSATISFIED = "DISSATISFIED", _("Dissatisfied")
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="answers")
+    rating = models.CharField(_("rating"), max_length=16, choices=Rating)
+    comment = models.CharField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    # A keyed SHA-256 of the random token in the device's signed cookie and of the survey (see ``public.devices``):
+    # it tells a second answer from the same phone, and cannot be linked to the phone's answers to other surveys.
+    device_key = models.CharField(_("device key"), max_length=64)
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    objects = SurveyAnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["survey_id", "pk"]
+        indexes = [models.Index(fields=["survey", "rating"], name="answer_survey_rating_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "device_key"], name="answer_once_per_device"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.get_rating_display()}"

@@ -21,6 +21,9 @@ from xuncha.public.models import SubmissionQuota
 WINDOW = timedelta(hours=1)
 # Receipt lookups: enough for a resident checking a few codes, too few to try codes at random.
 LOOKUPS_PER_HOUR = 30
+# Survey answers: a family or a village meeting may answer from one connection (a shared Wi-Fi, a carrier's
+# address); a script trying new cookies runs into it soon.
+SURVEY_ANSWERS_PER_HOUR = 20
 KEY_SALT = "xuncha.public.ratelimit"
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from xuncha.public import views
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("n/<uuid:public_key>/write/", views.petition_form, name="petition-form"),
     path("n/<uuid:public_key>/sent/", views.petition_sent, name="petition-sent"),
     path("receipt/", views.receipt_lookup, name="receipt-lookup"),
+    # A village by its 12-digit NBS code, the address printed under the QR code in the village.
+    re_path(r"^villages/(?P<code>[0-9]{12})/$", views.village_disclosure, name="disclosure"),
+    path("survey/<uuid:public_key>/", views.survey, name="survey"),
 ]

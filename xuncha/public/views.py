@@ -1,14 +1,16 @@
 """Residents' pages, without login: an assignment's public notice with its QR code, the petition form and its
-receipt, and the lookup of a receipt code. Nothing here reveals more than the notice publishes and the status
-of one's own petition."""
+receipt, the lookup of a receipt code, a village's published rectification results (双公开) and its satisfaction
+survey. Nothing here reveals more than the notice and the office publish, and the status of one's own petition."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +23,11 @@ from xuncha.findings.actions import submit_public_petition
 from xuncha.findings.models import Category, Petition
 from xuncha.inspections.models import Assignment, ContactChannel
 from xuncha.organisations.models import AdminUnit
-from xuncha.public.forms import PetitionForm, ReceiptLookupForm
-from xuncha.public.models import SubmissionQuota
+from xuncha.public import ratelimit
+from xuncha.public.actions import answer_survey
+from xuncha.public.devices import device_key, device_token, new_device_token, remember_device
+from xuncha.public.forms import PetitionForm, ReceiptLookupForm, SurveyAnswerForm
+from xuncha.public.models import Disclosure, SubmissionQuota, Survey, SurveyAnswer
 from xuncha.public.qr import qr_svg
 from xuncha.public.ratelimit import LOOKUPS_PER_HOUR, Allowance
 
@@ -46,8 +51,8 @@ def _is_open(assignment: Assignment) -> bool:
 
 def _too_many(request: HttpRequest, scope: SubmissionQuota.Scope) -> HttpResponse:
     # The resident's text comes back so that it is not lost: they can copy it and send it later.
-    context = {"petition": scope == SubmissionQuota.Scope.PETITION, "text": request.POST.get("text", "")}
-    return render(request, "public/too_many.html", context, status=429)
+    text = request.POST.get("text", "") if scope == SubmissionQuota.Scope.PETITION else ""
+    return render(request, "public/too_many.html", {"scope": scope.value, "text": text}, status=429)
 
 
 @require_GET
@@ -155,3 +160,116 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
             received_on=timezone.localdate(found.received_at) if found else None,
         )
     return render(request, "public/receipt_lookup.html", context)
+
+
+# A village's published results and its satisfaction survey ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    """What residents read of one published item, and nothing else of it: no names, leaders, notes or evidence."""
+
+    summary: str
+    result: str
+    category: str
+    closed_on: date | None
+    ongoing: bool
+
+
+def _public_results(village: AdminUnit) -> list[PublicResult]:
+    """The village's published results, newest closure first; long-term items, not closed, come first."""
+    rows = (
+        Disclosure.objects.public()
+        .filter(item__village=village)
+        .order_by(F("item__closed_on").desc(nulls_first=True), "item__number")
+        .values_list("summary", "result", "item__category", "item__closed_on", "item__status")
+    )
+    labels = dict(Category.choices)
+    return [
+        PublicResult(summary, result, str(labels.get(category, "")), closed_on, status == "ONGOING")
+        for summary, result, category, closed_on, status in rows
+    ]
+
+
+@require_GET
+def village_disclosure(request: HttpRequest, code: str) -> HttpResponse:
+    """A village's rectification results that the office published (整改结果公开), with a QR code of this page to
+    print and post in the village, and the way to its survey while one takes answers."""
+    village = get_object_or_404(AdminUnit.objects.villages().select_related("parent"), code=code)
+    today = timezone.localdate()
+    survey = (
+        Survey.objects.filter(village=village, closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
+        .only("public_key", "title", "closes_on")
+        .first()
+    )
+    page_url = request.build_absolute_uri(reverse("public:disclosure", args=[village.code]))
+    context = {
+        "village": village,
+        "results": _public_results(village),
+        "survey": survey,
+        "page_url": page_url,
+        "qr": qr_svg(page_url),
+    }
+    return render(request, "public/disclosure.html", context)
+
+
+def _survey(public_key: UUID) -> Survey:
+    return get_object_or_404(Survey.objects.select_related("village__parent"), public_key=public_key)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, public_key: UUID) -> HttpResponse:
+    """A satisfaction survey on a phone: the village's published results in brief, three big answers and an
+    optional comment. Each phone answers once (its cookie's token, see ``devices``); answers are limited per
+    connection per hour, and refused answers do not count."""
+    survey = _survey(public_key)
+    token = device_token(request)
+    if request.method != "POST":
+        return _survey_page(request, survey, token, SurveyAnswerForm())
+    allowance = Allowance(request, SubmissionQuota.Scope.SURVEY, ratelimit.SURVEY_ANSWERS_PER_HOUR)
+    status = 200
+    with transaction.atomic():
+        allowance.hold()
+        if allowance.exhausted():
+            return _too_many(request, SubmissionQuota.Scope.SURVEY)
+        form = SurveyAnswerForm(request.POST)
+        if form.is_valid():
+            token = token or new_device_token()
+            data = form.cleaned_data
+            try:
+                answer_survey(
+                    survey, rating=data["rating"], comment=data["comment"], device_key=device_key(survey, token)
+                )
+            except ActionRefused as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                allowance.spend()
+                response = redirect("public:survey", public_key=survey.public_key)
+                remember_device(response, token)
+                return response
+    return _survey_page(request, survey, token, form, status=status)
+
+
+def _survey_page(
+    request: HttpRequest, survey: Survey, token: str | None, form: SurveyAnswerForm, *, status: int = 200
+) -> HttpResponse:
+    answered = (
+        token is not None and SurveyAnswer.objects.filter(survey=survey, device_key=device_key(survey, token)).exists()
+    )
+    today = timezone.localdate()
+    context = {
+        "survey": survey,
+        "village": survey.village,
+        "results": _public_results(survey.village),
+        "form": form,
+        "answered": answered,
+        "ended": survey.has_ended(today),
+        "begun": survey.has_begun(today),
+    }
+    response = render(request, "public/survey.html", context, status=status)
+    if device_token(request) is None:
+        # The first visit gives the phone its token, so that the answer it may send is known as its own.
+        remember_device(response, token or new_device_token())
+    return response

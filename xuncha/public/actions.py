@@ -1,0 +1,201 @@
+"""Use cases of the residents' side of rectification (双公开 and 满意度测评): the office publishes a done item's problem
+and result to the village's public page or withdraws it, opens and closes a village's satisfaction survey; a
+resident answers it.
+
+The office's actions check the actor's permission and the object's state, write, and record an audit event, in
+one transaction; ``actor=None`` is the system (the demo, commands). A resident's answer is recorded without an
+event (see ``answer_survey``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from xuncha.audit.actions import record_event, snapshot
+from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.organisations.models import AdminUnit, Level
+from xuncha.public import permissions
+from xuncha.public.models import COMMENT_MAX_LENGTH, DONE_STATUSES, Disclosure, Survey, SurveyAnswer
+from xuncha.public.queries import survey_figures
+from xuncha.rectification.models import LedgerItem
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+
+DISCLOSURE_FIELDS = ["summary", "result", "withdrawn_at"]
+SURVEY_FIELDS = ["title", "opens_on", "closes_on", "closed_at"]
+DEVICE_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _allow(actor: User | None, allowed: bool, message: str) -> None:
+    if actor is not None and not allowed:
+        raise PermissionDenied(message)
+
+
+# Disclosure (整改结果公开) -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_disclosure(item: LedgerItem, *, summary: str, result: str, actor: User | None) -> Disclosure:
+    """Publish a done item (CLOSED or ONGOING) on its village's public page: the problem and what was done, in the
+    office's words for residents. Publishing an item again replaces its words and brings back a withdrawn one."""
+    _allow(
+        actor,
+        permissions.can_publish_disclosure(actor, item),
+        _("Only the inspection office of the county publishes rectification results."),
+    )
+    locked = LedgerItem.objects.select_for_update(of=("self",)).select_related("village").get(pk=item.pk)
+    if locked.status not in DONE_STATUSES:
+        raise TransitionNotAllowed(
+            _("Only closed or long-term items are published; %(item)s is %(status)s.")
+            % {"item": locked, "status": locked.get_status_display()}
+        )
+    summary, result = summary.strip(), result.strip()
+    if not summary or not result:
+        raise Conflict(_("Give the problem and what was done, in words for residents."))
+    disclosure = Disclosure.objects.select_for_update().filter(item=locked).first()
+    before = snapshot(disclosure, DISCLOSURE_FIELDS) if disclosure is not None else None
+    if disclosure is None:
+        disclosure = Disclosure.objects.create(item=locked, summary=summary, result=result, published_by=actor)
+    else:
+        disclosure.summary, disclosure.result = summary, result
+        disclosure.published_by, disclosure.published_at, disclosure.withdrawn_at = actor, timezone.now(), None
+        disclosure.save(update_fields=["summary", "result", "published_by", "published_at", "withdrawn_at"])
+    record_event(
+        "public.disclosure_published",
+        disclosure,
+        actor=actor,
+        unit=locked.village,
+        before=before,
+        after=snapshot(disclosure, DISCLOSURE_FIELDS),
+    )
+    return disclosure
+
+
+@transaction.atomic
+def withdraw_disclosure(disclosure: Disclosure, *, actor: User | None) -> Disclosure:
+    """Take a published result off the village's public page (it stays on record and may be published again)."""
+    _allow(
+        actor,
+        permissions.can_withdraw_disclosure(actor, disclosure),
+        _("Only the inspection office of the county withdraws published results."),
+    )
+    locked = Disclosure.objects.select_for_update(of=("self",)).select_related("item__village").get(pk=disclosure.pk)
+    if locked.is_withdrawn:
+        raise TransitionNotAllowed(_("This result was already withdrawn."))
+    before = snapshot(locked, DISCLOSURE_FIELDS)
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["withdrawn_at"])
+    record_event(
+        "public.disclosure_withdrawn",
+        locked,
+        actor=actor,
+        unit=locked.item.village,
+        before=before,
+        after=snapshot(locked, DISCLOSURE_FIELDS),
+    )
+    disclosure.withdrawn_at = locked.withdrawn_at
+    return locked
+
+
+# Satisfaction surveys (满意度测评) ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_survey(village: AdminUnit, *, title: str, opens_on: date, closes_on: date, actor: User | None) -> Survey:
+    """Open a satisfaction survey of a village's residents from ``opens_on`` to ``closes_on`` (both included).
+
+    A village has one survey at a time that is not closed: one still running, or yet to open, is refused; one past
+    its closing date is closed here first, with its own event.
+    """
+    _allow(actor, permissions.can_open_survey(actor, village), _("Only the inspection office of the county does this."))
+    if village.level != Level.VILLAGE:
+        raise Conflict(_("Surveys are of villages and communities."))
+    title = title.strip()
+    if not title:
+        raise Conflict(_("Give the survey a title."))
+    today = timezone.localdate()
+    if opens_on > closes_on:
+        raise Conflict(_("A survey closes on or after the day it opens."))
+    if closes_on < today:
+        raise Conflict(_("The closing date has passed; choose a later one."))
+    # The village's row serialises two offices opening a survey of it at once.
+    locked = AdminUnit.objects.select_for_update().get(pk=village.pk)
+    for current in Survey.objects.select_for_update().filter(village=locked, closed_at__isnull=True):
+        if current.closes_on >= today:
+            raise Conflict(
+                _("%(village)s already has a survey running until %(date)s; close it first.")
+                % {"village": locked, "date": date_format(current.closes_on)}
+            )
+        _close(current, actor, note=_("Closed after its closing date, as a new survey was opened."))
+    survey = Survey.objects.create(
+        village=locked, title=title, opens_on=opens_on, closes_on=closes_on, created_by=actor
+    )
+    record_event("public.survey_opened", survey, actor=actor, unit=locked, after=snapshot(survey, SURVEY_FIELDS))
+    return survey
+
+
+@transaction.atomic
+def close_survey(survey: Survey, *, actor: User | None) -> Survey:
+    """Close a survey: it takes no more answers, and the village may have a new one. The event keeps the counts."""
+    _allow(actor, permissions.can_close_survey(actor, survey), _("Only the inspection office of the county does this."))
+    locked = Survey.objects.select_for_update(of=("self",)).select_related("village").get(pk=survey.pk)
+    if locked.is_closed:
+        raise TransitionNotAllowed(_("This survey was already closed."))
+    _close(locked, actor)
+    survey.closed_at, survey.closed_by = locked.closed_at, locked.closed_by
+    return locked
+
+
+def _close(survey: Survey, actor: User | None, note: str = "") -> None:
+    before = snapshot(survey, SURVEY_FIELDS)
+    survey.closed_at, survey.closed_by = timezone.now(), actor
+    survey.save(update_fields=["closed_at", "closed_by"])
+    record_event(
+        "public.survey_closed",
+        survey,
+        actor=actor,
+        unit=survey.village,
+        before=before,
+        after={**snapshot(survey, SURVEY_FIELDS), "figures": survey_figures(survey.answers.all())},
+        note=note,
+    )
+
+
+# A resident's answer writes no audit event: answers are anonymous data, not acts of an accountable user. An
+# event per answer would copy residents' free-text comments into the append-only chain, where they could never be
+# erased, and let the chain's timestamps be matched against a server's access log; the answers' table already holds
+# every count, and the closing event of a survey records them.
+@transaction.atomic
+def answer_survey(survey: Survey, *, rating: str, comment: str, device_key: str) -> SurveyAnswer:
+    """Record a resident's rating (and optional comment) while the survey takes answers, once per device:
+    ``device_key`` is the keyed hash of the device's token (``public.devices.device_key``)."""
+    if rating not in SurveyAnswer.Rating.values:
+        raise Conflict(_("Choose one of the three answers."))
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise Conflict(_("Keep the comment within %(count)d characters.") % {"count": COMMENT_MAX_LENGTH})
+    if not DEVICE_KEY.fullmatch(device_key):
+        raise Conflict(_("This phone could not be recognised; reload the page and answer again."))
+    current = Survey.objects.get(pk=survey.pk)
+    today = timezone.localdate()
+    if current.has_ended(today):
+        raise TransitionNotAllowed(_("This survey is closed and takes no more answers."))
+    if not current.has_begun(today):
+        raise TransitionNotAllowed(_("This survey opens on %(date)s.") % {"date": date_format(current.opens_on)})
+    already = _("This phone has already answered this survey; each phone answers once.")
+    if SurveyAnswer.objects.filter(survey=current, device_key=device_key).exists():
+        raise Conflict(already)
+    try:
+        with transaction.atomic():
+            return SurveyAnswer.objects.create(survey=current, rating=rating, comment=comment, device_key=device_key)
+    except IntegrityError:
+        # The same phone's other request answered in between.
+        raise Conflict(already) from None
