@@ -151,33 +151,45 @@ def recusal_conflicts(
     return conflicts
 
 
+def rounds_figures(rounds: QuerySet[Round], under: str = "") -> list[dict[str, Any]]:
+    """Villages each of ``rounds`` covers (only those whose path starts with ``under``) and how: counts of villages
+    and assignments by mode, and key villages inspected directly; two queries whatever the number of rounds."""
+    covered = AssignmentVillage.objects.filter(round__in=rounds, village__path__startswith=under)
+    rows = covered.values("round_id", "assignment__mode", "village__category").annotate(n=Count("pk")).order_by()
+    assignments = Assignment.objects.filter(round__in=rounds, target__path__startswith=under)
+    modes = assignments.values("round_id", "mode").annotate(n=Count("pk")).order_by()
+    villages: dict[int, Counter[tuple[str, str]]] = {}
+    for row in rows:
+        villages.setdefault(row["round_id"], Counter())[(row["assignment__mode"], row["village__category"])] += row["n"]
+    assigned: dict[int, Counter[str]] = {}
+    for mode_row in modes:
+        assigned.setdefault(mode_row["round_id"], Counter())[mode_row["mode"]] += mode_row["n"]
+    figures = []
+    for round_ in rounds.select_related("term"):
+        counts = villages.get(round_.pk, Counter())
+        figures.append(
+            {
+                "round": round_.number,
+                "id": round_.pk,
+                "name": str(round_),
+                "status": round_.status,
+                "villages": sum(counts.values()),
+                "key_villages": sum(n for (_mode, category), n in counts.items() if category == Category.KEY),
+                "key_villages_direct": counts[(Assignment.Mode.DIRECT.value, Category.KEY.value)],
+                "villages_by_mode": {
+                    mode.value: sum(n for (m, _category), n in counts.items() if m == mode) for mode in Assignment.Mode
+                },
+                "assignments_by_mode": {mode.value: assigned.get(round_.pk, Counter())[mode] for mode in Assignment.Mode},
+            }
+        )
+    return figures
+
+
 def round_figures(round_: Round) -> dict[str, Any]:
-    """Villages a round covers and how: counts of villages and assignments by mode, and key villages direct."""
-    covered = AssignmentVillage.objects.filter(round=round_)
-    by_mode = Counter(
-        {
-            row["assignment__mode"]: row["n"]
-            for row in covered.values("assignment__mode").annotate(n=Count("pk")).order_by()
-        }
-    )
-    assignments = Counter(
-        {
-            row["mode"]: row["n"]
-            for row in Assignment.objects.filter(round=round_).values("mode").annotate(n=Count("pk")).order_by()
-        }
-    )
-    return {
-        "round": round_.number,
-        "name": str(round_),
-        "status": round_.status,
-        "villages": covered.count(),
-        "key_villages": covered.filter(village__category=Category.KEY).count(),
-        "key_villages_direct": covered.filter(
-            village__category=Category.KEY, assignment__mode=Assignment.Mode.DIRECT
-        ).count(),
-        "villages_by_mode": {mode.value: by_mode.get(mode.value, 0) for mode in Assignment.Mode},
-        "assignments_by_mode": {mode.value: assignments.get(mode.value, 0) for mode in Assignment.Mode},
-    }
+    """Villages a round covers and how (see ``rounds_figures``)."""
+    figures = rounds_figures(Round.objects.filter(pk=round_.pk))[0]
+    del figures["id"]
+    return figures
 
 
 def county_figures(county: AdminUnit) -> dict[str, Any]:
@@ -206,5 +218,7 @@ def county_figures(county: AdminUnit) -> dict[str, Any]:
             for row in cover.townships
             if row.unit is not None
         ],
-        "rounds": [round_figures(round_) for round_ in rounds],
+        "rounds": [
+            {key: value for key, value in figures.items() if key != "id"} for figures in rounds_figures(rounds)
+        ],
     }

@@ -40,14 +40,14 @@ def _counts(today: date) -> dict[str, Count]:
 CLOSED_TIMED = Q(status=Status.CLOSED) & ~Q(fix_type=FixType.LONG_TERM)
 
 
-def _rate(part: int, whole: int) -> float:
+def rate(part: int, whole: int) -> float:
     """A percentage with one decimal, rounded half up."""
     return (2000 * part + whole) // (2 * whole) / 10 if whole else 0.0
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
-    row["completion_rate"] = _rate(row["closed"], row["ledger_items"])
-    row["on_time_rate"] = _rate(row["closed_on_time"], row["closed_on_time"] + row["closed_late"])
+    row["completion_rate"] = rate(row["closed"], row["ledger_items"])
+    row["on_time_rate"] = rate(row["closed_on_time"], row["closed_on_time"] + row["closed_late"])
     return row
 
 
@@ -100,6 +100,6 @@ def rectification_figures(county: AdminUnit, term: Term | None) -> dict[str, Any
         **verdicts,
         "people_asked": people_asked,
         "people_satisfied": people_satisfied,
-        "satisfaction_rate": _rate(people_satisfied, people_asked),
+        "satisfaction_rate": rate(people_satisfied, people_asked),
     }
     return figures
