@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
     from xuncha.findings.models import Clue, ImmediateFixNotice, Petition, Problem, Suggestion
     from xuncha.inspections.models import Assignment
+    from xuncha.organisations.models import AdminUnit
 
 # Groups record what they find while stationed and while writing their report.
 RECORDING_STATUSES = {Round.Status.STATIONED, Round.Status.REPORTING}
@@ -105,3 +106,12 @@ def can_transfer_clue(user: AnyUser | None, clue: Clue) -> bool:
 def receives(user: AnyUser | None, clue: Clue) -> bool:
     """The receiving body (纪委监委 or 组织部) of the clue's county."""
     return has_role_over(user, [Role(clue.receiver)], clue.round.term.county)
+
+
+def can_count_clues(user: AnyUser | None, unit: AdminUnit) -> bool:
+    """Who may know how many sealed clues were transferred — a figure of the county's reports, never a clue's
+    content: the office, county leaders and the two receiving bodies. Townships and villages may not."""
+    return has_role_over(user, CLUE_COUNTERS, unit)
+
+
+CLUE_COUNTERS = [Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.DISCIPLINE, Role.ORG_DEPT]

@@ -10,12 +10,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from xuncha.accounts.models import Role
 from xuncha.accounts.permissions import can_classify_villages, has_role_over
 from xuncha.accounts.scoping import county_readers
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal
 from xuncha.findings.models import Category as ProblemCategory
+from xuncha.findings.permissions import can_count_clues
 from xuncha.findings.queries import findings_figures
 from xuncha.inspections.models import Assignment, Term
 from xuncha.inspections.queries import coverage, current_term, villages_with_coverage
@@ -85,7 +85,7 @@ def _county(request: AuthenticatedHttpRequest, county: AdminUnit) -> HttpRespons
         if figures
         else [],
         # Sealed clues are counted only for those who may know of them.
-        "knows_clues": has_role_over(request.user, [Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT], county),
+        "knows_clues": can_count_clues(request.user, county),
         "terms": Term.objects.visible_to(request.user).filter(county=county),
         "coverage": coverage(county, term),
         "ancestors": AdminUnit.objects.ancestors_of(county).visible_to(request.user),

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 from django.utils import timezone
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.permissions import has_role_over
 from xuncha.core.docx import OfficialDocument, chinese_date
 from xuncha.documents.builders import docx_file, inspection_office, percent
 from xuncha.documents.chinese import chinese
 from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import Category, Clue, Problem, Suggestion
+from xuncha.findings.permissions import can_count_clues
 from xuncha.inspections.models import Assignment, AssignmentVillage, chinese_number
 from xuncha.organisations.models import AdminUnit
 from xuncha.organisations.models import Category as VillageCategory
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
     from xuncha.inspections.models import Round
 
 COUNTED = [Problem.Status.CONFIRMED, Problem.Status.FED_BACK]
-# Those who may know that sealed clues exist (as on the county's page).
-CLUE_KNOWERS = [Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT]
 UNCLASSIFIED = ""
 OUTCOME_ROWS = [
     (Suggestion.Outcome.IMMEDIATE, "采纳并立行立改"),
@@ -70,8 +67,9 @@ def render(round_: Round, user: User) -> GeneratedFile:
     )
     clues: int | None = None
     county = round_.term.county
-    if has_role_over(user, CLUE_KNOWERS, county):
-        clues = Clue.objects.visible_to(user).filter(round=round_).count()
+    if can_count_clues(user, county):
+        # A count of the round's clues, as the county reports it; no clue is read.
+        clues = Clue.objects.filter(round=round_).count()
     with chinese():
         return _write(round_, covered, problems, list(suggestions), clues)
 

@@ -367,7 +367,7 @@ def test_a_village_sees_a_notice_only_once_its_problem_is_fed_back(
 
 def test_the_office_reads_the_round_report(client: Client, scene: Scene, world: World, office: User) -> None:
     """Villages by mode and category, confirmed problems by category, suggestions by outcome and a section per
-    village; the office (not the director) learns nothing of clues."""
+    village; sealed clues appear as their count alone."""
     url = reverse("documents:round-report-docx", args=[scene.reported.round.pk])
     document = docx_of(download(client, office, url))
     text = text_of(document)
@@ -392,12 +392,13 @@ def test_the_office_reads_the_round_report(client: Client, scene: Scene, world: 
     assert sections[0] == "（一）甲镇甲社区（一般村）"
     for village in ("甲镇甲一村（重点村）", "甲镇甲二村（一般村）", "乙镇乙一村（一般村）"):
         assert village in text
-    assert "问题线索" not in text
+    assert "巡察期间共登记问题线索1件" in text
     for secret in SECRETS:
         assert secret not in text
 
 
 def test_the_director_sees_the_clues_counted_never_described(client: Client, scene: Scene, office_lead: User) -> None:
+    """The director reads clues elsewhere; the report only counts them, and counting reads none."""
     url = reverse("documents:round-report-docx", args=[scene.reported.round.pk])
     text = text_of(docx_of(download(client, office_lead, url)))
     assert "巡察期间共登记问题线索1件" in text
