@@ -27,9 +27,10 @@ def visible_assignments(request: HttpRequest | None) -> QuerySet[Assignment]:
 
 
 def visible_rounds(request: HttpRequest | None) -> QuerySet[Round]:
+    """The rounds the user sees, with their terms (a round is named after its term)."""
     if request is None:
         return Round.objects.none()
-    return Round.objects.visible_to(request.user)
+    return Round.objects.visible_to(request.user).select_related("term")
 
 
 def visible_villages(request: HttpRequest | None) -> QuerySet[AdminUnit]:

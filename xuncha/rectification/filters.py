@@ -15,9 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.findings.filters import visible_villages
+from xuncha.findings.filters import visible_rounds, visible_villages
 from xuncha.findings.models import Category, FixType
-from xuncha.inspections.models import Round
+from xuncha.inspections.models import Term
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification.lights import DONE, light_q
 from xuncha.rectification.models import LedgerItem, Light
@@ -29,11 +29,10 @@ Status = LedgerItem.Status
 DONE_STATUSES = DONE
 
 
-def visible_rounds(request: HttpRequest | None) -> QuerySet[Round]:
-    """The rounds the user sees, with their terms (a round is named after its term)."""
+def visible_terms(request: HttpRequest | None) -> QuerySet[Term]:
     if request is None:
-        return Round.objects.none()
-    return Round.objects.visible_to(request.user).select_related("term")
+        return Term.objects.none()
+    return Term.objects.visible_to(request.user).order_by("-number")
 
 
 def visible_townships(request: HttpRequest | None) -> QuerySet[AdminUnit]:
@@ -49,6 +48,13 @@ class LedgerItemFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         help_text=_("Words of the number, the problem, the measures or the responsible leader"),
+    )
+    term = django_filters.ModelChoiceFilter(
+        label=_("Term"),
+        field_name="round__term",
+        queryset=visible_terms,
+        empty_label=_("All"),
+        help_text=_("Term id"),
     )
     round = django_filters.ModelChoiceFilter(
         label=_("Round"), queryset=visible_rounds, empty_label=_("All"), help_text=_("Round id")
@@ -80,7 +86,7 @@ class LedgerItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = LedgerItem
-        fields = ["q", "round", "township", "village", "status", "light", "category", "fix_type"]
+        fields = ["q", "term", "round", "township", "village", "status", "light", "category", "fix_type"]
 
     def filter_search(self, queryset: QuerySet[LedgerItem], name: str, value: str) -> QuerySet[LedgerItem]:
         value = value.strip()

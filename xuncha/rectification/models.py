@@ -264,7 +264,9 @@ class LedgerItemQuerySet(models.QuerySet["LedgerItem"]):
         local = path_q(user, LOCAL_ROLES, "village__path")
         if local != NOTHING:
             query |= local
-        return self.filter(pk__in=LedgerItem.objects.filter(query).values("pk"))
+        # Every condition follows foreign keys or is an EXISTS, so filtering directly repeats no row; a
+        # ``pk__in`` subquery would make the database read every item the user may see before any other filter.
+        return self.filter(query)
 
     def open(self) -> LedgerItemQuerySet:
         return self.exclude(status__in=[LedgerItem.Status.CLOSED, LedgerItem.Status.ONGOING])
