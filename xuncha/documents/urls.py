@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from xuncha.documents.views import bundles, docs, exports, imports
+from xuncha.documents.views import bundles, dashboard, docs, exports, imports
 
 app_name = "documents"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("documents/units/<str:code>/ledger.xlsx", exports.ledger_xlsx, name="ledger-xlsx"),
     path("documents/rounds/<int:pk>/problems.xlsx", exports.problems_xlsx, name="problems-xlsx"),
     path("documents/units/<str:code>/statistics.xlsx", exports.statistics_xlsx, name="statistics-xlsx"),
+    # The dashboard as the monthly statistics report.
+    path("documents/units/<str:code>/dashboard.docx", dashboard.dashboard_docx, name="dashboard-docx"),
+    path("documents/units/<str:code>/dashboard.xlsx", dashboard.dashboard_xlsx, name="dashboard-xlsx"),
     # Spreadsheets in.
     path("documents/imports/", imports.import_list, name="import-list"),
     path("documents/imports/<str:kind>/template.xlsx", imports.import_template, name="import-template"),
