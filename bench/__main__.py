@@ -55,9 +55,26 @@ def _expand(path: str) -> str:
     return path.format(chengnan=assignment.pk)
 
 
+def measure(client: Any, path: str, repeat: int, counter: QueryCounter) -> tuple[float, float]:
+    """Median and 90th-percentile server time (ms) of ``repeat`` requests of ``path``, after a warm-up and one
+    request whose SQL statements ``counter`` counts."""
+    from django.db import connection
+
+    client.get(path)  # warm caches
+    with connection.execute_wrapper(counter):
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.9 * (len(samples) - 1))]
+
+
 def _time_pages(paths: list[str], username: str, repeat: int) -> None:
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
 
     from xuncha.accounts.models import User
@@ -66,20 +83,10 @@ def _time_pages(paths: list[str], username: str, repeat: int) -> None:
     client = Client()
     client.force_login(User.objects.get(username=username))
     for path in map(_expand, paths):
-        client.get(path)  # warm caches
         counter = QueryCounter()
-        with connection.execute_wrapper(counter):
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            client.get(path)
-            samples.append((time.perf_counter() - started) * 1000)
-        samples.sort()
-        p90 = samples[int(0.9 * (len(samples) - 1))]
+        median, p90 = measure(client, path, repeat, counter)
         print(
-            f"  {path:<45} median {statistics.median(samples):7.1f} ms   p90 {p90:7.1f} ms   "
+            f"  {path:<45} median {median:7.1f} ms   p90 {p90:7.1f} ms   "
             f"{counter.count} queries   ({username}, {repeat} requests)"
         )
 
