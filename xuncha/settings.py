@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "xuncha.findings",
     "xuncha.rectification",
     "xuncha.documents",
+    "xuncha.dashboard",
     "xuncha.public",
     "django_tasks_db",
 ]

@@ -16,6 +16,7 @@ from xuncha.accounts.scoping import group_ids_of, leads_a_group, roles_of
 CLUE_ROLES = frozenset({Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT})
 
 
+DASHBOARD_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
 LIST_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
 
 # Roles for whom declared ties matter: the office that plans and the people it sends out.
@@ -41,8 +42,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     sees_clues = bool(roles & CLUE_ROLES) or leads_a_group(user)
     # The discipline commission and the organisation department receive clues; lists and the ledger are not theirs.
     works_on_lists = bool(roles & LIST_ROLES) or bool(group_ids_of(user))
+    sees_dashboard = bool(roles & DASHBOARD_ROLES)
     entries: list[tuple[str | Promise, str, str, bool]] = [
         (_("Home"), reverse("home"), "house", True),
+        (_("Dashboard"), reverse("dashboard:index"), "speedometer2", sees_dashboard),
         (_("Organisation tree"), reverse("organisations:unit-list"), "diagram-3", sees_units),
         (_("Villages"), reverse("organisations:village-list"), "houses", sees_units),
         (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_rounds),

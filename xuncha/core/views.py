@@ -24,17 +24,21 @@ LANDING_ORDER = [
     Role.DISCIPLINE,
     Role.ORG_DEPT,
 ]
+DASHBOARD_LANDING = {Role.OFFICE_LEAD, Role.OFFICE, Role.LEADER}
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Send each user to their own starting page: the county, their township or village, their rounds."""
+    """Send each user to their own starting page: the dashboard for the office and leaders, their township's or
+    village's page, their rounds."""
     grants = grants_of(request.user)
     for role in LANDING_ORDER:
         grant = next((grant for grant in grants if grant.role == role), None)
         if grant is not None and grant.unit_id is not None:
             unit = AdminUnit.objects.only("code").get(pk=grant.unit_id)
-            return redirect("organisations:unit-detail", code=unit.code)
+            # The office and leaders start from the figures at a glance; others from their own unit's page.
+            view = "dashboard:unit" if role in DASHBOARD_LANDING else "organisations:unit-detail"
+            return redirect(view, code=unit.code)
     if group_ids_of(request.user):
         return redirect("inspections:round-list")
     roles = {grant.role for grant in grants}

@@ -179,7 +179,9 @@ def rounds_figures(rounds: QuerySet[Round], under: str = "") -> list[dict[str, A
                 "villages_by_mode": {
                     mode.value: sum(n for (m, _category), n in counts.items() if m == mode) for mode in Assignment.Mode
                 },
-                "assignments_by_mode": {mode.value: assigned.get(round_.pk, Counter())[mode] for mode in Assignment.Mode},
+                "assignments_by_mode": {
+                    mode.value: assigned.get(round_.pk, Counter())[mode] for mode in Assignment.Mode
+                },
             }
         )
     return figures
@@ -218,7 +220,5 @@ def county_figures(county: AdminUnit) -> dict[str, Any]:
             for row in cover.townships
             if row.unit is not None
         ],
-        "rounds": [
-            {key: value for key, value in figures.items() if key != "id"} for figures in rounds_figures(rounds)
-        ],
+        "rounds": [{key: value for key, value in figures.items() if key != "id"} for figures in rounds_figures(rounds)],
     }

@@ -22,12 +22,17 @@ def _landing(client: Client, user: User) -> str:
     return response["Location"]
 
 
-@pytest.mark.parametrize("persona", ["office", "office_lead", "leader", "discipline"])
-def test_county_roles_land_on_the_county_page(
+@pytest.mark.parametrize("persona", ["office", "office_lead", "leader"])
+def test_office_and_leaders_land_on_the_county_dashboard(
     client: Client, world: World, persona: str, request: pytest.FixtureRequest
 ) -> None:
-    """Office staff, the director, county leaders and the discipline commission start at the county."""
-    assert _landing(client, request.getfixturevalue(persona)) == f"/units/{world.county.code}/"
+    """Office staff, the director and county leaders start from the county's figures at a glance."""
+    assert _landing(client, request.getfixturevalue(persona)) == f"/dashboard/{world.county.code}/"
+
+
+def test_the_discipline_commission_lands_on_the_county_page(client: Client, world: World, discipline: User) -> None:
+    """The discipline commission, which reads no dashboard, starts at the county's page."""
+    assert _landing(client, discipline) == f"/units/{world.county.code}/"
 
 
 def test_township_user_lands_on_its_township(client: Client, world: World, township_user: User) -> None:
@@ -44,8 +49,8 @@ def test_village_user_lands_on_its_village(client: Client, world: World, village
     assert client.get(location).status_code == 200
 
 
-def test_office_lands_on_a_readable_county_page(client: Client, world: World, office: User) -> None:
-    """The county page the office is sent to answers."""
+def test_office_lands_on_a_readable_dashboard(client: Client, world: World, office: User) -> None:
+    """The county dashboard the office is sent to answers."""
     assert client.get(_landing(client, office)).status_code == 200
 
 

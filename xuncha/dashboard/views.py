@@ -1,0 +1,165 @@
+"""The dashboard pages: a unit's figures at a glance (charts with their tables), filtered by term, round and
+township with htmx, and the lists behind the figures (problems, suggestions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from xuncha.accounts.models import Role
+from xuncha.accounts.permissions import can_plan_in
+from xuncha.accounts.scoping import grants_of
+from xuncha.core.http import AuthenticatedHttpRequest
+from xuncha.dashboard.charts import Links, build_charts
+from xuncha.dashboard.lookups import chosen_scope, dashboard_unit, reader_sources
+from xuncha.dashboard.permissions import reads_findings
+from xuncha.dashboard.queries import Scope, dashboard_figures, in_scope
+from xuncha.findings.filters import ProblemFilter, SuggestionFilter
+from xuncha.findings.models import Problem, Suggestion
+from xuncha.inspections.models import Assignment, Round
+from xuncha.organisations.models import AdminUnit, Level
+
+ROWS_PER_PAGE = 50
+# Whose dashboard ``/dashboard/`` opens: the widest grant of a role that reads dashboards.
+DASHBOARD_ROLES = [Role.OFFICE_LEAD, Role.OFFICE, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE]
+
+
+@login_required
+@require_GET
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The dashboard of the user's own unit: the widest one their grants give."""
+    grants = [grant for grant in grants_of(request.user) if grant.role in DASHBOARD_ROLES and grant.unit_id]
+    if not grants:
+        raise PermissionDenied
+    widest = min(grants, key=lambda grant: (grant.path.count("/"), DASHBOARD_ROLES.index(grant.role)))
+    unit = AdminUnit.objects.only("code").get(pk=widest.unit_id or 0)
+    return redirect("dashboard:unit", code=unit.code)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def unit_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A unit's figures at a glance; the filter form swaps the body (figures, charts, tables) with htmx."""
+    unit = dashboard_unit(request, code)
+    scope, choices = chosen_scope(request, unit)
+    figures = dashboard_figures(scope, reader_sources(request.user, unit))
+    links = Links(scope)
+    context = {
+        "unit": unit,
+        "scope": scope,
+        "figures": figures,
+        "charts": build_charts(figures, scope),
+        "links": links,
+        "filters_query": links.query(),
+        **_tables(figures, scope, links),
+        "ancestors": AdminUnit.objects.ancestors_of(unit).visible_to(request.user),
+        "reads_findings": reads_findings(request.user, unit),
+        "is_office": can_plan_in(request.user, unit),
+        **choices,
+    }
+    # A history restore asks with HX-Request too, but it needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "dashboard/partials/_body.html" if partial else "dashboard/unit.html"
+    return TemplateResponse(request, template, context)
+
+
+AREA_LABELS = {Level.COUNTY: _("County"), Level.TOWNSHIP: _("Township"), Level.VILLAGE: _("Village or community")}
+
+
+def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, Any]:
+    """The rows of the page's tables, with the labels and links the figures leave out."""
+    modes = list(Assignment.Mode.choices)
+    outcomes = list(Suggestion.Outcome.choices)
+    topics = dict(Suggestion.Topic.choices)
+    statuses = dict(Round.Status.choices)
+    rounds = [
+        {
+            **row,
+            "status_label": statuses.get(row["status"], row["status"]),
+            "mode_counts": [row["villages_by_mode"][mode] for mode, _label in modes],
+        }
+        for row in figures["rounds"] or []
+    ]
+    suggestions = figures["suggestions"] or {"top_villages": []}
+    return {
+        "modes": modes,
+        "outcomes": outcomes,
+        "round_rows": rounds,
+        "area_label": AREA_LABELS.get(Level(scope.area_level)) if scope.area_level else "",
+        "area_rows": [{**area, "link": links.area(area)} for area in figures["areas"]],
+        "suggestion_rows": [
+            {
+                **row,
+                "topic_label": topics.get(row["topic"], row["topic"]),
+                "outcome_counts": [row[code] for code, _label in outcomes],
+                "link": links.suggestions(village=row["code"], topic=row["topic"]),
+            }
+            for row in suggestions["top_villages"]
+        ],
+    }
+
+
+def _carried(request: AuthenticatedHttpRequest, *names: str) -> list[tuple[str, str]]:
+    """The dashboard's filters a drill-down list keeps while its own filters change."""
+    return [(name, request.GET[name]) for name in names if request.GET.get(name)]
+
+
+def _drill(request: AuthenticatedHttpRequest, code: str) -> tuple[AdminUnit, Scope]:
+    unit = dashboard_unit(request, code)
+    scope, _choices = chosen_scope(request, unit)
+    return unit, scope
+
+
+@login_required
+@require_GET
+def problem_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The problems behind a figure of the dashboard: its scope, narrowed by category, source, type, village."""
+    unit, scope = _drill(request, code)
+    problems: QuerySet[Problem] = in_scope(
+        Problem.objects.visible_to(request.user), scope, round_path="round", village_path="village"
+    )
+    problems = problems.exclude(status=Problem.Status.DISCARDED).select_related("village", "round")
+    problem_filter = ProblemFilter(request.GET, queryset=problems.order_by("round__number", "serial"), request=request)
+    page = Paginator(problem_filter.qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit,
+        "scope": scope,
+        "filter": problem_filter,
+        "page_obj": page,
+        "carried": _carried(request, "term", "township"),
+    }
+    return render(request, "dashboard/problem_list.html", context)
+
+
+@login_required
+@require_GET
+def suggestion_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The suggestions behind a figure of the dashboard (for those who read the groups' findings)."""
+    unit, scope = _drill(request, code)
+    if not reads_findings(request.user, unit):
+        raise PermissionDenied
+    suggestions: QuerySet[Suggestion] = in_scope(
+        Suggestion.objects.visible_to(request.user), scope, round_path="assignment__round", village_path="village"
+    )
+    suggestions = suggestions.select_related("village", "assignment__round__term").order_by("village__code", "pk")
+    suggestion_filter = SuggestionFilter(request.GET, queryset=suggestions, request=request)
+    page = Paginator(suggestion_filter.qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit,
+        "scope": scope,
+        "filter": suggestion_filter,
+        "page_obj": page,
+        "carried": _carried(request, "term", "round", "township"),
+    }
+    return render(request, "dashboard/suggestion_list.html", context)
