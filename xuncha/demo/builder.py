@@ -42,6 +42,8 @@ ACCOUNT_GRANTS: dict[str, tuple[Role, str | None]] = {
     "village_chengnan": (Role.VILLAGE, "450328100001"),
     "village_shandong": (Role.VILLAGE, "450328100212"),
     "leader": (Role.LEADER, ""),
+    # Reads the city's roll-up: the dashboard of 桂林市, one row per county loaded.
+    "city_leader": (Role.LEADER, "450300000000"),
 }
 
 INDUSTRIES = {

@@ -53,6 +53,7 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     ("village_chengnan", "杨秀英", "城南社区党支部书记"),
     ("village_shandong", "潘文", "山东村党支部书记"),
     ("leader", "刘洋", "县委副书记"),
+    ("city_leader", "韦志明", "桂林市委巡察办主任"),
 ]
 
 # Inspectors who never sign in in the demo; they fill the groups.

@@ -10,6 +10,7 @@ from django.test import Client
 
 from xuncha.accounts.models import User
 
+CITY = "450300000000"
 COUNTY = "450328000000"
 LONGSHENG_TOWN = "450328100000"
 CHENGNAN = "450328100001"
@@ -81,6 +82,16 @@ def check_dashboard(stats: dict[str, Any]) -> None:
         assert ("Manage disclosure" in text) is False
     # The leader reads: no form on the dashboard posts anything.
     assert 'method="post"' not in html.split('id="dashboard-body"')[1]
+
+    # 桂林市's leader reads the roll-up of the city's counties (the demo loads one of them).
+    client.force_login(User.objects.get(username="city_leader"))
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/dashboard/{CITY}/"
+    html = response.content.decode()
+    shown = _figures_on(html)
+    assert (shown["villages"], shown["inspected"], shown["problems"], shown["clues"]) == ("128", "75", "732", "13")
+    assert re.findall(r'data-area="(\d+)"', html) == [COUNTY]
+    assert "Current term of 1 county:" in _text(html)
 
     client.force_login(User.objects.get(username="township_longsheng"))
     html = client.get(f"/dashboard/{LONGSHENG_TOWN}/").content.decode()
