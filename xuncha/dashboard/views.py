@@ -51,8 +51,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def unit_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A unit's figures at a glance; the filter form swaps the body (figures, charts, tables) with htmx."""
-    unit = dashboard_unit(request, code)
-    scope, choices = chosen_scope(request, unit)
+    unit = dashboard_unit(request.user, code)
+    scope, choices = chosen_scope(request.user, unit, request.GET)
     figures = dashboard_figures(scope, reader_sources(request.user, unit))
     links = Links(scope)
     context = {
@@ -116,8 +116,8 @@ def _carried(request: AuthenticatedHttpRequest, *names: str) -> list[tuple[str, 
 
 
 def _drill(request: AuthenticatedHttpRequest, code: str) -> tuple[AdminUnit, Scope]:
-    unit = dashboard_unit(request, code)
-    scope, _choices = chosen_scope(request, unit)
+    unit = dashboard_unit(request.user, code)
+    scope, _choices = chosen_scope(request.user, unit, request.GET)
     return unit, scope
 
 

@@ -23,11 +23,11 @@ from xuncha.documents.files import GeneratedFile
 def _report(
     request: AuthenticatedHttpRequest, code: str, build: Callable[[dict[str, Any]], GeneratedFile]
 ) -> HttpResponse:
-    unit = dashboard_unit(request, code)
+    unit = dashboard_unit(request.user, code)
     # The report is the office's and the leaders'; townships and villages read their figures on the page.
     if not reads_findings(request.user, unit):
         raise PermissionDenied
-    scope, _choices = chosen_scope(request, unit)
+    scope, _choices = chosen_scope(request.user, unit, request.GET)
     built = build(dashboard_figures(scope, reader_sources(request.user, unit)))
     exports.log_export(request.user, unit, built, ip_address=client_ip(request))
     return built.response()

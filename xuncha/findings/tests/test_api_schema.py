@@ -40,6 +40,7 @@ ENDPOINTS = {
     "/api/v1/clues/{id}/feedback/": {"post"},
     "/api/v1/evidence/{id}/": {"get"},
     "/api/v1/evidence/{id}/file/": {"get"},
+    "/api/v1/dashboard/{code}/": {"get"},
 }
 
 
