@@ -97,9 +97,7 @@ def latest_terms(region: AdminUnit) -> list[int]:
     """The ids of the current term of every county under ``region``."""
     latest = Term.objects.filter(county=OuterRef("county")).order_by("-number").values("pk")[:1]
     # Read once, so that the figures' queries filter on constants rather than repeat the subquery.
-    return list(
-        Term.objects.filter(county__path__startswith=region.path, pk=Subquery(latest)).values_list("pk", flat=True)
-    )
+    return list(Term.objects.filter(county__path__under=region.path, pk=Subquery(latest)).values_list("pk", flat=True))
 
 
 def build_scope(
@@ -164,7 +162,7 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
         "clues": _clue_figures(scope, sources.clues) if sources.clues is not None else None,
         "rectification": rectification,
         "return_visits": _visit_figures(scope, sources.visits),
-        "survey": survey_figures(SurveyAnswer.objects.filter(survey__village__path__startswith=scope.place.path)),
+        "survey": survey_figures(SurveyAnswer.objects.filter(survey__village__path__under=scope.place.path)),
         "disclosure": disclosure_figures(_disclosures(scope)),
         "disclosures": _recent_disclosures(scope),
         "rounds": _round_figures(scope, sources.rounds),
@@ -215,7 +213,7 @@ def _areas(scope: Scope) -> dict[int, dict[str, Any]]:
     level = scope.area_level
     if level is None:
         return {}
-    units = AdminUnit.objects.filter(level=level, path__startswith=scope.place.path).order_by("code")
+    units = AdminUnit.objects.filter(level=level, path__under=scope.place.path).order_by("code")
     return {
         unit.pk: {"id": unit.pk, "code": unit.code, "name": unit.name, "villages": 0}
         for unit in units.only("pk", "code", "name")
@@ -254,10 +252,10 @@ VILLAGE_KEYS = [*VILLAGE_COUNTS, *INSPECTED_COUNTS]
 def _village_figures(scope: Scope, areas: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Villages by category and kind, and those inspected, per area: two grouped queries (a join on the
     assignments' villages rather than a subquery per village, which a province's 16,681 villages would feel)."""
-    villages = AdminUnit.objects.villages().filter(path__startswith=scope.place.path)
+    villages = AdminUnit.objects.villages().filter(path__under=scope.place.path)
     visited = _visited(scope)
     if scope.place.level in (Level.TOWNSHIP, Level.VILLAGE):
-        visited = visited.filter(village__path__startswith=scope.place.path)
+        visited = visited.filter(village__path__under=scope.place.path)
     field = scope.area_field("village") or "level"
     visited_field = "village__level" if field == "level" else f"village__{field.replace('pk', 'id')}"
     rows = list(villages.values(field).annotate(**VILLAGE_COUNTS).order_by())
@@ -312,7 +310,7 @@ def in_scope(queryset: QuerySet[Any], scope: Scope, *, round_path: str, village_
     queryset = queryset.filter(**{f"{round_path}__term_id__in": scope.term_ids}).order_by()
     # A county's or a region's terms already hold only its own rows; townships and villages narrow by path.
     if scope.place.level in (Level.TOWNSHIP, Level.VILLAGE):
-        queryset = queryset.filter(**{f"{village_path}__path__startswith": scope.place.path})
+        queryset = queryset.filter(**{f"{village_path}__path__under": scope.place.path})
     if scope.round is not None:
         queryset = queryset.filter(**{round_path: scope.round})
     return queryset
@@ -391,7 +389,7 @@ def _suggestion_figures(scope: Scope, suggestions: QuerySet[Suggestion]) -> dict
 def _clue_figures(scope: Scope, clues: QuerySet[Clue]) -> dict[str, int]:
     """Only how many sealed clues left the office (every status but REGISTERED); nothing else of them."""
     clues = in_scope(clues, scope, round_path="round", village_path="village")
-    return clues.aggregate(registered=Count("pk"), transferred=Count("pk", filter=~Q(status=Clue.Status.REGISTERED)))
+    return clues.exclude(status=Clue.Status.REGISTERED).aggregate(transferred=Count("pk"))
 
 
 # Rectification and return visits -----------------------------------------------------------------------------------
@@ -429,7 +427,7 @@ def _visit_figures(scope: Scope, visits: QuerySet[ReturnVisit]) -> dict[str, Any
         checked = checked.filter(item__round=scope.round)
     done = visits.filter(Exists(checked), status=ReturnVisit.Status.DONE).order_by()
     if scope.place.level in (Level.TOWNSHIP, Level.VILLAGE):
-        done = done.filter(village__path__startswith=scope.place.path)
+        done = done.filter(village__path__under=scope.place.path)
     totals = done.aggregate(
         visits=Count("pk"), people_asked=Sum("people_asked"), people_satisfied=Sum("people_satisfied")
     )

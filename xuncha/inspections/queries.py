@@ -153,10 +153,13 @@ def recusal_conflicts(
 
 def rounds_figures(rounds: QuerySet[Round], under: str = "") -> list[dict[str, Any]]:
     """Villages each of ``rounds`` covers (only those whose path starts with ``under``) and how: counts of villages
-    and assignments by mode, and key villages inspected directly; two queries whatever the number of rounds."""
-    covered = AssignmentVillage.objects.filter(round__in=rounds, village__path__startswith=under)
+    and assignments by mode, and key villages inspected directly; three queries whatever the number of rounds."""
+    covered = AssignmentVillage.objects.filter(round__in=rounds)
+    assignments = Assignment.objects.filter(round__in=rounds)
+    if under:
+        covered = covered.filter(village__path__under=under)
+        assignments = assignments.filter(target__path__under=under)
     rows = covered.values("round_id", "assignment__mode", "village__category").annotate(n=Count("pk")).order_by()
-    assignments = Assignment.objects.filter(round__in=rounds, target__path__startswith=under)
     modes = assignments.values("round_id", "mode").annotate(n=Count("pk")).order_by()
     villages: dict[int, Counter[tuple[str, str]]] = {}
     for row in rows:
@@ -188,10 +191,12 @@ def rounds_figures(rounds: QuerySet[Round], under: str = "") -> list[dict[str, A
 
 
 def round_figures(round_: Round) -> dict[str, Any]:
-    """Villages a round covers and how (see ``rounds_figures``)."""
-    figures = rounds_figures(Round.objects.filter(pk=round_.pk))[0]
-    del figures["id"]
-    return figures
+    """Villages a round covers and how (see ``rounds_figures``), without the round's id, as reports print them."""
+    return _without_id(rounds_figures(Round.objects.filter(pk=round_.pk))[0])
+
+
+def _without_id(figures: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in figures.items() if key != "id"}
 
 
 def county_figures(county: AdminUnit) -> dict[str, Any]:
@@ -220,5 +225,5 @@ def county_figures(county: AdminUnit) -> dict[str, Any]:
             for row in cover.townships
             if row.unit is not None
         ],
-        "rounds": [{key: value for key, value in figures.items() if key != "id"} for figures in rounds_figures(rounds)],
+        "rounds": [_without_id(figures) for figures in rounds_figures(rounds)],
     }

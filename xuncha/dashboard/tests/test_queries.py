@@ -225,7 +225,7 @@ def test_suggestions_are_counted_by_outcome_with_the_villages_that_raised_most(s
 
 def test_clues_transferred_leave_out_those_still_registered(scene: Scene) -> None:
     """Three clues registered; the two of 甲一村 left the office (transferred, received), 乙一村's did not."""
-    assert figures_of(scene.world.county)["clues"] == {"registered": 3, "transferred": 2}
+    assert figures_of(scene.world.county)["clues"] == {"transferred": 2}
 
 
 # Rectification and return visits -----------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ def test_the_round_filter_counts_one_round(scene: Scene) -> None:
     assert round4["problems"]["total"] == 11
     assert (round4["rectification"]["ledger_items"], round4["rectification"]["closed"]) == (7, 2)
     assert round4["suggestions"]["total"] == 6
-    assert round4["clues"] == {"registered": 3, "transferred": 2}
+    assert round4["clues"] == {"transferred": 2}
     assert round4["return_visits"]["visits"] == 2
     # Villages are villages whichever round is chosen.
     assert round3["villages"]["villages"] == round4["villages"]["villages"] == 5
@@ -385,7 +385,7 @@ def test_the_township_filter_counts_its_villages_only(scene: Scene) -> None:
     rectification = figures["rectification"]
     assert (rectification["ledger_items"], rectification["closed"], rectification["overdue"]) == (3, 2, 1)
     assert figures["suggestions"]["total"] == 2
-    assert figures["clues"] == {"registered": 1, "transferred": 0}
+    assert figures["clues"] == {"transferred": 0}
     assert figures["return_visits"]["visits"] == 0
     assert (figures["survey"]["answers"], figures["survey"]["satisfaction_rate"]) == (1, 100.0)
     assert figures["disclosure"]["published"] == 0
@@ -462,7 +462,7 @@ def test_the_province_sums_its_counties(region: Region, scene: Scene) -> None:
     assert figures["problems"]["by_round"] is None
     rectification = figures["rectification"]
     assert (rectification["ledger_items"], rectification["closed"], rectification["overdue"]) == (11, 5, 4)
-    assert figures["clues"] == {"registered": 4, "transferred": 3}
+    assert figures["clues"] == {"transferred": 3}
     assert figures["suggestions"]["total"] == 7
     assert figures["rounds"] is None
 

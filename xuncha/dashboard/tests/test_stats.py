@@ -37,7 +37,7 @@ def test_the_json_holds_every_figure_of_the_dashboard(scene: Scene) -> None:
     assert printed["dashboard"] == as_json(system_figures(scene.world.county))
     dashboard = printed["dashboard"]
     assert dashboard["problems"]["total"] == 12
-    assert dashboard["clues"] == {"registered": 3, "transferred": 2}
+    assert dashboard["clues"] == {"transferred": 2}
     assert dashboard["suggestions"]["by_outcome"] == {"IMMEDIATE": 2, "FOLLOW_UP": 2, "NOT_ADOPTED": 1, "undecided": 1}
     assert dashboard["rectification"]["completion_rate"] == 37.5
     assert dashboard["survey"]["answers"] == 4

@@ -68,8 +68,9 @@ def render(round_: Round, user: User) -> GeneratedFile:
     clues: int | None = None
     county = round_.term.county
     if can_count_clues(user, county):
-        # A count of the round's clues, as the county reports it; no clue is read.
-        clues = Clue.objects.filter(round=round_).count()
+        # How many of the round's clues left the office, as the county reports it: a clue still registered is
+        # sealed, and counting reads none.
+        clues = Clue.objects.filter(round=round_).exclude(status=Clue.Status.REGISTERED).count()
     with chinese():
         return _write(round_, covered, problems, list(suggestions), clues)
 
@@ -139,7 +140,7 @@ def _write(
     number = 4
     if clues is not None:
         doc.heading("四、问题线索情况")
-        doc.paragraph(f"巡察期间共登记问题线索{clues}件，已按规定程序办理，具体情况另行专题报告。")
+        doc.paragraph(f"巡察发现的问题线索已按规定程序移交{clues}件，具体情况另行专题报告。")
         number = 5
     doc.heading(f"{chinese_number(number)}、各村（社区）巡察情况")
     problems_of: dict[int, list[Problem]] = defaultdict(list)

@@ -392,7 +392,7 @@ def test_the_office_reads_the_round_report(client: Client, scene: Scene, world: 
     assert sections[0] == "（一）甲镇甲社区（一般村）"
     for village in ("甲镇甲一村（重点村）", "甲镇甲二村（一般村）", "乙镇乙一村（一般村）"):
         assert village in text
-    assert "巡察期间共登记问题线索1件" in text
+    assert "问题线索已按规定程序移交0件" in text
     for secret in SECRETS:
         assert secret not in text
 
@@ -401,7 +401,7 @@ def test_the_director_sees_the_clues_counted_never_described(client: Client, sce
     """The director reads clues elsewhere; the report only counts them, and counting reads none."""
     url = reverse("documents:round-report-docx", args=[scene.reported.round.pk])
     text = text_of(docx_of(download(client, office_lead, url)))
-    assert "巡察期间共登记问题线索1件" in text
+    assert "问题线索已按规定程序移交0件" in text
     for secret in SECRETS:
         assert secret not in text
     assert not AccessLog.objects.filter(action=AccessLog.Action.CLUE_READ).exists()

@@ -116,7 +116,7 @@ def test_every_document_downloads_for_the_director(fed_back: dict[str, Any], wor
     expected = {
         f"feedback/{fed_back['feedback'].pk}.docx": "反馈意见",
         f"notices/{fed_back['notice'].pk}.docx": "立行立改通知书",
-        f"rounds/{fed_back['round'].pk}/report.docx": "巡察期间共登记问题线索1件",
+        f"rounds/{fed_back['round'].pk}/report.docx": "问题线索已按规定程序移交0件",
         f"units/{world.township_a.code}/rectification.docx?round={fed_back['round'].pk}": "逐项整改情况",
         f"visits/{fed_back['visit'].pk}.docx": "拟核查整改事项2项",
         f"clues/{fed_back['clue'].pk}.docx": CLUE_SUBJECT,
