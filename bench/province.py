@@ -137,18 +137,23 @@ class _Village:
 
 def build_province(stdout: TextIO, *, fresh: bool = False, only_county: str | None = None) -> Province:
     """Build the dataset (every county, or ``only_county`` given by its six digits, e.g. "450328") unless the
-    database already holds it. ``fresh`` empties the database first (``flush``: every table of the project).
+    database already holds it. ``fresh`` empties a database that holds a bench dataset first (``flush``: every
+    table of the project); it refuses a database with other data.
 
     Raises ``NotBenchDatabase`` when the database holds other data, or the dataset of another scope.
     """
     scope = only_county or "province"
-    if fresh:
-        call_command("flush", interactive=False, verbosity=0)
     mark = User.objects.filter(username=LEADER).values_list("title", flat=True).first()
+    if fresh:
+        # Only a bench dataset is emptied: DATABASE_URL is also what the application reads.
+        if mark is None and (AdminUnit.objects.exists() or User.objects.exists()):
+            raise NotBenchDatabase("The database holds data that is not a bench dataset: --fresh empties only those.")
+        call_command("flush", interactive=False, verbosity=0)
+        mark = None
     seconds: float | None = None
     if mark is None:
         if AdminUnit.objects.exists() or User.objects.exists():
-            raise NotBenchDatabase("The database holds other data: use an empty one, or --fresh to empty it.")
+            raise NotBenchDatabase("The database holds other data: use an empty one.")
         started = time.perf_counter()
         with transaction.atomic():
             _Builder(stdout, scope, only_county).run()

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import group_ids_of, leads_a_group, roles_of
+from xuncha.dashboard.permissions import DASHBOARD_ROLES
 
 # Roles that handle sealed clues; group leaders see their own groups' clues too. Nobody else gets even the link.
 CLUE_ROLES = frozenset({Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT})
 
 
-DASHBOARD_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
 LIST_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
 
 # Roles for whom declared ties matter: the office that plans and the people it sends out.
@@ -42,7 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     sees_clues = bool(roles & CLUE_ROLES) or leads_a_group(user)
     # The discipline commission and the organisation department receive clues; lists and the ledger are not theirs.
     works_on_lists = bool(roles & LIST_ROLES) or bool(group_ids_of(user))
-    sees_dashboard = bool(roles & DASHBOARD_ROLES)
+    sees_dashboard = bool(roles & set(DASHBOARD_ROLES))
     entries: list[tuple[str | Promise, str, str, bool]] = [
         (_("Home"), reverse("home"), "house", True),
         (_("Dashboard"), reverse("dashboard:index"), "speedometer2", sees_dashboard),

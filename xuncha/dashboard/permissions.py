@@ -9,6 +9,9 @@ from xuncha.accounts.permissions import has_role_over
 from xuncha.accounts.scoping import county_readers
 from xuncha.organisations.models import Level
 
+# The roles that read a dashboard, widest first: ``/dashboard/`` opens the unit of the first one a user holds.
+DASHBOARD_ROLES = [Role.OFFICE_LEAD, Role.OFFICE, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE]
+
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
     from xuncha.organisations.models import AdminUnit

@@ -162,13 +162,25 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
         "clues": _clue_figures(scope, sources.clues) if sources.clues is not None else None,
         "rectification": rectification,
         "return_visits": _visit_figures(scope, sources.visits),
-        "survey": survey_figures(SurveyAnswer.objects.filter(survey__village__path__under=scope.place.path)),
+        "survey": survey_figures(_survey_answers(scope)),
         "disclosure": disclosure_figures(_disclosures(scope)),
         "disclosures": _recent_disclosures(scope),
         "rounds": _round_figures(scope, sources.rounds),
         "areas": [area for area in areas.values() if area["villages"]],
     }
     return figures
+
+
+def _survey_answers(scope: Scope) -> QuerySet[SurveyAnswer]:
+    """Answers to the satisfaction surveys of the scope's villages opened during its term (a region's, whenever).
+    Surveys follow the rectification, not a round, so a chosen round does not narrow them. The answers are
+    anonymous and only counted, so every reader of the dashboard may know them: no ``visible_to`` narrows them."""
+    answers = SurveyAnswer.objects.filter(survey__village__path__under=scope.place.path)
+    if scope.term is not None:
+        answers = answers.filter(survey__opens_on__gte=scope.term.start_date)
+        if scope.term.end_date is not None:
+            answers = answers.filter(survey__opens_on__lte=scope.term.end_date)
+    return answers
 
 
 def _disclosures(scope: Scope) -> QuerySet[Disclosure]:

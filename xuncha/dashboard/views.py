@@ -16,22 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.permissions import can_plan_in
 from xuncha.accounts.scoping import grants_of
 from xuncha.core.http import AuthenticatedHttpRequest
 from xuncha.dashboard.charts import Links, build_charts
 from xuncha.dashboard.lookups import chosen_scope, dashboard_unit, reader_sources
-from xuncha.dashboard.permissions import reads_findings
+from xuncha.dashboard.permissions import DASHBOARD_ROLES, reads_findings
 from xuncha.dashboard.queries import Scope, dashboard_figures, in_scope
 from xuncha.findings.filters import ProblemFilter, SuggestionFilter
 from xuncha.findings.models import Problem, Suggestion
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit, Level
+from xuncha.public.permissions import can_manage_disclosure
 
 ROWS_PER_PAGE = 50
-# Whose dashboard ``/dashboard/`` opens: the widest grant of a role that reads dashboards.
-DASHBOARD_ROLES = [Role.OFFICE_LEAD, Role.OFFICE, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE]
 
 
 @login_required
@@ -65,7 +62,7 @@ def unit_dashboard(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         **_tables(figures, scope, links),
         "ancestors": AdminUnit.objects.ancestors_of(unit).visible_to(request.user),
         "reads_findings": reads_findings(request.user, unit),
-        "is_office": can_plan_in(request.user, unit),
+        "manages_disclosure": unit.level == Level.VILLAGE and can_manage_disclosure(request.user, unit),
         **choices,
     }
     # A history restore asks with HX-Request too, but it needs the whole page.
@@ -92,7 +89,13 @@ def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, An
         for row in figures["rounds"] or []
     ]
     suggestions = figures["suggestions"] or {"top_villages": []}
+    parts = [
+        scope.term.name if scope.term else "",
+        str(scope.round or ""),
+        scope.township.name if scope.township else "",
+    ]
     return {
+        "scope_label": " · ".join(part for part in parts if part),
         "modes": modes,
         "outcomes": outcomes,
         "round_rows": rounds,
@@ -108,6 +111,13 @@ def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, An
             for row in suggestions["top_villages"]
         ],
     }
+
+
+def _fields(form: Any, scope: Scope) -> list[Any]:
+    """The filter fields a drill-down list offers: no assignment (the scope says where), and above a county no
+    village or round, whose choices would grow with the province."""
+    hidden = {"assignment"} | ({"village", "round"} if scope.is_region else set())
+    return [field for field in form if field.name not in hidden]
 
 
 def _carried(request: AuthenticatedHttpRequest, *names: str) -> list[tuple[str, str]]:
@@ -138,6 +148,7 @@ def problem_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "filter": problem_filter,
         "page_obj": page,
         "carried": _carried(request, "term", "township"),
+        "fields": _fields(problem_filter.form, scope),
     }
     return render(request, "dashboard/problem_list.html", context)
 
@@ -161,5 +172,6 @@ def suggestion_list(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         "filter": suggestion_filter,
         "page_obj": page,
         "carried": _carried(request, "term", "round", "township"),
+        "fields": _fields(suggestion_filter.form, scope),
     }
     return render(request, "dashboard/suggestion_list.html", context)

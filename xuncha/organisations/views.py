@@ -25,6 +25,7 @@ from xuncha.organisations.filters import VillageFilter
 from xuncha.organisations.forms import CategoryForm
 from xuncha.organisations.models import AdminUnit, Category, Level
 from xuncha.organisations.queries import VillageCounts, village_counts_under
+from xuncha.public.permissions import can_manage_disclosure
 from xuncha.rectification.views.ledger import township_panel, village_panel
 
 VILLAGES_PER_PAGE = 50
@@ -130,6 +131,7 @@ def _village(request: AuthenticatedHttpRequest, village: AdminUnit) -> HttpRespo
         "township_visible": township is not None and township.pk in visible_ancestors,
         "history": history,
         "can_classify": can_classify_villages(request.user, village),
+        "manages_disclosure": can_manage_disclosure(request.user, village),
         "category_form": CategoryForm(initial={"category": village.category, "reason": village.category_reason}),
         "ledger_panel": village_panel(request, village),
     }

@@ -22,9 +22,9 @@ from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.public import permissions
-from xuncha.public.models import COMMENT_MAX_LENGTH, DONE_STATUSES, Disclosure, Survey, SurveyAnswer
+from xuncha.public.models import COMMENT_MAX_LENGTH, Disclosure, Survey, SurveyAnswer
 from xuncha.public.queries import survey_figures
-from xuncha.rectification.models import LedgerItem
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User

@@ -16,14 +16,13 @@ from django.utils.translation import pgettext_lazy
 
 from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import path_q
+from xuncha.rectification.models import DONE_STATUSES
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
 
 # Disclosures and surveys are the office's work: they see and manage those of the counties they cover.
 OFFICE_ROLES = [Role.OFFICE, Role.OFFICE_LEAD]
-# Items whose rectification is done and may be shown to residents (see ``LedgerItem.is_done``).
-DONE_STATUSES = ["CLOSED", "ONGOING"]
 COMMENT_MAX_LENGTH = 300
 # What residents see of the disclosures: not withdrawn, and the item still done (a reopened item drops out until it
 # is done again, so that the page never shows as fixed what a return visit found unfixed).

@@ -1,4 +1,5 @@
-"""The office's side of the residents' pages, under ``/disclosure/``: a village's published results and surveys."""
+"""The office's side of the residents' pages, under a village's page (``/units/<code>/disclosure/``): its published
+results and surveys."""
 
 from django.urls import path, re_path
 
@@ -7,9 +8,9 @@ from xuncha.public import office_views
 app_name = "disclosure"
 
 urlpatterns = [
-    re_path(r"^(?P<code>[0-9]{12})/$", office_views.village, name="village"),
-    path("<str:code>/items/<int:pk>/publish/", office_views.publish, name="publish"),
-    path("<str:code>/disclosures/<int:pk>/withdraw/", office_views.withdraw, name="withdraw"),
-    path("<str:code>/surveys/", office_views.survey_open, name="survey-open"),
-    path("<str:code>/surveys/<int:pk>/close/", office_views.survey_close, name="survey-close"),
+    re_path(r"^(?P<code>[0-9]{12})/disclosure/$", office_views.village, name="village"),
+    path("<str:code>/disclosure/items/<int:pk>/publish/", office_views.publish, name="publish"),
+    path("<str:code>/disclosure/results/<int:pk>/withdraw/", office_views.withdraw, name="withdraw"),
+    path("<str:code>/disclosure/surveys/", office_views.survey_open, name="survey-open"),
+    path("<str:code>/disclosure/surveys/<int:pk>/close/", office_views.survey_close, name="survey-close"),
 ]

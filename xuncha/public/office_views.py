@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import actions, permissions
-from xuncha.public.forms import DisclosureForm, SurveyOpenForm
-from xuncha.public.models import DONE_STATUSES, Disclosure, Survey, SurveyAnswer
+from xuncha.public.forms import DISCLOSURE_TEXT_MAX_LENGTH, DisclosureForm, SurveyOpenForm
+from xuncha.public.models import Disclosure, Survey, SurveyAnswer
 from xuncha.public.qr import qr_svg
-from xuncha.rectification.models import LedgerItem, Progress
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Progress
 from xuncha.rectification.queries import rate
 
 Rating = SurveyAnswer.Rating
@@ -48,12 +48,15 @@ def _back(village: AdminUnit, anchor: str = "") -> HttpResponse:
 
 @dataclass(frozen=True)
 class ItemRow:
-    """A done item with its disclosure (if any) and the words the publish form starts from."""
+    """A done item with its disclosure (if any), the words the publish form starts from (the published ones, or
+    nothing: the office writes them for residents) and the ledger's own words beside them, for reference only, as
+    they may name people."""
 
     item: LedgerItem
     disclosure: Disclosure | None
     summary: str
     result: str
+    report: str
 
     @property
     def is_public(self) -> bool:
@@ -79,8 +82,9 @@ def _item_rows(request: AuthenticatedHttpRequest, village: AdminUnit) -> list[It
             ItemRow(
                 item,
                 disclosure,
-                disclosure.summary if disclosure else item.summary,
-                disclosure.result if disclosure else report,
+                disclosure.summary if disclosure else "",
+                disclosure.result if disclosure else "",
+                report,
             )
         )
     return rows
@@ -150,6 +154,7 @@ def village(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "public_url": public_url,
         "public_qr": qr_svg(public_url),
         "today": today,
+        "max_length": DISCLOSURE_TEXT_MAX_LENGTH,
     }
     return render(request, "public/office/village.html", context)
 

@@ -17,12 +17,12 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from xuncha.core import workdays
-from xuncha.rectification.models import LedgerItem, Light
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light
 
 Status = LedgerItem.Status
 WORKING = [Status.OPEN, Status.IN_PROGRESS, Status.RETURNED]
 WAITING = [Status.SUBMITTED, Status.REVIEWED]
-DONE = [Status.CLOSED, Status.ONGOING]
+DONE = DONE_STATUSES
 
 __all__ = ["DONE", "WAITING", "WORKING", "Light", "light_of", "light_q", "overdue_q", "with_light", "yellow_until"]
 

@@ -361,7 +361,7 @@ class LedgerItem(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.status in (self.Status.CLOSED, self.Status.ONGOING)
+        return self.status in DONE_STATUSES
 
     def light(self, today: date | None = None) -> Light:
         """Green, yellow when ``XUNCHA_YELLOW_WORKING_DAYS`` or fewer working days remain, red when overdue (see
@@ -410,6 +410,10 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_kind_display()} · {self.on}"
+
+
+# An item is done once closed, or kept as a long-term item (ONGOING); the rest is still being worked on.
+DONE_STATUSES = [LedgerItem.Status.CLOSED, LedgerItem.Status.ONGOING]
 
 
 class ReturnVisitQuerySet(models.QuerySet["ReturnVisit"]):

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from xuncha.findings.models import FixType
 from xuncha.rectification.lights import overdue_q
-from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Receipt, ReturnVisit
 
 if TYPE_CHECKING:
     from xuncha.inspections.models import Term
     from xuncha.organisations.models import AdminUnit
 
 Status = LedgerItem.Status
-DONE = [Status.CLOSED, Status.ONGOING]
+DONE = DONE_STATUSES
 
 
 def _counts(today: date) -> dict[str, Count]:

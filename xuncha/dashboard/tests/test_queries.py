@@ -13,13 +13,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.dashboard.queries import Sources, build_scope, dashboard_figures
-from xuncha.dashboard.tests.scenes import PUBLIC_RESULT, PUBLIC_SUMMARY, Region, Scene
+from xuncha.dashboard.tests.scenes import PUBLIC_RESULT, PUBLIC_SUMMARY, Region, Scene, device
 from xuncha.findings.models import Category, Problem
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.organisations.tests import factories as units
+from xuncha.public.models import Survey, SurveyAnswer
 from xuncha.rectification import actions as rectification_actions
 from xuncha.rectification.models import LedgerItem, VisitCheck
 
@@ -527,3 +529,22 @@ def test_a_region_counts_each_county_in_its_current_term_only(region: Region) ->
 
     assert (row["rectification"]["ledger_items"], row["rectification"]["closed"]) == (2, 1)
     assert row["problems"] == 4
+
+
+def test_surveys_count_in_the_term_they_were_opened(scene: Scene, office: User) -> None:
+    """A survey opened before the term began belongs to the term before: the current term's figures leave it out."""
+    world = scene.world
+    before = world.term.start_date - timedelta(days=30)
+    earlier = Survey.objects.create(
+        village=world.village_a2,
+        title="上届整改满意度测评",
+        opens_on=before,
+        closes_on=before + timedelta(days=10),
+        created_by=office,
+        closed_at=timezone.now(),
+        closed_by=office,
+    )
+    SurveyAnswer.objects.create(survey=earlier, rating=SurveyAnswer.Rating.DISSATISFIED, device_key=device(99))
+
+    assert figures_of(world.county)["survey"]["answers"] == 4
+    assert figures_of(world.county, term=world.term)["survey"]["surveys"] == 2

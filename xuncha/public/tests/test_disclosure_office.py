@@ -1,8 +1,9 @@
-"""The office's page of a village's disclosure and surveys (/disclosure/<code>/): done items with the words to
+"""The office's page of a village's disclosure and surveys (/units/<code>/disclosure/): done items with the words to
 publish, withdrawals, surveys with their counts, and refusals shown as messages."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -47,8 +48,8 @@ def messages_of(response: _MonkeyPatchedWSGIResponse) -> list[str]:
 
 
 def test_the_page_lists_done_items_with_words_to_publish(client: Client, world: World, office: User) -> None:
-    """A closed item offers its summary and the village's last report as the start of the public words; an item
-    still being worked on is not listed."""
+    """A closed item shows its summary and the village's last report beside an empty publish form (the office writes
+    the public words; the ledger's may name people); an item still being worked on is not listed."""
     closed = done_item(world.village_a1)
     done_item(world.village_a1, status=Status.IN_PROGRESS, summary="尚在整改的问题。")
     html = page(signed_in(client, office), world)
@@ -56,6 +57,8 @@ def test_the_page_lists_done_items_with_words_to_publish(client: Client, world: 
     assert closed.number in html
     assert RAW_SUMMARY in html
     assert REPORT in html
+    assert re.search(r'<textarea[^>]*name="summary"[^>]*></textarea>', html)
+    assert re.search(r'<textarea[^>]*name="result"[^>]*></textarea>', html)
     assert "尚在整改的问题" not in html
     assert reverse("disclosure:publish", args=[world.village_a1.code, closed.pk]) in html
     assert "Not published" in html
