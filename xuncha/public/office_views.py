@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -98,10 +98,15 @@ class SurveyRow:
     satisfied: int
     fairly_satisfied: int
     dissatisfied: int
+    comments: list[str]
 
     @property
     def satisfaction_rate(self) -> float:
         return rate(self.satisfied + self.fairly_satisfied, self.answers)
+
+
+# The latest comments residents left, per survey; the office reads them beside the counts.
+COMMENTS_SHOWN = 20
 
 
 def _survey_rows(request: AuthenticatedHttpRequest, village: AdminUnit) -> list[SurveyRow]:
@@ -116,6 +121,8 @@ def _survey_rows(request: AuthenticatedHttpRequest, village: AdminUnit) -> list[
         )
         .order_by("-opens_on", "-pk")
     )
+    comments = SurveyAnswer.objects.visible_to(request.user).exclude(comment="").order_by("-created_at", "-pk")
+    surveys = surveys.prefetch_related(Prefetch("answers", comments[:COMMENTS_SHOWN], to_attr="comments"))
     return [
         SurveyRow(
             survey,
@@ -124,6 +131,7 @@ def _survey_rows(request: AuthenticatedHttpRequest, village: AdminUnit) -> list[
             getattr(survey, "satisfied", 0),
             getattr(survey, "fairly_satisfied", 0),
             getattr(survey, "dissatisfied", 0),
+            [answer.comment for answer in getattr(survey, "comments", [])],
         )
         for survey in surveys
     ]

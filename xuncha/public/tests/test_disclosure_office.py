@@ -128,19 +128,24 @@ def test_a_unit_that_is_no_visible_village_is_not_found(client: Client, world: W
 def test_the_page_runs_the_same_queries_whatever_the_village_holds(
     client: Client, world: World, office: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    """Session, user, grants and group memberships; the village; its surveys with their counts; its done items with
-    their disclosures and last reports; the notification bell: the same eight queries for one item as for many."""
+    """Session, user, grants and group memberships; the village; its surveys with their counts and latest comments;
+    its done items with their disclosures and last reports; the notification bell: the same nine queries for one
+    item as for many."""
     signed_in(client, office)
     done_item(world.village_a1)
-    with django_assert_num_queries(8):
+    closed = survey_of(world.village_a1, opens=-60, closes=-30)
+    Survey.objects.filter(pk=closed.pk).update(closed_at=timezone.now())
+    with django_assert_num_queries(9):
         assert client.get(url(world)).status_code == 200
     for _number in range(4):
         item = done_item(world.village_a1, status=Status.ONGOING)
         Disclosure.objects.create(item=item, summary="问题。", result="结果。")
-    closed = survey_of(world.village_a1, opens=-60, closes=-30)
-    Survey.objects.filter(pk=closed.pk).update(closed_at=timezone.now())
-    survey_of(world.village_a1)
-    with django_assert_num_queries(8):
+    survey = survey_of(world.village_a1)
+    for number in range(3):
+        SurveyAnswer.objects.create(
+            survey=survey, rating=SurveyAnswer.Rating.SATISFIED, comment="好。", device_key=f"device-{number}"
+        )
+    with django_assert_num_queries(9):
         html = client.get(url(world)).content.decode()
     assert html.count('data-testid="disclosure-item"') == 5
     assert html.count('data-testid="survey-row"') == 2
@@ -231,3 +236,16 @@ def test_others_cannot_act_through_the_page(
     assert client.post(reverse("disclosure:survey-open", args=[code]), {}).status_code == 404
     disclosure.refresh_from_db()
     assert not disclosure.is_withdrawn
+
+
+def test_the_office_reads_the_residents_latest_comments(client: Client, world: World, office: User) -> None:
+    """Beside a survey's counts, the comments residents left, the latest first; answers without one are not listed."""
+    survey = survey_of(world.village_a1)
+    for number, comment in enumerate(["路灯修好了。", "", "希望再增设宣传栏。"]):
+        SurveyAnswer.objects.create(
+            survey=survey, rating=SurveyAnswer.Rating.SATISFIED, comment=comment, device_key=f"device-{number}"
+        )
+    html = page(signed_in(client, office), world)
+    comments = html.split('data-testid="survey-comments"')[1].split("</details>")[0]
+    assert "2 latest comments" in comments
+    assert comments.index("希望再增设宣传栏。") < comments.index("路灯修好了。")
