@@ -38,17 +38,25 @@ AREA_LEVEL = {
 AREA_FIELDS: dict[str, dict[str, str]] = {
     Level.COUNTY: {
         "village": "parent__parent_id",
+        "visit": "village__parent__parent_id",
         "problem": "round__term__county_id",
         "item": "round__term__county_id",
         "suggestion": "assignment__round__term__county_id",
     },
     Level.TOWNSHIP: {
         "village": "parent_id",
+        "visit": "village__parent_id",
         "problem": "village__parent_id",
         "item": "township_id",
         "suggestion": "village__parent_id",
     },
-    Level.VILLAGE: {"village": "pk", "problem": "village_id", "item": "village_id", "suggestion": "village_id"},
+    Level.VILLAGE: {
+        "village": "pk",
+        "visit": "village_id",
+        "problem": "village_id",
+        "item": "village_id",
+        "suggestion": "village_id",
+    },
 }
 NOT_COVERED_SHOWN = 200
 TOP_SUGGESTION_VILLAGES = 10
@@ -152,7 +160,7 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
     areas = _areas(scope)
     villages = _village_figures(scope, areas)
     problems = _problem_figures(scope, sources.problems, areas)
-    items = _items(scope, sources.items)
+    items = in_scope(sources.items, scope, round_path="round", village_path="village")
     rectification = _rectification_figures(scope, items, areas)
     figures: dict[str, Any] = {
         "scope": _describe(scope),
@@ -261,6 +269,13 @@ INSPECTED_COUNTS = {
 VILLAGE_KEYS = [*VILLAGE_COUNTS, *INSPECTED_COUNTS]
 
 
+def _by_area(queryset: QuerySet[Any], field: str | None, counts: dict[str, Count]) -> list[tuple[Any, dict[str, Any]]]:
+    """``counts`` over ``queryset``, one row per area id (one row, of no area, when the scope has no areas)."""
+    if field is None:
+        return [(None, queryset.order_by().aggregate(**counts))]
+    return [(row.pop(field), row) for row in queryset.values(field).annotate(**counts).order_by()]
+
+
 def _village_figures(scope: Scope, areas: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Villages by category and kind, and those inspected, per area: two grouped queries (a join on the
     assignments' villages rather than a subquery per village, which a province's 16,681 villages would feel)."""
@@ -268,21 +283,16 @@ def _village_figures(scope: Scope, areas: dict[int, dict[str, Any]]) -> dict[str
     visited = _visited(scope)
     if scope.place.level in (Level.TOWNSHIP, Level.VILLAGE):
         visited = visited.filter(village__path__under=scope.place.path)
-    field = scope.area_field("village") or "level"
-    visited_field = "village__level" if field == "level" else f"village__{field.replace('pk', 'id')}"
-    rows = list(villages.values(field).annotate(**VILLAGE_COUNTS).order_by())
-    rows += [
-        {field: row[visited_field], **{key: value for key, value in row.items() if key != visited_field}}
-        for row in visited.values(visited_field).annotate(**INSPECTED_COUNTS).order_by()
+    rows = [
+        *_by_area(villages, scope.area_field("village"), VILLAGE_COUNTS),
+        *_by_area(visited, scope.area_field("visit"), INSPECTED_COUNTS),
     ]
     totals: dict[str, Any] = dict.fromkeys(VILLAGE_KEYS, 0)
-    for row in rows:
-        area = areas.get(row[field])
-        for key in VILLAGE_KEYS:
-            if key in row:
-                totals[key] += row[key]
-                if area is not None:
-                    area[key] = row[key]
+    for area_id, row in rows:
+        for key, value in row.items():
+            totals[key] += value
+        if area_id in areas:
+            areas[area_id].update(row)
     for area in areas.values():
         for key in VILLAGE_KEYS:
             area.setdefault(key, 0)
@@ -405,10 +415,6 @@ def _clue_figures(scope: Scope, clues: QuerySet[Clue]) -> dict[str, int]:
 
 
 # Rectification and return visits -----------------------------------------------------------------------------------
-
-
-def _items(scope: Scope, items: QuerySet[LedgerItem]) -> QuerySet[LedgerItem]:
-    return in_scope(items, scope, round_path="round", village_path="village")
 
 
 def _rectification_figures(
