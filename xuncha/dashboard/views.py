@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_filters import FilterSet
 
 from xuncha.accounts.scoping import grants_of
 from xuncha.core.http import AuthenticatedHttpRequest
@@ -113,16 +114,27 @@ def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, An
     }
 
 
-def _fields(form: Any, scope: Scope) -> list[Any]:
-    """The filter fields a drill-down list offers: no assignment (the scope says where), and above a county no
-    village or round, whose choices would grow with the province."""
+def _drill_page(
+    request: AuthenticatedHttpRequest,
+    unit: AdminUnit,
+    scope: Scope,
+    filterset: FilterSet,
+    carried: tuple[str, ...],
+    template: str,
+) -> HttpResponse:
+    """A page of the rows behind a figure, with the filters the list offers and the dashboard's own (``carried``)
+    kept as they were. No assignment filter (the scope says where), and above a county no village or round, whose
+    choices would grow with the province."""
     hidden = {"assignment"} | ({"village", "round"} if scope.is_region else set())
-    return [field for field in form if field.name not in hidden]
-
-
-def _carried(request: AuthenticatedHttpRequest, *names: str) -> list[tuple[str, str]]:
-    """The dashboard's filters a drill-down list keeps while its own filters change."""
-    return [(name, request.GET[name]) for name in names if request.GET.get(name)]
+    context = {
+        "unit": unit,
+        "scope": scope,
+        "filter": filterset,
+        "page_obj": Paginator(filterset.qs, ROWS_PER_PAGE).get_page(request.GET.get("page")),
+        "carried": [(name, request.GET[name]) for name in carried if request.GET.get(name)],
+        "fields": [field for field in filterset.form if field.name not in hidden],
+    }
+    return render(request, template, context)
 
 
 def _drill(request: AuthenticatedHttpRequest, code: str) -> tuple[AdminUnit, Scope]:
@@ -141,16 +153,8 @@ def problem_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
     problems = problems.exclude(status=Problem.Status.DISCARDED).select_related("village", "round")
     problem_filter = ProblemFilter(request.GET, queryset=problems.order_by("round__number", "serial"), request=request)
-    page = Paginator(problem_filter.qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "unit": unit,
-        "scope": scope,
-        "filter": problem_filter,
-        "page_obj": page,
-        "carried": _carried(request, "term", "township"),
-        "fields": _fields(problem_filter.form, scope),
-    }
-    return render(request, "dashboard/problem_list.html", context)
+    # The problem filter has its own round field; the suggestion filter has none, so the round is carried there.
+    return _drill_page(request, unit, scope, problem_filter, ("term", "township"), "dashboard/problem_list.html")
 
 
 @login_required
@@ -165,13 +169,5 @@ def suggestion_list(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     )
     suggestions = suggestions.select_related("village", "assignment__round__term").order_by("village__code", "pk")
     suggestion_filter = SuggestionFilter(request.GET, queryset=suggestions, request=request)
-    page = Paginator(suggestion_filter.qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "unit": unit,
-        "scope": scope,
-        "filter": suggestion_filter,
-        "page_obj": page,
-        "carried": _carried(request, "term", "round", "township"),
-        "fields": _fields(suggestion_filter.form, scope),
-    }
-    return render(request, "dashboard/suggestion_list.html", context)
+    carried = ("term", "round", "township")
+    return _drill_page(request, unit, scope, suggestion_filter, carried, "dashboard/suggestion_list.html")
