@@ -99,6 +99,11 @@ class Disclosure(models.Model):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def is_shown(self) -> bool:
+        """Whether residents read it now: ``SHOWN_Q`` for one disclosure already in hand."""
+        return not self.is_withdrawn and self.item.is_done
+
 
 class SurveyQuerySet(models.QuerySet["Survey"]):
     def visible_to(self, user: AnyUser) -> SurveyQuerySet:

@@ -60,7 +60,7 @@ class ItemRow:
 
     @property
     def is_public(self) -> bool:
-        return self.disclosure is not None and not self.disclosure.is_withdrawn and self.item.is_done
+        return self.disclosure is not None and self.disclosure.is_shown
 
 
 def _item_rows(request: AuthenticatedHttpRequest, village: AdminUnit) -> list[ItemRow]:

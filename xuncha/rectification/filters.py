@@ -19,14 +19,13 @@ from xuncha.findings.filters import visible_rounds, visible_villages
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Term
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification.lights import DONE, light_q
+from xuncha.rectification.lights import light_q
 from xuncha.rectification.models import LedgerItem, Light
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 Status = LedgerItem.Status
-DONE_STATUSES = DONE
 
 
 def visible_terms(request: HttpRequest | None) -> QuerySet[Term]:

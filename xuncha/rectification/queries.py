@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from xuncha.organisations.models import AdminUnit
 
 Status = LedgerItem.Status
-DONE = DONE_STATUSES
 
 
 def _counts(today: date) -> dict[str, Count]:
@@ -26,7 +25,7 @@ def _counts(today: date) -> dict[str, Count]:
         "ledger_items": Count("pk"),
         "closed": Count("pk", filter=Q(status=Status.CLOSED)),
         "ongoing": Count("pk", filter=Q(status=Status.ONGOING)),
-        "open": Count("pk", filter=~Q(status__in=DONE)),
+        "open": Count("pk", filter=~Q(status__in=DONE_STATUSES)),
         "submitted": Count("pk", filter=Q(status=Status.SUBMITTED)),
         "reviewed": Count("pk", filter=Q(status=Status.REVIEWED)),
         "returned": Count("pk", filter=Q(status=Status.RETURNED)),

@@ -29,7 +29,7 @@ from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import actions, permissions
-from xuncha.rectification.filters import DONE_STATUSES, LedgerItemFilter
+from xuncha.rectification.filters import LedgerItemFilter
 from xuncha.rectification.ledger_forms import (
     BatchReviewForm,
     CloseForm,
@@ -42,7 +42,7 @@ from xuncha.rectification.ledger_forms import (
     SubmitForm,
 )
 from xuncha.rectification.lights import light_q, with_light
-from xuncha.rectification.models import LedgerItem, Light, ProblemList, Progress
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
 
 Status = LedgerItem.Status
