@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from xuncha.findings.models import Category, Clue, FixType, Problem, Suggestion
 from xuncha.inspections.models import AssignmentVillage, Round, Term
@@ -205,7 +206,7 @@ def _recent_disclosures(scope: Scope) -> list[dict[str, Any]]:
             "code": disclosure.item.village.code,
             "summary": disclosure.summary,
             "result": disclosure.result,
-            "published_on": disclosure.published_at.date().isoformat(),
+            "published_on": timezone.localdate(disclosure.published_at).isoformat(),
         }
         for disclosure in shown.order_by("-published_at", "-pk")[:RECENT_DISCLOSURES]
     ]
