@@ -22,16 +22,22 @@ from xuncha.inspections.tests.factories import GroupFactory, RoundFactory, TermF
 from xuncha.organisations.models import AdminUnit, Category, VillageKind
 from xuncha.organisations.tests import factories as units
 
+# Settings of every test (and of data that fixtures of a wider scope build for several tests).
+FAST_TEST_SETTINGS: dict[str, Any] = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    # Tests assert on the English source strings; tests of the Chinese interface switch the language themselves.
+    "LANGUAGE_CODE": "en",
+}
+
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-    settings.STORAGES = {  # type: ignore[attr-defined]
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Tests assert on the English source strings; tests of the Chinese interface switch the language themselves.
-    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    for name, value in FAST_TEST_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @dataclass

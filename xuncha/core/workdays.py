@@ -67,6 +67,12 @@ def add_months(start: date, months: int) -> date:
     return next_workday(date(year, month, day))
 
 
+def working_days_in(start: date, end: date) -> list[date]:
+    """The working days from ``start`` to ``end``, both included, in order (none when ``end`` lies before ``start``)."""
+    days = (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+    return [day for day in days if is_workday(day)]
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end``; negative when ``end`` lies before ``start``."""
     if end == start:

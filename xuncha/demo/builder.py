@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from xuncha.accounts import actions as account_actions
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
@@ -104,12 +105,12 @@ def _build(progress: Callable[[str], None]) -> None:
     progress("divisions")
     unit_actions.import_divisions(
         (DATA_DIR / "guangxi_divisions.csv").read_bytes(),
-        actor=None,
+        actor=SYSTEM,
         file_name="guangxi_divisions.csv",
         only_county=data.COUNTY_CODE,
     )
     unit_actions.import_divisions(
-        (DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=None, file_name="longsheng_villages.csv"
+        (DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=SYSTEM, file_name="longsheng_villages.csv"
     )
     the_county = county()
     assert the_county is not None  # noqa: S101 - just imported
@@ -122,7 +123,7 @@ def _build(progress: Callable[[str], None]) -> None:
     local = _local_accounts(users)
     progress("term, rounds, groups, assignments, findings, feedback and rectification")
     _plan(the_county, users, local)
-    record_event(DEMO_VERB, the_county, actor=None, note="Longsheng County demo (invented people and work)")
+    record_event(DEMO_VERB, the_county, actor=SYSTEM, note="Longsheng County demo (invented people and work)")
 
 
 def _create_accounts(the_county: AdminUnit) -> dict[str, User]:
@@ -131,9 +132,9 @@ def _create_accounts(the_county: AdminUnit) -> dict[str, User]:
     # The two administrators are bootstrapped by the system; they then create and empower everyone else.
     for username, name, post in data.ACCOUNTS[:2]:
         users[username] = account_actions.create_user(
-            username, display_name=name, title=post, password=password, actor=None, validate=False
+            username, display_name=name, title=post, password=password, actor=SYSTEM, validate=False
         )
-        account_actions.grant_role(users[username], ACCOUNT_GRANTS[username][0], None, actor=None)
+        account_actions.grant_role(users[username], ACCOUNT_GRANTS[username][0], None, actor=SYSTEM)
     sysadmin, security_admin = users["sysadmin"], users["security_admin"]
     for username, name, post in data.ACCOUNTS[2:]:
         users[username] = account_actions.create_user(

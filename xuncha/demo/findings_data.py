@@ -703,14 +703,3 @@ GIVEN_NAMES = [
     "成良",
     "月娥",
 ]
-
-# Days without office work during the stationing periods (Qingming, Labour Day, National Day and Mid-Autumn).
-HOLIDAYS: set[date] = {
-    date(2022, 4, 4),
-    date(2022, 4, 5),
-    *(date(2022, 10, day) for day in range(1, 8)),
-    date(2023, 4, 5),
-    date(2023, 9, 29),
-    date(2023, 9, 30),
-    *(date(2023, 10, day) for day in range(1, 7)),
-}

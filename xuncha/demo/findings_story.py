@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.core import workdays
 from xuncha.demo import data, findings_data, problem_texts
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import Category as ProblemCategory
@@ -162,11 +163,6 @@ def _term_plan() -> _TermPlan:
     return _TermPlan(counts, clues, suggestions, undecided, set(rng.sample(free, DISCARDED_DRAFTS)))
 
 
-def _workdays(start: date, end: date) -> list[date]:
-    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
-    return [day for day in days if day.weekday() < 5 and day not in findings_data.HOLIDAYS]
-
-
 def _cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -271,7 +267,10 @@ class _AssignmentFindings:
         users = findings.users_by_id
         self.leader = next(users[m.user_id] for m in memberships if m.role == Membership.GroupRole.LEADER)
         self.members = [users[m.user_id] for m in memberships if m.role != Membership.GroupRole.LEADER]
-        self.days = _workdays(assignment.stationed_from, assignment.stationed_until)
+        # The days on site: the calendar's working days but its make-up Saturdays and Sundays (调休), on which the
+        # demo's groups hold no talks (the stories of the showcase villages are written for those days).
+        stationing = workdays.working_days_in(assignment.stationed_from, assignment.stationed_until)
+        self.days = [day for day in stationing if day.weekday() < 5]
         self.villages = [
             covered.village
             for covered in assignment.covered.select_related("village__parent").order_by("village__code")

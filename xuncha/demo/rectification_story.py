@@ -7,19 +7,19 @@ import calendar
 import io
 import itertools
 import random
-import struct
-import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, partial
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from django.utils import timezone
 
 from xuncha.accounts.models import User
-from xuncha.core import workdays
+from xuncha.core.workdays import add_months, add_working_days, next_workday
 from xuncha.demo import data, findings_data, rectification_data
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
+from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import FixType, Problem, Suggestion
 from xuncha.inspections import actions as inspection_actions
@@ -31,9 +31,9 @@ from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit, VisitC
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+IMAGES_DIR = Path(__file__).parent / "images"
 RECTIFICATION_SEED = 20231130
 STORY_DAY = date(2026, 11, 28)  # the day the demo's story reaches: what lies after it has not happened yet
-LAST_CALENDAR_YEAR = 2026  # the last year whose holidays the working-day calendar knows
 TOWNSHIP_ACCOUNTS: dict[str, str] = {
     "450328100000": "township_longsheng",
     "450328101000": "township_piaoli",
@@ -50,15 +50,6 @@ TOWNSHIP_ACCOUNTS: dict[str, str] = {
 UNSIGNED_RECEIPTS = {("450328204205", "VILLAGE"), ("450328203205", "TOWNSHIP")}
 # Deadlines still ahead on the story's day (shifted by as many days as the demo is loaded after it).
 FUTURE_DEADLINES = [date(2026, 12, 10), date(2026, 12, 31), date(2027, 3, 31), date(2027, 6, 30), date(2027, 9, 30)]
-# 山东村's follow-up items, in the order of rectification_data.SHANDONG_FOLLOW_UP.
-SHANDONG_DEADLINES = [
-    date(2027, 3, 31),
-    date(2027, 4, 30),
-    date(2027, 6, 30),
-    date(2027, 5, 31),
-    date(2027, 6, 30),
-    date(2027, 9, 30),
-]
 # What becomes of follow-up and long-term items, by chance, in a closed round (True) and in the one still rectifying.
 FATES: dict[tuple[bool, str], list[tuple[float, str]]] = {
     (True, FixType.FOLLOW_UP): [(0.80, "on_time"), (0.94, "late"), (1.0, "returned")],
@@ -88,80 +79,20 @@ PHASES = {
     "close": 9,
     "round": 10,
 }
-PNG_COLOURS = [(112, 146, 190), (134, 167, 106), (181, 160, 120), (150, 150, 150), (196, 132, 98), (96, 128, 128)]
 
 Status = LedgerItem.Status
 MEASURES, REPORT, DONE, SEEN = range(4)  # the parts of a way of rectifying (rectification_data.WAYS)
 
 
-@cache
-def _is_workday(day: date) -> bool:
-    """Monday to Friday where the calendar does not know the year (asked only about the story's days)."""
-    return workdays.is_workday(day) if day.year <= LAST_CALENDAR_YEAR else day.weekday() < 5
-
-
-def _workday(day: date) -> date:
-    """``day`` or the next working day."""
-    while not _is_workday(day):
-        day += timedelta(days=1)
-    return day
-
-
-def _after(day: date, working_days: int) -> date:
-    """The working day ``working_days`` working days after ``day``."""
-    for _ in range(working_days):
-        day = _workday(day + timedelta(days=1))
-    return day
-
-
-def _months(day: date, months: int) -> date:
-    """The same day ``months`` later (or the month's last day), moved to a working day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return _workday(date(year, month, min(day.day, calendar.monthrange(year, month)[1])))
-
-
 def _future(day: date) -> date:
     """A date ahead of the story's day, kept as far ahead when the demo is loaded later than that day."""
-    return _workday(day + max(timedelta(0), timezone.localdate() - STORY_DAY))
-
-
-PNG_SIZE = (48, 32)
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return next_workday(day + max(timedelta(0), timezone.localdate() - STORY_DAY))
 
 
 @cache
-def _png_pixels(variant: int) -> bytes:
-    """The IDAT chunk of one of a few pictures: sky, ground and a board, in colours and places the variant picks."""
-    rng = random.Random(variant)
-    width, height = PNG_SIZE
-    sky, ground, board = rng.sample(PNG_COLOURS, 3)
-    left, top = rng.randint(4, 28), rng.randint(4, 14)
-    rows = bytearray()
-    for y in range(height):
-        rows.append(0)  # no filter
-        for x in range(width):
-            inside = left <= x < left + 16 and top <= y < top + 10
-            rows.extend(board if inside else sky if y < height // 2 else ground)
-    return _png_chunk(b"IDAT", zlib.compress(bytes(rows), 9))
-
-
-def _png(seed: int) -> bytes:
-    """A small real PNG photo of a few hundred bytes, each one different: its text chunk names the item."""
-    header = struct.pack(">IIBBBBB", *PNG_SIZE, 8, 2, 0, 0, 0)  # 8-bit RGB
-    comment = f"Comment\0xuncha demo evidence {seed}".encode("latin-1")
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", header),
-            _png_chunk(b"tEXt", comment),
-            _png_pixels(seed % 12),
-            _png_chunk(b"IEND", b""),
-        ]
-    )
+def evidence_photos() -> list[tuple[str, bytes]]:
+    """The photos a village sends with its reports (small real PNGs shipped with the demo), by file name."""
+    return [(path.name, path.read_bytes()) for path in sorted(IMAGES_DIR.glob("*.png"))]
 
 
 @dataclass
@@ -184,7 +115,7 @@ class _Story:
 
     def add(self, on: date, kind: str, text: str = "", **details: object) -> date:
         """Add a step, never before the previous one; steps after the story's day have not happened (yet)."""
-        on = max(on, _after(self.last, 1))
+        on = max(on, add_working_days(self.last, 1))
         if on > STORY_DAY:
             self.stopped = True
         if not self.stopped:
@@ -244,7 +175,7 @@ class RectificationStory:
                 self.assignment_of[covered.village_id] = assignment
                 self.villages.append(covered.village)
         self.fed_back_on = {
-            assignment.pk: _workday(assignment.stationed_until + timedelta(days=self.rng.randint(42, 56)))
+            assignment.pk: next_workday(assignment.stationed_until + timedelta(days=self.rng.randint(42, 56)))
             for assignment in assignments
         }
 
@@ -331,7 +262,7 @@ class RectificationStory:
         for receipt in receipts.order_by("feedback__fed_back_on", "feedback__village__code", "recipient"):
             if not self.closes and (receipt.feedback.village.code, receipt.recipient) in UNSIGNED_RECEIPTS:
                 continue
-            signed_on = _workday(receipt.feedback.fed_back_on + timedelta(days=self.rng.randint(0, 3)))
+            signed_on = next_workday(receipt.feedback.fed_back_on + timedelta(days=self.rng.randint(0, 3)))
             rectification_actions.sign_receipt(
                 receipt, actor=self.local[receipt.unit.code], at=aware_at(signed_on, 9 + self.rng.randint(0, 7), 30)
             )
@@ -349,8 +280,13 @@ class RectificationStory:
             rng = random.Random(f"{RECTIFICATION_SEED}:{item.number}:{item.village.code}")
             story = _Story(item, rng, self._values(item, rng), item.feedback.fed_back_on)
             story.way = rng.randrange(len(rectification_data.WAYS[item.category]))
-            story.fate = self._fate(story)
-            getattr(self, f"_script_{story.fate}")(story)
+            showcase = showcase_item(item.village, item.summary)
+            if showcase is None:
+                story.fate = self._fate(story)
+                getattr(self, f"_script_{story.fate}")(story)
+            else:
+                story.fate = "hydrant" if showcase is HYDRANTS else "showcase"
+                self._script_showcase(story, showcase)
             stories.append(story)
         return stories
 
@@ -391,14 +327,20 @@ class RectificationStory:
             "q": rng.randint(1, 4),
         }
 
+    @staticmethod
+    def _script_showcase(story: _Story, showcase: Item) -> None:
+        """A showcase item's steps as ``showcases`` writes them (deadlines ahead of the story's day move with the
+        day the demo is loaded)."""
+        for step in showcase.steps:
+            details = step.details()
+            if step.deadline is not None and step.deadline > STORY_DAY:
+                details["deadline"] = _future(step.deadline)
+            story.add(step.on, step.verb, step.text, **details)
+
     def _fate(self, story: _Story) -> str:
         item, chance = story.item, story.rng.random()
-        if item.problem is not None and item.village.code == CHENGNAN and "消火栓" in item.summary:
-            return "hydrant"
         if item.fix_type == FixType.IMMEDIATE:
             return "fixed" if item.status == Status.SUBMITTED else "immediate"
-        if item.village.code == SHANDONG:
-            return "shandong"
         return next(fate for limit, fate in FATES[self.closes, item.fix_type] if chance < limit)
 
     def _plan(self, story: _Story, on: date, measures: str = "", goal: str = "") -> date:
@@ -419,77 +361,70 @@ class RectificationStory:
         return story.add(on, "close", text or story.text(rectification_data.CLOSURES))
 
     def _reviewed_and_closed(self, story: _Story, submitted: date) -> None:
-        reviewed = self._approve(story, _after(submitted, story.rng.randint(2, 6)))
-        self._close(story, _after(reviewed, story.rng.randint(1, 4)))
+        reviewed = self._approve(story, add_working_days(submitted, story.rng.randint(2, 6)))
+        self._close(story, add_working_days(reviewed, story.rng.randint(1, 4)))
 
     def _script_fixed(self, story: _Story) -> None:
         """Fixed on the spot while the group was there: the township confirms it, the office closes it."""
-        self._reviewed_and_closed(story, _after(story.fed_back_on, story.rng.randint(1, 6)))
-
-    def _script_hydrant(self, story: _Story) -> None:
-        """城南社区's hydrants: re-installed before the group left; verified on the first return visit."""
-        reviewed = self._approve(
-            story, _after(story.fed_back_on, 3), rectification_data.HYDRANT_REVIEW.format_map(story.values)
-        )
-        self._close(story, _after(reviewed, 2), rectification_data.HYDRANT_CLOSURE)
+        self._reviewed_and_closed(story, add_working_days(story.fed_back_on, story.rng.randint(1, 6)))
 
     def _script_immediate(self, story: _Story) -> None:
         """An immediate fix not finished while the group was there (or a common one): done within weeks."""
         rng = story.rng
-        measures, done = "", ""
-        for words, own_measures, own_done in rectification_data.SHANDONG_IMMEDIATE:
-            if story.item.village.code == SHANDONG and any(word in story.item.summary for word in words):
-                measures, done = own_measures.format_map(story.values), own_done.format_map(story.values)
-        planned = self._plan(story, _after(story.fed_back_on, rng.randint(1, 4)), measures)
-        submitted = self._submit(story, _after(planned, rng.randint(5, 15)), done)
+        planned = self._plan(story, add_working_days(story.fed_back_on, rng.randint(1, 4)))
+        submitted = self._submit(story, add_working_days(planned, rng.randint(5, 15)))
         self._reviewed_and_closed(story, submitted)
 
     def _start(self, story: _Story, *, report: float = 0.2) -> date:
         """The plan within the three weeks the village has for it, and perhaps a first report."""
         rng = story.rng
-        planned = self._plan(story, _after(story.fed_back_on, rng.randint(3, 12)))
+        planned = self._plan(story, add_working_days(story.fed_back_on, rng.randint(3, 12)))
         if rng.random() < report:
-            return story.add(_after(planned, rng.randint(8, 18)), "progress", story.work(REPORT))
+            return story.add(add_working_days(planned, rng.randint(8, 18)), "progress", story.work(REPORT))
         return planned
 
     def _script_on_time(self, story: _Story) -> None:
         rng = story.rng
         self._start(story)
         early = rng.randint(30, 45) if story.item.needs_return_visit else rng.randint(18, 35)  # time for the visit
-        submitted = self._submit(story, _workday(story.item.deadline - timedelta(days=early)))
+        submitted = self._submit(story, next_workday(story.item.deadline - timedelta(days=early)))
         self._reviewed_and_closed(story, submitted)
 
     def _script_late(self, story: _Story) -> None:
         rng = story.rng
         self._start(story, report=0)
         deadline = story.item.deadline
-        story.add(_workday(deadline - timedelta(days=rng.randint(5, 15))), "progress", story.work(REPORT))
-        self._reviewed_and_closed(story, self._submit(story, _workday(deadline + timedelta(rng.randint(10, 75)))))
+        story.add(next_workday(deadline - timedelta(days=rng.randint(5, 15))), "progress", story.work(REPORT))
+        self._reviewed_and_closed(story, self._submit(story, next_workday(deadline + timedelta(rng.randint(10, 75)))))
 
     def _script_returned(self, story: _Story) -> None:
         """The township sends the first submission back; the village completes it."""
         rng = story.rng
         self._start(story)
-        submitted = self._submit(story, _workday(story.item.deadline - timedelta(days=rng.randint(20, 35))))
-        returned = story.add(_after(submitted, rng.randint(3, 6)), "return", story.text(rectification_data.RETURNS))
+        submitted = self._submit(story, next_workday(story.item.deadline - timedelta(days=rng.randint(20, 35))))
+        returned = story.add(
+            add_working_days(submitted, rng.randint(3, 6)), "return", story.text(rectification_data.RETURNS)
+        )
         again = rectification_data.RESUBMISSION.format_map(story.values) + story.work(DONE)
         self._reviewed_and_closed(
-            story, self._submit(story, _after(returned, rng.randint(4, 10)), again, evidence=False)
+            story, self._submit(story, add_working_days(returned, rng.randint(4, 10)), again, evidence=False)
         )
 
     def _long_term_start(self, story: _Story) -> date:
         """Planned, worked on, submitted and approved; the office then keeps it ongoing with periodic reports."""
         rng = story.rng
         self._start(story, report=0.4)
-        submitted = self._submit(story, _workday(story.item.deadline + timedelta(days=rng.randint(-12, 8))))
-        approved = self._approve(story, _after(submitted, rng.randint(2, 6)))
-        return story.add(_after(approved, rng.randint(2, 5)), "ongoing", story.text(rectification_data.ONGOING_NOTES))
+        submitted = self._submit(story, next_workday(story.item.deadline + timedelta(days=rng.randint(-12, 8))))
+        approved = self._approve(story, add_working_days(submitted, rng.randint(2, 6)))
+        return story.add(
+            add_working_days(approved, rng.randint(2, 5)), "ongoing", story.text(rectification_data.ONGOING_NOTES)
+        )
 
     def _periodic(self, story: _Story, since: date, count: int | None = None) -> date:
         """Yearly reports; ``count`` of them, or all up to the story's day."""
         months, reported = 12, since
         while count is None or count > 0:
-            day = _months(since, months)
+            day = add_months(since, months)
             if day > STORY_DAY:
                 break
             texts = rectification_data.PERIODIC.get(story.item.category, []) + rectification_data.PERIODIC[""]
@@ -504,36 +439,27 @@ class RectificationStory:
     def _script_closed_long_term(self, story: _Story) -> None:
         reported = self._periodic(story, self._long_term_start(story), story.rng.randint(1, 3))
         self._close(
-            story, _after(reported, story.rng.randint(8, 20)), story.text(rectification_data.LONG_TERM_CLOSURES)
+            story,
+            add_working_days(reported, story.rng.randint(8, 20)),
+            story.text(rectification_data.LONG_TERM_CLOSURES),
         )
 
     def _extend(self, story: _Story, on: date, deadline: date, reason: str = "") -> date:
         return story.add(on, "extend", reason or story.text(rectification_data.EXTENSIONS), deadline=deadline)
 
-    def _extended_twice(
-        self,
-        story: _Story,
-        final: date,
-        texts: tuple[str, str, list[str], tuple[str, str]] = ("", "", [], ("", "")),
-    ) -> date:
-        """Still at work long after feedback: granted more time at the deadline, then again, into the future.
-        ``texts`` are the item's own (measures, goal, three reports, two reasons), or none."""
+    def _extended_twice(self, story: _Story, final: date) -> date:
+        """Still at work long after feedback: granted more time at the deadline, then again, into the future."""
         rng = story.rng
-        measures, goal, reports, reasons = texts
-        reports = reports or [
-            story.work(REPORT),
-            story.text(rectification_data.LATER),
-            story.text(rectification_data.LATER),
-        ]
-        planned = self._plan(story, _after(story.fed_back_on, rng.randint(3, 10)), measures, goal)
-        story.add(_after(planned, rng.randint(10, 30)), "progress", reports[0])
-        first = _months(story.item.deadline, rng.choice([10, 12, 14, 22]))
-        early = _workday(story.item.deadline - timedelta(days=rng.randint(3, 10)))
-        extended = self._extend(story, early, first, reasons[0])
-        story.add(_months(extended, rng.randint(6, 10)), "progress", reports[1])
-        again = reasons[1] or story.text(rectification_data.EXTENSIONS_AGAIN)
-        self._extend(story, _workday(first - timedelta(days=rng.randint(5, 15))), final, again)
-        return story.add(_workday(STORY_DAY - timedelta(days=rng.randint(15, 90))), "progress", reports[2])
+        reports = [story.work(REPORT), story.text(rectification_data.LATER), story.text(rectification_data.LATER)]
+        planned = self._plan(story, add_working_days(story.fed_back_on, rng.randint(3, 10)))
+        story.add(add_working_days(planned, rng.randint(10, 30)), "progress", reports[0])
+        first = add_months(story.item.deadline, rng.choice([10, 12, 14, 22]))
+        early = next_workday(story.item.deadline - timedelta(days=rng.randint(3, 10)))
+        extended = self._extend(story, early, first)
+        story.add(add_months(extended, rng.randint(6, 10)), "progress", reports[1])
+        again = story.text(rectification_data.EXTENSIONS_AGAIN)
+        self._extend(story, next_workday(first - timedelta(days=rng.randint(5, 15))), final, again)
+        return story.add(next_workday(STORY_DAY - timedelta(days=rng.randint(15, 90))), "progress", reports[2])
 
     def _script_in_progress(self, story: _Story) -> None:
         self._extended_twice(story, _future(story.rng.choice(FUTURE_DEADLINES)))
@@ -542,37 +468,25 @@ class RectificationStory:
         """Extended, then submitted in the last weeks: awaiting the township's review or the office's closure."""
         rng = story.rng
         self._extended_twice(story, _future(rng.choice(FUTURE_DEADLINES[2:])))
-        submitted = self._submit(story, _workday(STORY_DAY - timedelta(days=rng.randint(4, 18))))
+        submitted = self._submit(story, next_workday(STORY_DAY - timedelta(days=rng.randint(4, 18))))
         if rng.random() < 0.5:
-            self._approve(story, min(_after(submitted, rng.randint(1, 3)), STORY_DAY))
+            self._approve(story, min(add_working_days(submitted, rng.randint(1, 3)), STORY_DAY))
 
     def _script_overdue(self, story: _Story) -> None:
         """Extended once into this year and still not done; perhaps submitted and sent back."""
         rng = story.rng
         self._start(story, report=1)
         month = rng.randint(3, 9)
-        deadline = _workday(date(LAST_CALENDAR_YEAR, month, calendar.monthrange(LAST_CALENDAR_YEAR, month)[1]))
-        self._extend(story, _workday(story.item.deadline - timedelta(days=rng.randint(3, 10))), deadline)
+        deadline = next_workday(date(STORY_DAY.year, month, calendar.monthrange(STORY_DAY.year, month)[1]))
+        self._extend(story, next_workday(story.item.deadline - timedelta(days=rng.randint(3, 10))), deadline)
         if rng.random() < 0.3:
-            submitted = self._submit(story, _workday(deadline - timedelta(days=rng.randint(5, 20))))
-            story.add(_after(submitted, rng.randint(3, 8)), "return", story.text(rectification_data.RETURNS))
+            submitted = self._submit(story, next_workday(deadline - timedelta(days=rng.randint(5, 20))))
+            story.add(add_working_days(submitted, rng.randint(3, 8)), "return", story.text(rectification_data.RETURNS))
         story.add(
-            _workday(STORY_DAY - timedelta(days=rng.randint(10, 40))), "progress", story.text(rectification_data.STUCK)
+            next_workday(STORY_DAY - timedelta(days=rng.randint(10, 40))),
+            "progress",
+            story.text(rectification_data.STUCK),
         )
-
-    def _script_shandong(self, story: _Story) -> None:
-        """山东村's follow-up items: industry that takes seasons; extended twice, into next year."""
-        for index, (words, measures, goal, reports, reasons) in enumerate(rectification_data.SHANDONG_FOLLOW_UP):
-            if any(word in story.item.summary for word in words):
-                own = (
-                    measures.format_map(story.values),
-                    goal.format_map(story.values),
-                    [report.format_map(story.values) for report in reports],
-                    (reasons[0].format_map(story.values), reasons[1].format_map(story.values)),
-                )
-                self._extended_twice(story, _future(SHANDONG_DEADLINES[index]), own)
-                return
-        self._extended_twice(story, _future(story.rng.choice(SHANDONG_DEADLINES)))
 
     # Return visits -------------------------------------------------------------------------------------------------
 
@@ -596,13 +510,13 @@ class RectificationStory:
                 assert index is not None  # noqa: S101 - chosen for it
                 visit = next((v for v in visits if before < v.on <= before + timedelta(days=40)), None)
                 if visit is None:
-                    visit = _Visit(story.item.village, _after(before, self.rng.randint(4, 10)))
+                    visit = _Visit(story.item.village, add_working_days(before, self.rng.randint(4, 10)))
                     if visit.on >= STORY_DAY:
                         del story.events[index:]
                         continue
                     visits.append(visit)
                 visit.stories.append(story)
-                closed = max(story.events[index][0], _after(visit.on, self.rng.randint(1, 3)))
+                closed = max(story.events[index][0], add_working_days(visit.on, self.rng.randint(1, 3)))
                 if closed > STORY_DAY:
                     del story.events[index:]
                     continue
@@ -632,7 +546,7 @@ class RectificationStory:
         reopen = self.number in (2, 4)
         for village_id in sorted(self.rng.sample(sorted(by_village), max(1, len(by_village) // 4))):
             village_stories = by_village[village_id]
-            day = _workday(village_stories[0].fed_back_on + timedelta(days=self.rng.randint(150, 270)))
+            day = next_workday(village_stories[0].fed_back_on + timedelta(days=self.rng.randint(150, 270)))
             closed = [story for story in village_stories if story.events[-1][0] < day - timedelta(days=5)]
             if day > STORY_DAY - timedelta(days=70) or not closed:
                 continue
@@ -641,10 +555,12 @@ class RectificationStory:
             again = next((story for story in checked if story.fate == "on_time"), None)
             if reopen and again is not None:
                 reopen = False
-                visit.reopen, visit.new_deadline = again, _months(day, 2)
-                again.add(_after(day, again.rng.randint(8, 15)), "progress", again.text(rectification_data.REWORK))
+                visit.reopen, visit.new_deadline = again, add_months(day, 2)
+                again.add(
+                    add_working_days(day, again.rng.randint(8, 15)), "progress", again.text(rectification_data.REWORK)
+                )
                 done = rectification_data.REDONE.format_map(again.values) + again.work(DONE)
-                submitted = self._submit(again, _after(day, again.rng.randint(25, 35)), done, evidence=False)
+                submitted = self._submit(again, add_working_days(day, again.rng.randint(25, 35)), done, evidence=False)
                 self._reviewed_and_closed(again, submitted)
             self.visits.append(visit)
 
@@ -674,7 +590,7 @@ class RectificationStory:
                 for on, kind, _text, _details in story.events
                 if kind == "close"
             )
-            step(_after(last, self.rng.randint(5, 15)), "round", self._close_round)
+            step(add_working_days(last, self.rng.randint(5, 15)), "round", self._close_round)
 
     @staticmethod
     def _ready_on(story: _Story, visit: _Visit) -> date:
@@ -711,7 +627,8 @@ class RectificationStory:
 
     @staticmethod
     def _evidence(item: LedgerItem, on: date) -> tuple[IO[bytes], str, int]:
-        content = _png(item.pk)
+        photos = evidence_photos()
+        _name, content = photos[item.pk % len(photos)]
         return io.BytesIO(content), f"{item.village.short_name}整改佐证{on:%Y%m%d}.png", len(content)
 
     def _visitors(self, village: AdminUnit) -> str:

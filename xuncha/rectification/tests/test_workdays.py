@@ -179,6 +179,23 @@ def test_working_days_between_undoes_add_working_days() -> None:
             assert workdays.working_days_between(start, workdays.add_working_days(start, count)) == count
 
 
+# working_days_in
+
+
+def test_working_days_in_lists_the_days_worked_from_start_to_end() -> None:
+    """Both ends included; the National Day holiday of 2023 is skipped and its make-up weekend listed."""
+    assert workdays.working_days_in(date(2023, 9, 27), date(2023, 10, 9)) == [
+        date(2023, 9, 27),
+        date(2023, 9, 28),
+        date(2023, 10, 7),
+        date(2023, 10, 8),
+        date(2023, 10, 9),
+    ]
+    assert workdays.working_days_in(date(2024, 3, 11), date(2024, 3, 11)) == [date(2024, 3, 11)]
+    assert workdays.working_days_in(date(2024, 3, 9), date(2024, 3, 10)) == []
+    assert workdays.working_days_in(date(2024, 3, 12), date(2024, 3, 11)) == []
+
+
 # the fallback
 
 
