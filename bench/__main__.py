@@ -117,6 +117,7 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
+        from xuncha.accounts.actors import SYSTEM
         from xuncha.organisations.actions import import_divisions
         from xuncha.organisations.models import AdminUnit
 
@@ -133,10 +134,10 @@ def main() -> None:
 
         data = (Path(settings.PACKAGE_DIR) / "data" / "guangxi_divisions.csv").read_bytes()
         started = time.perf_counter()
-        result = import_divisions(data, actor=None, file_name="guangxi_divisions.csv")
+        result = import_divisions(data, actor=SYSTEM, file_name="guangxi_divisions.csv")
         first = time.perf_counter() - started
         started = time.perf_counter()
-        import_divisions(data, actor=None, file_name="guangxi_divisions.csv")
+        import_divisions(data, actor=SYSTEM, file_name="guangxi_divisions.csv")
         again = time.perf_counter() - started
         print(
             f"import-divisions guangxi_divisions.csv: {result.created} units created, {result.unchanged} kept, "

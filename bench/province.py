@@ -78,6 +78,7 @@ from bench.province_data import (
     RoundPlan,
     S,
 )
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.core import workdays
 from xuncha.demo.findings_data import GIVEN_NAMES, SURNAMES
@@ -206,7 +207,7 @@ class _Builder:
 
     def run(self) -> None:
         data = (settings.PACKAGE_DIR / "data" / DIVISIONS).read_bytes()
-        result = import_divisions(data, actor=None, file_name=DIVISIONS, only_county=self.only_county)
+        result = import_divisions(data, actor=SYSTEM, file_name=DIVISIONS, only_county=self.only_county)
         self.say(f"divisions: {result.created:,} units")
         villages = self._classify()
         self.say(f"classification: {sum(v.key for vs in villages.values() for v in vs):,} key villages")

@@ -7,10 +7,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.models import SYSTEM_ROLES, Role, RoleGrant, User
-from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts
+from xuncha.accounts.actors import Actor, require, user_or_none
+from xuncha.accounts.models import SYSTEM_ROLES, Notification, Role, RoleGrant, User
+from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_mark_notifications_read
 from xuncha.accounts.scoping import forget_grants
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, PermissionDenied
@@ -66,17 +68,16 @@ def create_user(
     *,
     display_name: str,
     password: str | None,
-    actor: User | None,
+    actor: Actor,
     title: str = "",
     email: str = "",
     validate: bool = True,
 ) -> User:
     """Create an account. ``password=None`` leaves it without a usable password (an inspector who never signs in).
 
-    ``actor=None`` is the system (a command run on the server); otherwise the actor must be the system administrator.
+    ``SYSTEM`` acts for a command run on the server; otherwise the actor must be the system administrator.
     """
-    if actor is not None and not can_manage_accounts(actor):
-        raise PermissionDenied(_("Only the system administrator may create accounts."))
+    require(actor, can_manage_accounts(actor), _("Only the system administrator may create accounts."))
     if User.objects.filter(username=username).exists():
         raise Conflict(_("The user name %(username)s is taken.") % {"username": username})
     user = User(username=username, display_name=display_name, title=title, email=email)
@@ -105,13 +106,12 @@ def grant_role(
     role: Role,
     unit: AdminUnit | None,
     *,
-    actor: User | None,
+    actor: Actor,
     includes_descendants: bool = True,
 ) -> RoleGrant:
     """Give ``user`` a role over ``unit`` (and its subtree); system roles take no unit."""
-    if actor is not None and not can_grant_roles(actor):
-        raise PermissionDenied(_("Only the security administrator may grant roles."))
-    if actor is not None and actor.pk == user.pk:
+    require(actor, can_grant_roles(actor), _("Only the security administrator may grant roles."))
+    if actor.pk is not None and actor.pk == user.pk:
         raise PermissionDenied(_("No one may grant roles to themselves."))
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     if role in SYSTEM_ROLES and held - {role}:
@@ -127,7 +127,7 @@ def grant_role(
     if RoleGrant.objects.filter(user=user, role=role, unit=unit).exists():
         raise Conflict(_("%(user)s already holds this role here.") % {"user": user})
     grant = RoleGrant.objects.create(
-        user=user, role=role, unit=unit, includes_descendants=includes_descendants, granted_by=actor
+        user=user, role=role, unit=unit, includes_descendants=includes_descendants, granted_by=user_or_none(actor)
     )
     forget_grants(user)
     if role in STAFF_PERMISSIONS:
@@ -143,13 +143,27 @@ def grant_role(
 
 
 @transaction.atomic
-def revoke_role(grant: RoleGrant, *, actor: User | None) -> None:
+def revoke_role(grant: RoleGrant, *, actor: Actor) -> None:
     """Withdraw a grant; the event keeps what it was."""
-    if actor is not None and not can_grant_roles(actor):
-        raise PermissionDenied(_("Only the security administrator may revoke roles."))
+    require(actor, can_grant_roles(actor), _("Only the security administrator may revoke roles."))
     before = {"user": grant.user.username, "role": grant.role, "unit": grant.unit.code if grant.unit else None}
     record_event("accounts.role_revoked", grant, actor=actor, unit=grant.unit, before=before)
     grant.delete()
     forget_grants(grant.user)
     if grant.role in STAFF_PERMISSIONS:
         _sync_staff_access(grant.user, revoked=grant.role)
+
+
+@transaction.atomic
+def mark_notifications_read(user: User, *, ids: list[int] | None, actor: Actor) -> int:
+    """Mark ``user``'s unread notifications read: those of ``ids``, or all of them when ``ids`` is None; ids of
+    others' notifications are ignored. Only the user themself marks their own. Returns how many were marked.
+
+    No audit event: a read mark is the state of a person's own inbox, not a change to accounts, grants or cases
+    (the events of this module record those).
+    """
+    require(actor, can_mark_notifications_read(actor, user), _("Only the addressee marks a notification read."))
+    unread = Notification.objects.filter(user=user).unread()
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xuncha.accounts.actions import mark_notifications_read
 from xuncha.accounts.context_processors import NotificationBell
 from xuncha.accounts.models import Notification
 from xuncha.core.http import AuthenticatedHttpRequest
@@ -64,13 +64,10 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of the user's notifications read; then follow ``next`` when it is a
     page of this site (opening a notification marks it read), else back to the inbox."""
-    unread = Notification.objects.filter(user=request.user).unread()
     one = request.POST.get("id", "")
-    if one:
-        if not one.isdigit():
-            raise Http404
-        unread = unread.filter(pk=one)
-    marked = unread.update(read_at=timezone.now())
+    if one and not one.isdigit():
+        raise Http404
+    marked = mark_notifications_read(request.user, ids=[int(one)] if one else None, actor=request.user)
     following = request.POST.get("next", "")
     if _is_local(request, following):
         return redirect(following)

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from xuncha.accounts.actors import SystemActor
 from xuncha.audit.chain import event_hash, to_json_value
 from xuncha.audit.models import AccessLog, ChainHead, Event
 
 if TYPE_CHECKING:
+    from xuncha.accounts.actors import Actor
     from xuncha.accounts.models import User
     from xuncha.organisations.models import AdminUnit
 
@@ -88,13 +90,13 @@ def record_event(
     verb: str,
     obj: models.Model,
     *,
-    actor: User | None,
+    actor: Actor,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
     unit: AdminUnit | None = None,
 ) -> Event:
-    """Append one event for ``obj`` to the chain. ``actor`` is ``None`` for the system (commands, the demo).
+    """Append one event for ``obj`` to the chain. ``actor`` is a user or ``SYSTEM`` (commands, the demo, the worker).
 
     The chain head is locked for the rest of the caller's transaction, so concurrent writers queue up instead
     of forking the chain; the event vanishes with the caller's work if that is rolled back.
@@ -103,16 +105,18 @@ def record_event(
 
 
 @transaction.atomic
-def record_events(pending: Sequence[PendingEvent], *, actor: User | None) -> list[Event]:
+def record_events(pending: Sequence[PendingEvent], *, actor: Actor) -> list[Event]:
     """Append the events in order, as ``record_event`` one by one would, but inserted together: the chain is
     computed here, each event linking to the one before it, under the same lock of the chain head."""
+    if actor is None:
+        raise TypeError("An audit event needs an actor: a user, or SYSTEM when the platform acts.")
     if not pending:
         return []
     batched = _in_batch.get()
     head = _batch_head() if batched else _locked_head()
     seq, prev_hash = head.seq, head.hash
-    actor_id = actor.pk if actor is not None else None
-    actor_label = actor.get_username() if actor is not None else "system"
+    actor_id = None if isinstance(actor, SystemActor) else actor.pk
+    actor_label = actor.get_username()
     events: list[Event] = []
     for draft in pending:
         seq += 1

@@ -16,8 +16,6 @@ from django.db.models import Count, OuterRef, Q, QuerySet, StringAgg, Subquery, 
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.permissions import has_role_over
 from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.core.xlsx import GREEN, RED, YELLOW, Cell, Column, Sheet, write_workbook
@@ -25,6 +23,7 @@ from xuncha.core.xlsx import Value as CellValue
 from xuncha.documents.chinese import labels
 from xuncha.documents.files import XLSX, GeneratedFile
 from xuncha.findings.models import Category, Clue, Evidence, FixType, Problem
+from xuncha.findings.permissions import handles_clues
 from xuncha.inspections.models import Round
 from xuncha.inspections.queries import CoverageRow, coverage, current_term
 from xuncha.organisations.models import AdminUnit, Level
@@ -59,8 +58,6 @@ PROBLEM_COLUMNS = ("序号", "编号", "乡镇", "村（社区）", "问题类�
 PROBLEM_WIDTHS = (6, 22, 12, 12, 20, 60, 40, 14, 10)
 
 LIGHT_FILLS: dict[str, str] = {Light.GREEN: GREEN, Light.YELLOW: YELLOW, Light.RED: RED}
-# Who may know that sealed clues exist, and so read their counts (as on the county page).
-CLUE_READERS = [Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT]
 # Units whose statistics add up whole counties: their rounds are told apart by the county's name.
 ABOVE_COUNTY = (Level.PROVINCE, Level.CITY)
 STREAM_CHUNK = 2000
@@ -220,7 +217,8 @@ def statistics(user: User, unit: AdminUnit) -> GeneratedFile:
     sheets.append(_by_category(user, unit, as_of))
     if unit.level in (Level.COUNTY, Level.TOWNSHIP):
         sheets.append(_coverage(unit))
-    if has_role_over(user, CLUE_READERS, unit):
+    # Who may know that sealed clues exist reads their counts (as on the county page).
+    if handles_clues(user, unit):
         sheets.append(_clues(user, unit, as_of))
     return _xlsx(f"{unit.name}巡察整改统计.xlsx", sheets)
 

@@ -6,9 +6,16 @@ they always say what the database says and respect the reader's scope.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from xuncha.accounts.scoping import path_q, planners
+
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
 
 
 class JobStatus(models.TextChoices):
@@ -17,6 +24,17 @@ class JobStatus(models.TextChoices):
     DONE = "DONE", _("Done")
     REJECTED = "REJECTED", _("Rejected")
     FAILED = "FAILED", _("Failed")
+
+
+class BundleQuerySet(models.QuerySet["Bundle"]):
+    def visible_to(self, user: AnyUser) -> BundleQuerySet:
+        """The bundles of the rounds the user sees, in the counties where the user may bundle (the office's): a
+        bundle is the office's, whoever of it asked; nobody else learns that it exists."""
+        from xuncha.inspections.models import Round
+
+        return self.filter(
+            path_q(user, planners(), "round__term__county__path"), round__in=Round.objects.visible_to(user)
+        )
 
 
 class Bundle(models.Model):
@@ -39,6 +57,8 @@ class Bundle(models.Model):
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = BundleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document bundle")
         verbose_name_plural = _("document bundles")
@@ -56,6 +76,14 @@ class Bundle(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.REJECTED)
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def visible_to(self, user: AnyUser) -> ImportRunQuerySet:
+        """The imports a user sees: their own (a report names rows of their own file)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(uploaded_by=user)
 
 
 class ImportRun(models.Model):
@@ -99,6 +127,8 @@ class ImportRun(models.Model):
     # Every bad row: [{"row": 3, "column": "类别", "value": "…", "reason": "…"}], in the uploader's language.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("spreadsheet import")

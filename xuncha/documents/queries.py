@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.scoping import grants_for
 from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.documents.builders import clue as clue_builder
@@ -20,11 +21,12 @@ from xuncha.documents.builders import feedback as feedback_builder
 from xuncha.documents.builders import notice as notice_builder
 from xuncha.documents.builders import rectification_report, round_report
 from xuncha.documents.builders import visit as visit_builder
+from xuncha.documents.permissions import UNIT_DOCUMENT_ROLES
 from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import Clue, ImmediateFixNotice
 from xuncha.inspections.models import Round
 from xuncha.organisations.codes import normalise_code
-from xuncha.organisations.models import AdminUnit, Level
+from xuncha.organisations.models import AdminUnit, AdminUnitQuerySet, Level
 from xuncha.rectification.models import Feedback, ReturnVisit
 
 if TYPE_CHECKING:
@@ -112,3 +114,9 @@ def clue_document(user: User, pk: int, *, ip_address: str | None = None) -> Gene
     clue = get_object_or_404(Clue.objects.visible_to(user).select_related(*clue_builder.RELATED), pk=pk)
     findings_actions.read_clue(clue, actor=user, ip_address=ip_address)
     return _logged(user, clue, clue_builder.render(clue), ip_address)
+
+
+def own_units(user: User) -> AdminUnitQuerySet:
+    """The units whose ledger, statistics and rectification report the user takes away from the documents page:
+    the units of their own grants."""
+    return AdminUnit.objects.filter(pk__in=sorted({grant.unit_id for grant in grants_for(user, UNIT_DOCUMENT_ROLES)}))

@@ -1,7 +1,7 @@
 """Use cases of on-site work: problems and their notices, suggestions, petitions, sealed clues and evidence.
 
 Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
-transaction. ``actor=None`` is the system (the demo, commands) or, for the public petition form, a resident.
+transaction. The actor is a user, ``SYSTEM`` (the demo, commands) or, for the public petition form, ``RESIDENT``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import RESIDENT, SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import PendingEvent, log_access, record_event, record_events, snapshot
 from xuncha.audit.models import AccessLog
 from xuncha.core import crypto
@@ -69,11 +70,6 @@ TOPIC_CATEGORY = {
 PROBLEM_BATCH = 500
 
 
-def _allow(actor: User | None, allowed: bool, message: str) -> None:
-    if actor is not None and not allowed:
-        raise PermissionDenied(message)
-
-
 def _move(current: str, target: str, transitions: dict[str, set[str]], labels: Any) -> None:
     if target not in transitions.get(current, set()):
         raise TransitionNotAllowed(
@@ -101,13 +97,14 @@ def _check_day(day: date, assignment: Assignment) -> None:
         )
 
 
-def _recording(actor: User | None, assignment: Assignment) -> None:
-    _allow(
+def _recording(actor: Actor, assignment: Assignment) -> None:
+    require(
         actor,
         permissions.is_member(actor, assignment),
         _("Only members of %(group)s record findings here.") % {"group": assignment.group},
     )
-    if actor is not None and not permissions.is_recording(assignment):
+    # The system records history (the demo, imports of past rounds) whatever state the round is in now.
+    if actor is not SYSTEM and not permissions.is_recording(assignment):
         raise TransitionNotAllowed(
             _("Findings are recorded while the groups are stationed or reporting; the round is %(status)s.")
             % {"status": assignment.round.get_status_display()}
@@ -141,7 +138,7 @@ def record_problem(
     phenomenon: str,
     source: str,
     fix_type: str,
-    actor: User | None,
+    actor: Actor,
     basis: str = "",
     responsibility: str = "",
     found_on: date | None = None,
@@ -153,7 +150,7 @@ def record_problem(
 
 
 @transaction.atomic
-def record_problems(assignment: Assignment, specs: Sequence[ProblemSpec], *, actor: User | None) -> list[Problem]:
+def record_problems(assignment: Assignment, specs: Sequence[ProblemSpec], *, actor: Actor) -> list[Problem]:
     """Write new working papers (DRAFT) with the group's next serial numbers, in the order of ``specs``, each with
     its audit event, as ``record_problem`` does for one; a spreadsheet import writes thousands this way.
 
@@ -171,7 +168,7 @@ def record_problems(assignment: Assignment, specs: Sequence[ProblemSpec], *, act
         _check_choice(spec.fix_type, FixType, _("rectification type"))
         if not spec.phenomenon.strip():
             raise Conflict(_("Describe what was found."))
-        finder = spec.finder or actor
+        finder = spec.finder or user_or_none(actor)
         if finder is None:
             raise Conflict(_("A problem needs the person who found it."))
         found_on = spec.found_on or today
@@ -223,14 +220,16 @@ def record_problems(assignment: Assignment, specs: Sequence[ProblemSpec], *, act
 
 @transaction.atomic
 def update_problem(
-    problem: Problem, changes: dict[str, Any], *, expected_version: int, actor: User | None, note: str = ""
+    problem: Problem, changes: dict[str, Any], *, expected_version: int, actor: Actor, note: str = ""
 ) -> Problem:
     """Edit a working paper. ``expected_version`` is the version the editor started from: if someone saved in
     between, the edit is refused (``Conflict``) instead of silently overwriting theirs."""
+    # Only the group edits its papers; whether this one may still be edited is decided on the locked row below.
+    require(actor, permissions.is_member(actor, problem.assignment), _("You may not edit this working paper now."))
     locked = Problem.objects.select_for_update().select_related("assignment__round").get(pk=problem.pk)
     if locked.status not in (Problem.Status.DRAFT, Problem.Status.CONFIRMED):
         raise TransitionNotAllowed(_("A paper that was fed back or discarded is no longer edited."))
-    _allow(actor, permissions.can_edit_problem(actor, locked), _("You may not edit this working paper now."))
+    require(actor, permissions.can_edit_problem(actor, locked), _("You may not edit this working paper now."))
     if locked.version != expected_version:
         raise Conflict(_("Someone else changed this paper meanwhile; reload it and apply your change again."))
     unknown = set(changes) - set(EDITABLE_PROBLEM_FIELDS)
@@ -268,7 +267,7 @@ def update_problem(
     return locked
 
 
-def _move_problem(problem: Problem, target: str, *, actor: User | None, note: str, **fields: Any) -> Problem:
+def _move_problem(problem: Problem, target: str, *, actor: Actor, note: str, **fields: Any) -> Problem:
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     _move(locked.status, target, PROBLEM_TRANSITIONS, Problem.Status)
     before = locked.status
@@ -292,41 +291,42 @@ def _move_problem(problem: Problem, target: str, *, actor: User | None, note: st
 
 
 @transaction.atomic
-def confirm_problem(problem: Problem, *, actor: User | None, note: str = "") -> Problem:
+def confirm_problem(problem: Problem, *, actor: Actor, note: str = "") -> Problem:
     """The group leader confirms a draft after the group meeting (DRAFT → CONFIRMED)."""
-    _allow(actor, permissions.can_confirm_problem(actor, problem), _("Only the group leader confirms papers."))
+    require(actor, permissions.can_confirm_problem(actor, problem), _("Only the group leader confirms papers."))
     return _move_problem(
         problem,
         Problem.Status.CONFIRMED,
         actor=actor,
         note=note,
-        confirmed_by=actor,
+        confirmed_by=user_or_none(actor),
         confirmed_at=timezone.now(),
     )
 
 
 @transaction.atomic
-def discard_problem(problem: Problem, *, actor: User | None, reason: str) -> Problem:
+def discard_problem(problem: Problem, *, actor: Actor, reason: str) -> Problem:
     """Withdraw a draft that did not hold up (its number stays used, so numbering keeps its history)."""
-    _allow(actor, permissions.can_discard_problem(actor, problem), _("You may not discard this paper."))
+    require(actor, permissions.can_discard_problem(actor, problem), _("You may not discard this paper."))
     if not reason.strip():
         raise Conflict(_("Say why the paper is discarded."))
     return _move_problem(problem, Problem.Status.DISCARDED, actor=actor, note=reason.strip())
 
 
 @transaction.atomic
-def mark_fed_back(problem: Problem, *, actor: User | None) -> Problem:
+def mark_fed_back(problem: Problem, *, actor: Actor) -> Problem:
     """A confirmed paper goes into the feedback to its village (called by the rectification actions, which check
     the permission to publish)."""
+    require(actor, permissions.can_feed_back_problem(actor, problem), _("Only the inspection office feeds back."))
     return _move_problem(problem, Problem.Status.FED_BACK, actor=actor, note="")
 
 
 @transaction.atomic
 def issue_notice(
-    problem: Problem, *, requirement: str, deadline: date, actor: User | None, issued_on: date | None = None
+    problem: Problem, *, requirement: str, deadline: date, actor: Actor, issued_on: date | None = None
 ) -> ImmediateFixNotice:
     """Issue an immediate-fix notice (立行立改通知书) for an IMMEDIATE problem, due before stationing ends."""
-    _allow(actor, permissions.can_issue_notice(actor, problem), _("Only the group leader issues notices."))
+    require(actor, permissions.can_issue_notice(actor, problem), _("Only the group leader issues notices."))
     if problem.fix_type != FixType.IMMEDIATE:
         raise Conflict(_("Only problems to fix immediately get an immediate-fix notice."))
     if problem.status == Problem.Status.DISCARDED:
@@ -353,7 +353,7 @@ def issue_notice(
         requirement=requirement.strip(),
         issued_on=issued_on,
         deadline=deadline,
-        issued_by=actor or problem.finder,
+        issued_by=user_or_none(actor) or problem.finder,
     )
     record_event(
         "findings.notice_issued",
@@ -366,11 +366,9 @@ def issue_notice(
 
 
 @transaction.atomic
-def complete_notice(
-    notice: ImmediateFixNotice, *, completed_on: date, note: str, actor: User | None
-) -> ImmediateFixNotice:
+def complete_notice(notice: ImmediateFixNotice, *, completed_on: date, note: str, actor: Actor) -> ImmediateFixNotice:
     """Record that the village fixed the problem of an immediate-fix notice."""
-    _allow(actor, permissions.can_complete_notice(actor, notice), _("Only the group records this."))
+    require(actor, permissions.can_complete_notice(actor, notice), _("Only the group records this."))
     locked = ImmediateFixNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.status != ImmediateFixNotice.Status.ISSUED:
         raise TransitionNotAllowed(_("This notice is already completed."))
@@ -404,7 +402,7 @@ def record_suggestion(
     *,
     topic: str,
     text: str,
-    actor: User | None,
+    actor: Actor,
     proposer: str = "",
     received_on: date | None = None,
     recorded_by: User | None = None,
@@ -415,7 +413,7 @@ def record_suggestion(
     _check_choice(topic, Suggestion.Topic, _("topic"))
     if not text.strip():
         raise Conflict(_("Write down the suggestion."))
-    recorded_by = recorded_by or actor
+    recorded_by = recorded_by or user_or_none(actor)
     if recorded_by is None:
         raise Conflict(_("A suggestion needs the person who recorded it."))
     received_on = received_on or timezone.localdate()
@@ -444,13 +442,13 @@ def decide_suggestion(
     suggestion: Suggestion,
     outcome: str,
     *,
-    actor: User | None,
+    actor: Actor,
     note: str = "",
     problem: Problem | None = None,
 ) -> Suggestion:
     """Decide a suggestion. Adopting it (IMMEDIATE or FOLLOW_UP) links the given problem or writes a new draft
     paper from it, with the fix type the outcome names."""
-    _allow(actor, permissions.can_decide_suggestion(actor, suggestion), _("Only the group leader decides this."))
+    require(actor, permissions.can_decide_suggestion(actor, suggestion), _("Only the group leader decides this."))
     _check_choice(outcome, Suggestion.Outcome, _("outcome"))
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if locked.outcome:
@@ -467,8 +465,8 @@ def decide_suggestion(
             phenomenon=locked.text,
             source=Problem.Source.SUGGESTION,
             fix_type=outcome,
-            actor=None if actor is None else actor,
-            finder=locked.recorded_by if actor is None else None,
+            actor=actor,
+            finder=locked.recorded_by if actor is SYSTEM else None,
             found_on=locked.received_on,
         )
     elif problem.assignment_id != locked.assignment_id or problem.status == Problem.Status.DISCARDED:
@@ -476,7 +474,7 @@ def decide_suggestion(
     locked.outcome = outcome
     locked.outcome_note = note.strip()
     locked.problem = problem
-    locked.decided_by = actor
+    locked.decided_by = user_or_none(actor)
     locked.decided_at = timezone.now()
     locked.save(update_fields=["outcome", "outcome_note", "problem", "decided_by", "decided_at"])
     record_event(
@@ -493,7 +491,7 @@ def decide_suggestion(
 # Petitions --------------------------------------------------------------------------------------------------------
 
 
-def _petition_event(petition: Petition, verb: str, actor: User | None) -> None:
+def _petition_event(petition: Petition, verb: str, actor: Actor) -> None:
     # Never the reporter's name or phone, not even encrypted: the audit log is read by the auditor.
     record_event(
         verb,
@@ -551,8 +549,8 @@ def submit_public_petition(
     )
     if photo is not None:
         handle, file_name, size = photo
-        store_evidence(handle, file_name, size, petition=petition, actor=None, images_only=True)
-    _petition_event(petition, "findings.petition_received", None)
+        store_evidence(handle, file_name, size, petition=petition, actor=RESIDENT, images_only=True)
+    _petition_event(petition, "findings.petition_received", RESIDENT)
     return petition
 
 
@@ -563,7 +561,7 @@ def record_petition(
     channel: str,
     category: str,
     text: str,
-    actor: User | None,
+    actor: Actor,
     village: AdminUnit | None = None,
     name: str = "",
     phone: str = "",
@@ -585,7 +583,7 @@ def record_petition(
         text=text,
         name=name,
         phone=phone,
-        recorded_by=actor,
+        recorded_by=user_or_none(actor),
         received_at=received_at,
     )
     _petition_event(petition, "findings.petition_recorded", actor)
@@ -597,14 +595,14 @@ def dispose_petition(
     petition: Petition,
     disposition: str,
     *,
-    actor: User | None,
+    actor: Actor,
     note: str = "",
     problem: Problem | None = None,
     duplicate_of: Petition | None = None,
 ) -> Petition:
     """Settle a petition: recorded as a problem (link it), registered as a clue, forwarded, explained, or a
     duplicate of another."""
-    _allow(actor, permissions.can_dispose_petition(actor, petition), _("Only the group leader settles petitions."))
+    require(actor, permissions.can_dispose_petition(actor, petition), _("Only the group leader settles petitions."))
     _check_choice(disposition, Petition.Disposition, _("disposition"))
     locked = Petition.objects.select_for_update().get(pk=petition.pk)
     if locked.status != Petition.Status.RECEIVED:
@@ -630,7 +628,7 @@ def dispose_petition(
     locked.disposition_note = note.strip()
     locked.problem = problem
     locked.duplicate_of = duplicate_of
-    locked.disposed_by = actor
+    locked.disposed_by = user_or_none(actor)
     locked.disposed_at = timezone.now()
     locked.save(
         update_fields=[
@@ -666,7 +664,7 @@ def reveal_reporter(petition: Petition, *, actor: User, ip_address: str | None =
 # Clues ------------------------------------------------------------------------------------------------------------
 
 
-def _clue_event(clue: Clue, verb: str, actor: User | None, before: str | None, **after: Any) -> None:
+def _clue_event(clue: Clue, verb: str, actor: Actor, before: str | None, **after: Any) -> None:
     # Sealed: the trail says what happened to the clue, not whom it concerns.
     record_event(
         verb,
@@ -685,14 +683,14 @@ def register_clue(
     subject: str,
     summary: str,
     receiver: str,
-    actor: User | None,
+    actor: Actor,
     problem: Problem | None = None,
     petition: Petition | None = None,
     village: AdminUnit | None = None,
 ) -> Clue:
     """The group leader registers a sealed clue from a problem, a petition or a talk. A petition it comes from
     is settled as CLUE."""
-    _allow(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
+    require(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
     _check_choice(source, Clue.Source, _("source"))
     _check_choice(receiver, Clue.Receiver, _("receiver"))
     if source == Clue.Source.PROBLEM and (
@@ -717,7 +715,7 @@ def register_clue(
         subject=subject.strip(),
         summary=summary.strip(),
         receiver=receiver,
-        registered_by=actor or _group_leader(assignment),
+        registered_by=user_or_none(actor) or _group_leader(assignment),
     )
     _clue_event(clue, "findings.clue_registered", actor, None, source=source)
     if petition is not None and source == Clue.Source.PETITION and petition.status == Petition.Status.RECEIVED:
@@ -732,8 +730,8 @@ def _group_leader(assignment: Assignment) -> User:
     return membership.user
 
 
-def _move_clue(clue: Clue, target: str, *, actor: User | None, allowed: bool, message: str, **fields: Any) -> Clue:
-    _allow(actor, allowed, message)
+def _move_clue(clue: Clue, target: str, *, actor: Actor, allowed: bool, message: str, **fields: Any) -> Clue:
+    require(actor, allowed, message)
     locked = Clue.objects.select_for_update().get(pk=clue.pk)
     _move(locked.status, target, CLUE_TRANSITIONS, Clue.Status)
     before = locked.status
@@ -750,9 +748,9 @@ def _move_clue(clue: Clue, target: str, *, actor: User | None, allowed: bool, me
 
 
 @transaction.atomic
-def transfer_clue(clue: Clue, *, transfer_number: str, actor: User | None) -> Clue:
+def transfer_clue(clue: Clue, *, transfer_number: str, actor: Actor) -> Clue:
     """The office director transfers the clue to the discipline commission or the organisation department."""
-    _allow(actor, permissions.can_transfer_clue(actor, clue), _("Only the office director transfers clues."))
+    require(actor, permissions.can_transfer_clue(actor, clue), _("Only the office director transfers clues."))
     if not transfer_number.strip():
         raise Conflict(_("Give the number of the transfer document."))
     return _move_clue(
@@ -767,7 +765,7 @@ def transfer_clue(clue: Clue, *, transfer_number: str, actor: User | None) -> Cl
 
 
 @transaction.atomic
-def receive_clue(clue: Clue, *, actor: User | None) -> Clue:
+def receive_clue(clue: Clue, *, actor: Actor) -> Clue:
     """The receiving body acknowledges receipt."""
     return _move_clue(
         clue,
@@ -780,9 +778,9 @@ def receive_clue(clue: Clue, *, actor: User | None) -> Clue:
 
 
 @transaction.atomic
-def dispose_clue(clue: Clue, disposal: str, *, actor: User | None) -> Clue:
+def dispose_clue(clue: Clue, disposal: str, *, actor: Actor) -> Clue:
     """The receiving body records how it disposed of the clue (谈话函询, 初步核实, 暂存待查, 予以了结, 立案)."""
-    _allow(actor, permissions.receives(actor, clue), _("Only the receiving body disposes of a clue."))
+    require(actor, permissions.receives(actor, clue), _("Only the receiving body disposes of a clue."))
     _check_choice(disposal, Clue.Disposal, _("disposal"))
     return _move_clue(
         clue,
@@ -796,9 +794,9 @@ def dispose_clue(clue: Clue, disposal: str, *, actor: User | None) -> Clue:
 
 
 @transaction.atomic
-def give_clue_feedback(clue: Clue, feedback: str, *, actor: User | None) -> Clue:
+def give_clue_feedback(clue: Clue, feedback: str, *, actor: Actor) -> Clue:
     """The receiving body reports the result back to the inspection office."""
-    _allow(actor, permissions.receives(actor, clue), _("Only the receiving body gives feedback on a clue."))
+    require(actor, permissions.receives(actor, clue), _("Only the receiving body gives feedback on a clue."))
     if not feedback.strip():
         raise Conflict(_("Write the feedback."))
     return _move_clue(
@@ -813,7 +811,10 @@ def give_clue_feedback(clue: Clue, feedback: str, *, actor: User | None) -> Clue
 
 
 def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue:
-    """Every opening of a sealed clue is written to the access log (callers have checked ``visible_to``)."""
+    """Every opening of a sealed clue is written to the access log; only a reader the clue is visible to opens it
+    (never the system: the actor is a person)."""
+    if not permissions.can_read_clue(actor, clue):
+        raise PermissionDenied(_("You may not open this clue."))
     log_access(actor, AccessLog.Action.CLUE_READ, clue, ip_address=ip_address)
     return clue
 
@@ -826,7 +827,7 @@ def store_evidence(
     file_name: str,
     size: int,
     *,
-    actor: User | None,
+    actor: Actor,
     problem: Problem | None = None,
     petition: Petition | None = None,
     progress: Any = None,
@@ -855,7 +856,7 @@ def store_evidence(
         size=size,
         sha256=digest.hexdigest(),
         caption=caption.strip(),
-        uploaded_by=actor,
+        uploaded_by=user_or_none(actor),
     )
     # The file is written before the transaction commits; if it then rolls back, the file is left without a row
     # and `xuncha clean-files` removes it.
@@ -866,10 +867,10 @@ def store_evidence(
 
 @transaction.atomic
 def attach_evidence(
-    problem: Problem, handle: IO[bytes], file_name: str, size: int, *, actor: User | None, caption: str = ""
+    problem: Problem, handle: IO[bytes], file_name: str, size: int, *, actor: Actor, caption: str = ""
 ) -> Evidence:
     """Attach a photo, scan or document to a problem; its type is judged from its content and its size checked."""
-    _allow(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
+    require(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
     evidence = store_evidence(handle, file_name, size, actor=actor, problem=problem, caption=caption)
     record_event(
         "findings.evidence_attached",

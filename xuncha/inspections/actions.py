@@ -1,7 +1,7 @@
 """Use cases of planning: terms, rounds, groups, members, recusals and assignments.
 
 Each function checks the actor's permission, then the state, writes, and records an audit event, all in one
-transaction. ``actor=None`` is the system (the demo and commands run on the server).
+transaction. ``SYSTEM`` acts for the demo and commands run on the server; ``None`` is refused.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import Actor, require
 from xuncha.audit.actions import record_event, snapshot
-from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.inspections import permissions
 from xuncha.inspections.models import (
     Assignment,
@@ -46,15 +47,6 @@ ROUND_TRANSITIONS: dict[str, set[str]] = {
 ASSIGNABLE_STATUSES = {Status.PLANNED, Status.STATIONED}
 
 
-def _refuse_unless(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _system_or(actor: User | None, allowed: bool) -> bool:
-    return actor is None or allowed
-
-
 @transaction.atomic
 def open_term(
     county: AdminUnit,
@@ -63,12 +55,10 @@ def open_term(
     *,
     start_date: date,
     end_date: date | None = None,
-    actor: User | None,
+    actor: Actor,
 ) -> Term:
     """Open a committee term (届) of a county."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_open_term(actor, county)), _("You may not open terms in this county.")
-    )
+    require(actor, permissions.can_open_term(actor, county), _("You may not open terms in this county."))
     if county.level != Level.COUNTY:
         raise Conflict(_("A term belongs to a county."))
     if end_date and end_date < start_date:
@@ -95,12 +85,10 @@ def create_round(
     start_date: date,
     end_date: date,
     title: str = "",
-    actor: User | None,
+    actor: Actor,
 ) -> Round:
     """Plan a new round of the term; it starts PLANNED."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_plan_round(actor, term)), _("You may not plan rounds in this county.")
-    )
+    require(actor, permissions.can_plan_round(actor, term), _("You may not plan rounds in this county."))
     if kind not in Round.Kind.values:
         raise Conflict(_("Unknown kind of round."))
     if end_date < start_date:
@@ -123,11 +111,9 @@ def create_round(
 
 
 @transaction.atomic
-def move_round(round_: Round, to_status: str, *, actor: User | None, note: str = "") -> Round:
+def move_round(round_: Round, to_status: str, *, actor: Actor, note: str = "") -> Round:
     """Move a round along its life: planned → stationed → reporting → feedback → rectifying → closed."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_move_round(actor, round_)), _("You may not change the state of this round.")
-    )
+    require(actor, permissions.can_move_round(actor, round_), _("You may not change the state of this round."))
     if to_status not in Status.values:
         raise TransitionNotAllowed(_("Unknown round status %(status)s.") % {"status": to_status})
     locked = Round.objects.select_for_update().get(pk=round_.pk)
@@ -156,12 +142,10 @@ def move_round(round_: Round, to_status: str, *, actor: User | None, note: str =
 
 @transaction.atomic
 def form_group(
-    round_: Round, number: int, *, actor: User | None, name: str = "", leader: User | None = None
+    round_: Round, number: int, *, actor: Actor, name: str = "", leader: User | None = None
 ) -> InspectionGroup:
     """Form an inspection group in a round, optionally with its leader."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_assign(actor, round_)), _("You may not form groups in this round.")
-    )
+    require(actor, permissions.can_assign(actor, round_), _("You may not form groups in this round."))
     if round_.status not in ASSIGNABLE_STATUSES:
         raise TransitionNotAllowed(
             _("Groups are formed before the round reports; it is %(status)s.") % {"status": round_.get_status_display()}
@@ -216,9 +200,9 @@ def _conflict_message(conflict: RecusalConflict, group: InspectionGroup) -> str:
 
 
 @transaction.atomic
-def add_member(group: InspectionGroup, user: User, role: str, *, actor: User | None) -> Membership:
+def add_member(group: InspectionGroup, user: User, role: str, *, actor: Actor) -> Membership:
     """Put a person into a group; refused if they hold a recusal tie to a place the group is assigned to."""
-    _refuse_unless(_system_or(actor, permissions.can_manage_group(actor, group)), _("You may not change this group."))
+    require(actor, permissions.can_manage_group(actor, group), _("You may not change this group."))
     if role not in Membership.GroupRole.values:
         raise Conflict(_("Unknown role in a group."))
     if group.round.status == Status.CLOSED:
@@ -253,9 +237,9 @@ def add_member(group: InspectionGroup, user: User, role: str, *, actor: User | N
 
 
 @transaction.atomic
-def remove_member(membership: Membership, *, actor: User | None) -> None:
+def remove_member(membership: Membership, *, actor: Actor) -> None:
     group = membership.group
-    _refuse_unless(_system_or(actor, permissions.can_manage_group(actor, group)), _("You may not change this group."))
+    require(actor, permissions.can_manage_group(actor, group), _("You may not change this group."))
     if group.round.status == Status.CLOSED:
         raise TransitionNotAllowed(_("The round is closed; its groups no longer change."))
     record_event(
@@ -269,10 +253,11 @@ def remove_member(membership: Membership, *, actor: User | None) -> None:
 
 
 @transaction.atomic
-def declare_recusal(person: User, unit: AdminUnit, tie: str, *, actor: User | None, detail: str = "") -> Recusal:
+def declare_recusal(person: User, unit: AdminUnit, tie: str, *, actor: Actor, detail: str = "") -> Recusal:
     """Declare a person's tie to a township or village (home, relative, former post), which bars them from it."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_declare_recusal(actor, person.pk, unit)),
+    require(
+        actor,
+        permissions.can_declare_recusal(actor, person.pk, unit),
         _("You may declare only your own ties."),
     )
     if tie not in Recusal.Tie.values:
@@ -293,9 +278,10 @@ def declare_recusal(person: User, unit: AdminUnit, tie: str, *, actor: User | No
 
 
 @transaction.atomic
-def withdraw_recusal(recusal: Recusal, *, actor: User | None, note: str = "") -> None:
-    _refuse_unless(
-        _system_or(actor, permissions.can_withdraw_recusal(actor, recusal)),
+def withdraw_recusal(recusal: Recusal, *, actor: Actor, note: str = "") -> None:
+    require(
+        actor,
+        permissions.can_withdraw_recusal(actor, recusal),
         _("Only the inspection office may withdraw a declared tie."),
     )
     record_event(
@@ -357,7 +343,7 @@ def assign_targets(
     stationed_from: date,
     stationed_until: date,
     topic: str = "",
-    actor: User | None,
+    actor: Actor,
 ) -> Assignment:
     """Assign a group to a village (DIRECT), a township with villages it brings, or villages on one topic.
 
@@ -365,9 +351,7 @@ def assign_targets(
     round, or when a member of the group has a declared tie in the same township as a target (naming the
     member and the tie).
     """
-    _refuse_unless(
-        _system_or(actor, permissions.can_assign(actor, round_)), _("You may not assign targets in this round.")
-    )
+    require(actor, permissions.can_assign(actor, round_), _("You may not assign targets in this round."))
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.status not in ASSIGNABLE_STATUSES:
         raise TransitionNotAllowed(
@@ -431,10 +415,11 @@ def assign_targets(
 
 
 @transaction.atomic
-def cancel_assignment(assignment: Assignment, *, actor: User | None, note: str = "") -> None:
+def cancel_assignment(assignment: Assignment, *, actor: Actor, note: str = "") -> None:
     """Withdraw an assignment while its round is still planned."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_cancel_assignment(actor, assignment)),
+    require(
+        actor,
+        permissions.can_cancel_assignment(actor, assignment),
         _("You may not cancel assignments in this round."),
     )
     if assignment.round.status != Status.PLANNED:
@@ -460,14 +445,15 @@ def publish_channel(
     kind: str,
     value: str,
     *,
-    actor: User | None,
+    actor: Actor,
     note: str = "",
     valid_from: date | None = None,
     valid_until: date | None = None,
 ) -> ContactChannel:
     """Publish a phone, mailbox, e-mail, QR link or address for residents, valid during stationing unless said."""
-    _refuse_unless(
-        _system_or(actor, permissions.can_manage_channels(actor, assignment)),
+    require(
+        actor,
+        permissions.can_manage_channels(actor, assignment),
         _("Only the office or the group leader publishes contact channels."),
     )
     if kind not in ContactChannel.Kind.values:
@@ -497,9 +483,10 @@ def publish_channel(
 
 
 @transaction.atomic
-def withdraw_channel(channel: ContactChannel, *, actor: User | None) -> None:
-    _refuse_unless(
-        _system_or(actor, permissions.can_manage_channels(actor, channel.assignment)),
+def withdraw_channel(channel: ContactChannel, *, actor: Actor) -> None:
+    require(
+        actor,
+        permissions.can_manage_channels(actor, channel.assignment),
         _("Only the office or the group leader withdraws contact channels."),
     )
     record_event(

@@ -12,15 +12,16 @@ from django.db.models.functions import Concat, Now, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.permissions import can_classify_villages, can_manage_master_data
+from xuncha.accounts.actors import Actor, require
+from xuncha.accounts.permissions import can_classify_some_villages, can_classify_villages, can_manage_master_data
 from xuncha.audit.actions import record_event, snapshot
-from xuncha.core.exceptions import Conflict, PermissionDenied
+from xuncha.core.exceptions import Conflict
 from xuncha.organisations.codes import short_name
 from xuncha.organisations.imports import ClassificationSpec, UnitSpec, parse_classification, parse_divisions
 from xuncha.organisations.models import PATH_SEPARATOR, AdminUnit, Category, Level
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
+    pass
 
 BATCH_SIZE = 1000
 UNIT_FIELDS = ["name", "short_name", "kind", "parent", "path", "updated_at"]
@@ -38,16 +39,13 @@ class ImportResult:
 
 
 @transaction.atomic
-def import_divisions(
-    data: bytes, *, actor: User | None, file_name: str = "", only_county: str | None = None
-) -> ImportResult:
+def import_divisions(data: bytes, *, actor: Actor, file_name: str = "", only_county: str | None = None) -> ImportResult:
     """Load a division file into the tree: new units are created, renamed or moved ones updated, the rest kept.
 
     The whole file is validated first (``ImportRejected`` lists every bad row and nothing is written); re-running
     the same file changes nothing. One audit event records the import with its counts and the file's digest.
     """
-    if actor is not None and not can_manage_master_data(actor):
-        raise PermissionDenied(_("Only the system administrator may import divisions."))
+    require(actor, can_manage_master_data(actor), _("Only the system administrator may import divisions."))
     specs = parse_divisions(data, only_county=only_county)
     wanted_codes = {spec.code for spec in specs} | {spec.parent_code for spec in specs if spec.parent_code}
     stored = {unit.code: unit for unit in AdminUnit.objects.filter(code__in=wanted_codes)}
@@ -124,19 +122,20 @@ def _merge(
 
 
 @transaction.atomic
-def classify_villages(data: bytes, *, actor: User | None, file_name: str = "") -> ImportResult:
+def classify_villages(data: bytes, *, actor: Actor, file_name: str = "") -> ImportResult:
     """Set the category and reason of the villages listed in a classification file, all or nothing.
 
     Each village whose category or reason changes gets its own audit event with before and after.
     """
+    require(actor, can_classify_some_villages(actor), _("You may not classify villages."))
     specs = parse_classification(data)
     villages = {unit.code: unit for unit in AdminUnit.objects.filter(code__in=[spec.code for spec in specs])}
-    if actor is not None:
-        refused = [code for code, unit in villages.items() if not can_classify_villages(actor, unit)]
-        if refused:
-            raise PermissionDenied(
-                _("You may not classify these villages: %(codes)s") % {"codes": ", ".join(refused[:10])}
-            )
+    refused = [code for code, unit in villages.items() if not can_classify_villages(actor, unit)]
+    require(
+        actor,
+        not refused,
+        _("You may not classify these villages: %(codes)s") % {"codes": ", ".join(refused[:10])},
+    )
     updated = unchanged = 0
     for spec in specs:
         if _classify(villages[spec.code], spec, actor=actor, note=file_name):
@@ -146,7 +145,7 @@ def classify_villages(data: bytes, *, actor: User | None, file_name: str = "") -
     return ImportResult(0, updated, unchanged)
 
 
-def _classify(village: AdminUnit, spec: ClassificationSpec, *, actor: User | None, note: str) -> bool:
+def _classify(village: AdminUnit, spec: ClassificationSpec, *, actor: Actor, note: str) -> bool:
     if (village.category, village.category_reason) == (spec.category, spec.reason):
         return False
     before = snapshot(village, ["category", "category_reason"])
@@ -165,12 +164,11 @@ def _classify(village: AdminUnit, spec: ClassificationSpec, *, actor: User | Non
 
 
 @transaction.atomic
-def set_village_category(village: AdminUnit, category: Category, reason: str, *, actor: User | None) -> AdminUnit:
+def set_village_category(village: AdminUnit, category: Category, reason: str, *, actor: Actor) -> AdminUnit:
     """Classify one village (重点村 / 一般村 / 关注村) with its reason (村情村要)."""
     if not village.is_village:
         raise Conflict(_("Only villages and communities have a category."))
-    if actor is not None and not can_classify_villages(actor, village):
-        raise PermissionDenied(_("You may not classify this village."))
+    require(actor, can_classify_villages(actor, village), _("You may not classify this village."))
     reason = reason.strip()
     if category != Category.GENERAL and not reason:
         raise Conflict(_("A key or watch-list village needs a reason."))
@@ -179,10 +177,13 @@ def set_village_category(village: AdminUnit, category: Category, reason: str, *,
 
 
 @transaction.atomic
-def update_profile(unit: AdminUnit, profile: dict[str, Any], *, actor: User | None) -> AdminUnit:
+def update_profile(unit: AdminUnit, profile: dict[str, Any], *, actor: Actor) -> AdminUnit:
     """Replace a unit's profile (population, collective income, …)."""
-    if actor is not None and not (can_manage_master_data(actor) or can_classify_villages(actor, unit)):
-        raise PermissionDenied(_("You may not edit this unit's profile."))
+    require(
+        actor,
+        can_manage_master_data(actor) or can_classify_villages(actor, unit),
+        _("You may not edit this unit's profile."),
+    )
     before = snapshot(unit, ["profile"])
     unit.profile = profile
     unit.save(update_fields=["profile", "updated_at"])

@@ -3,7 +3,7 @@ and result to the village's public page or withdraws it, opens and closes a vill
 resident answers it.
 
 The office's actions check the actor's permission and the object's state, write, and record an audit event, in
-one transaction; ``actor=None`` is the system (the demo, commands). A resident's answer is recorded without an
+one transaction; ``SYSTEM`` acts for the demo and commands. A resident's answer is recorded without an
 event (see ``answer_survey``).
 """
 
@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot
-from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.public import permissions
 from xuncha.public.models import COMMENT_MAX_LENGTH, Disclosure, Survey, SurveyAnswer
@@ -27,26 +28,21 @@ from xuncha.public.queries import survey_figures
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
+    pass
 
 DISCLOSURE_FIELDS = ["summary", "result", "withdrawn_at"]
 SURVEY_FIELDS = ["title", "opens_on", "closes_on", "closed_at"]
 DEVICE_KEY = re.compile(r"[0-9a-f]{64}")
 
 
-def _allow(actor: User | None, allowed: bool, message: str) -> None:
-    if actor is not None and not allowed:
-        raise PermissionDenied(message)
-
-
 # Disclosure (整改结果公开) -------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def publish_disclosure(item: LedgerItem, *, summary: str, result: str, actor: User | None) -> Disclosure:
+def publish_disclosure(item: LedgerItem, *, summary: str, result: str, actor: Actor) -> Disclosure:
     """Publish a done item (CLOSED or ONGOING) on its village's public page: the problem and what was done, in the
     office's words for residents. Publishing an item again replaces its words and brings back a withdrawn one."""
-    _allow(
+    require(
         actor,
         permissions.can_publish_disclosure(actor, item),
         _("Only the inspection office of the county publishes rectification results."),
@@ -63,10 +59,16 @@ def publish_disclosure(item: LedgerItem, *, summary: str, result: str, actor: Us
     disclosure = Disclosure.objects.select_for_update().filter(item=locked).first()
     before = snapshot(disclosure, DISCLOSURE_FIELDS) if disclosure is not None else None
     if disclosure is None:
-        disclosure = Disclosure.objects.create(item=locked, summary=summary, result=result, published_by=actor)
+        disclosure = Disclosure.objects.create(
+            item=locked, summary=summary, result=result, published_by=user_or_none(actor)
+        )
     else:
         disclosure.summary, disclosure.result = summary, result
-        disclosure.published_by, disclosure.published_at, disclosure.withdrawn_at = actor, timezone.now(), None
+        disclosure.published_by, disclosure.published_at, disclosure.withdrawn_at = (
+            user_or_none(actor),
+            timezone.now(),
+            None,
+        )
         disclosure.save(update_fields=["summary", "result", "published_by", "published_at", "withdrawn_at"])
     record_event(
         "public.disclosure_published",
@@ -80,9 +82,9 @@ def publish_disclosure(item: LedgerItem, *, summary: str, result: str, actor: Us
 
 
 @transaction.atomic
-def withdraw_disclosure(disclosure: Disclosure, *, actor: User | None) -> Disclosure:
+def withdraw_disclosure(disclosure: Disclosure, *, actor: Actor) -> Disclosure:
     """Take a published result off the village's public page (it stays on record and may be published again)."""
-    _allow(
+    require(
         actor,
         permissions.can_withdraw_disclosure(actor, disclosure),
         _("Only the inspection office of the county withdraws published results."),
@@ -109,13 +111,15 @@ def withdraw_disclosure(disclosure: Disclosure, *, actor: User | None) -> Disclo
 
 
 @transaction.atomic
-def open_survey(village: AdminUnit, *, title: str, opens_on: date, closes_on: date, actor: User | None) -> Survey:
+def open_survey(village: AdminUnit, *, title: str, opens_on: date, closes_on: date, actor: Actor) -> Survey:
     """Open a satisfaction survey of a village's residents from ``opens_on`` to ``closes_on`` (both included).
 
     A village has one survey at a time that is not closed: one still running, or yet to open, is refused; one past
     its closing date is closed here first, with its own event.
     """
-    _allow(actor, permissions.can_open_survey(actor, village), _("Only the inspection office of the county does this."))
+    require(
+        actor, permissions.can_open_survey(actor, village), _("Only the inspection office of the county does this.")
+    )
     if village.level != Level.VILLAGE:
         raise Conflict(_("Surveys are of villages and communities."))
     title = title.strip()
@@ -136,16 +140,18 @@ def open_survey(village: AdminUnit, *, title: str, opens_on: date, closes_on: da
             )
         _close(current, actor, note=_("Closed after its closing date, as a new survey was opened."))
     survey = Survey.objects.create(
-        village=locked, title=title, opens_on=opens_on, closes_on=closes_on, created_by=actor
+        village=locked, title=title, opens_on=opens_on, closes_on=closes_on, created_by=user_or_none(actor)
     )
     record_event("public.survey_opened", survey, actor=actor, unit=locked, after=snapshot(survey, SURVEY_FIELDS))
     return survey
 
 
 @transaction.atomic
-def close_survey(survey: Survey, *, actor: User | None) -> Survey:
+def close_survey(survey: Survey, *, actor: Actor) -> Survey:
     """Close a survey: it takes no more answers, and the village may have a new one. The event keeps the counts."""
-    _allow(actor, permissions.can_close_survey(actor, survey), _("Only the inspection office of the county does this."))
+    require(
+        actor, permissions.can_close_survey(actor, survey), _("Only the inspection office of the county does this.")
+    )
     locked = Survey.objects.select_for_update(of=("self",)).select_related("village").get(pk=survey.pk)
     if locked.is_closed:
         raise TransitionNotAllowed(_("This survey was already closed."))
@@ -154,9 +160,9 @@ def close_survey(survey: Survey, *, actor: User | None) -> Survey:
     return locked
 
 
-def _close(survey: Survey, actor: User | None, note: str = "") -> None:
+def _close(survey: Survey, actor: Actor, note: str = "") -> None:
     before = snapshot(survey, SURVEY_FIELDS)
-    survey.closed_at, survey.closed_by = timezone.now(), actor
+    survey.closed_at, survey.closed_by = timezone.now(), user_or_none(actor)
     survey.save(update_fields=["closed_at", "closed_by"])
     record_event(
         "public.survey_closed",

@@ -1,19 +1,27 @@
 """Figures of rectification: completion rate (整改完成率), on time and overdue, by village, township, round and
-county — each one aggregate query, whatever the number of items."""
+county — each one aggregate query, whatever the number of items; and what the daily reminders are about, and to
+whom (``reminders_due``, written by ``actions.send_reminders``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from xuncha.accounts.models import RoleGrant
+from xuncha.accounts.scoping import planners
 from xuncha.findings.models import FixType
-from xuncha.rectification.lights import overdue_q
-from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Receipt, ReturnVisit
+from xuncha.rectification import permissions
+from xuncha.rectification.lights import light_q, overdue_q
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, Receipt, ReturnVisit
 
 if TYPE_CHECKING:
+    from xuncha.accounts.models import Role
     from xuncha.inspections.models import Term
     from xuncha.organisations.models import AdminUnit
 
@@ -102,3 +110,110 @@ def rectification_figures(county: AdminUnit, term: Term | None) -> dict[str, Any
         "satisfaction_rate": rate(people_satisfied, people_asked),
     }
     return figures
+
+
+# Reminders -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A notification to create: to whom, of what kind, about what (``key``), and the county it concerns."""
+
+    user_id: int
+    kind: str
+    key: str
+    message: str
+    url: str
+    county: AdminUnit
+
+
+def _holders(roles: Iterable[Role], unit_paths: Iterable[str]) -> dict[str, list[int]]:
+    """For each unit path, the users holding one of ``roles`` over it (grants on the unit or above it); one query
+    for the grants on those units and their ancestors, whatever else the database holds."""
+    paths = set(unit_paths)
+    codes = {code for path in paths for code in path.strip("/").split("/")}
+    grants = RoleGrant.objects.filter(role__in=list(roles), user__is_active=True, unit__code__in=codes)
+    grants = grants.select_related("unit")
+    holders: dict[str, list[int]] = {path: [] for path in paths}
+    for grant in grants:
+        if grant.unit is None:
+            continue
+        for path in paths:
+            if path.startswith(grant.unit.path) if grant.includes_descendants else path == grant.unit.path:
+                holders[path].append(grant.user_id)
+    return holders
+
+
+def _office_holders(items: QuerySet[LedgerItem]) -> dict[str, list[int]]:
+    return _holders(planners(), {item.round.term.county.path for item in items})
+
+
+def reminders_due(today: date) -> list[Reminder]:
+    """Everything that needs someone's attention today, addressed to the people who can act on it."""
+    reminders: list[Reminder] = []
+    base = LedgerItem.objects.select_related("village", "township", "round__term__county")
+    due_soon = list(base.filter(light_q(Light.YELLOW, today)))
+    overdue = list(base.filter(overdue_q(today)))
+    submitted = list(base.filter(status=Status.SUBMITTED))
+    reviewed = list(base.filter(status=Status.REVIEWED))
+    villages = _holders([permissions.REPORTER], {item.village.path for item in due_soon + overdue})
+    townships = _holders([permissions.OVERSEER], {item.township.path for item in due_soon + overdue + submitted})
+    offices = _office_holders(base.filter(pk__in=[item.pk for item in overdue + reviewed]))
+
+    def add(users: Iterable[int], kind: str, item: LedgerItem, message: str) -> None:
+        for user_id in set(users):
+            reminders.append(
+                Reminder(user_id, kind, f"item:{item.pk}", message, item.get_absolute_url(), item.round.term.county)
+            )
+
+    for item in due_soon:
+        message = _("%(number)s of %(village)s is due on %(deadline)s.") % {
+            "number": item.number,
+            "village": item.village,
+            "deadline": item.deadline,
+        }
+        add(villages[item.village.path] + townships[item.township.path], "DUE_SOON", item, message)
+    for item in overdue:
+        message = _("%(number)s of %(village)s is overdue since %(deadline)s.") % {
+            "number": item.number,
+            "village": item.village,
+            "deadline": item.deadline,
+        }
+        add(villages[item.village.path] + townships[item.township.path], "OVERDUE", item, message)
+        add(offices.get(item.round.term.county.path, []), "OVERDUE", item, message)
+    for item in submitted:
+        message = _("%(village)s submitted %(number)s for your review.") % {
+            "village": item.village,
+            "number": item.number,
+        }
+        add(townships[item.township.path], "AWAITING_REVIEW", item, message)
+    for item in reviewed:
+        message = _("%(number)s of %(village)s was reviewed by the township and awaits closure.") % {
+            "number": item.number,
+            "village": item.village,
+        }
+        add(offices.get(item.round.term.county.path, []), "AWAITING_CLOSURE", item, message)
+    reminders.extend(_unsigned_receipts())
+    return reminders
+
+
+def _unsigned_receipts() -> list[Reminder]:
+    receipts = list(
+        Receipt.objects.filter(signed_at__isnull=True).select_related(
+            "unit", "feedback__village", "feedback__round__term__county"
+        )
+    )
+    reminders = []
+    for recipient, role in permissions.RECEIPT_SIGNERS.items():
+        mine = [receipt for receipt in receipts if receipt.recipient == recipient]
+        holders = _holders([role], {receipt.unit.path for receipt in mine})
+        for receipt in mine:
+            message = _("Sign for the feedback of %(round)s to %(village)s.") % {
+                "round": receipt.feedback.round,
+                "village": receipt.feedback.village,
+            }
+            url = receipt.feedback.individual_list.get_absolute_url()
+            county = receipt.feedback.round.term.county
+            for user_id in set(holders[receipt.unit.path]):
+                reminders.append(Reminder(user_id, "RECEIPT_MISSING", f"receipt:{receipt.pk}", message, url, county))
+    return reminders

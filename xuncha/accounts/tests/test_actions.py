@@ -9,6 +9,7 @@ import pytest
 from pytest_django import Settings
 
 from xuncha.accounts.actions import STAFF_PERMISSIONS, create_user, grant_role, revoke_role
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.accounts.permissions import has_role
 from xuncha.accounts.scoping import roles_of
@@ -26,7 +27,7 @@ STRONG_PASSWORD = "Lq8-wintry-terrace-71"
 @pytest.fixture
 def security_admin(world: World) -> User:
     user = UserFactory.create(username="security_admin")
-    grant_role(user, Role.SECURITY_ADMIN, None, actor=None)
+    grant_role(user, Role.SECURITY_ADMIN, None, actor=SYSTEM)
     return user
 
 
@@ -34,7 +35,7 @@ def security_admin(world: World) -> User:
 def staff_sysadmin(world: World) -> User:
     """A system administrator empowered through the action, as the demo and the admin do it."""
     user = UserFactory.create(username="staff_sysadmin")
-    grant_role(user, Role.SYSADMIN, None, actor=None)
+    grant_role(user, Role.SYSADMIN, None, actor=SYSTEM)
     return user
 
 
@@ -57,7 +58,7 @@ def test_create_user_stores_an_argon2_hash_under_the_project_hashers(settings: S
     """With the project's hashers, a new account's password is stored as an Argon2 hash."""
     project_settings = importlib.import_module("xuncha.settings")
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
-    user = create_user("zhang", display_name="张三", password=STRONG_PASSWORD, actor=None)
+    user = create_user("zhang", display_name="张三", password=STRONG_PASSWORD, actor=SYSTEM)
     user.refresh_from_db()
     assert user.password.startswith("argon2$")
     assert user.check_password(STRONG_PASSWORD)
@@ -66,7 +67,7 @@ def test_create_user_stores_an_argon2_hash_under_the_project_hashers(settings: S
 @pytest.mark.django_db
 def test_create_user_hashes_the_password_and_records_an_event() -> None:
     """The password is stored hashed, never in clear, and the creation is audited."""
-    user = create_user("zhang", display_name="张三", password=STRONG_PASSWORD, actor=None, title="县财政局干部")
+    user = create_user("zhang", display_name="张三", password=STRONG_PASSWORD, actor=SYSTEM, title="县财政局干部")
     user.refresh_from_db()
     assert STRONG_PASSWORD not in user.password
     assert user.check_password(STRONG_PASSWORD)
@@ -82,7 +83,7 @@ def test_create_user_hashes_the_password_and_records_an_event() -> None:
 @pytest.mark.django_db
 def test_create_user_without_password_leaves_it_unusable() -> None:
     """``password=None`` gives an account that cannot sign in with any password."""
-    user = create_user("inspector", display_name="李四", password=None, actor=None)
+    user = create_user("inspector", display_name="李四", password=None, actor=SYSTEM)
     user.refresh_from_db()
     assert not user.has_usable_password()
     assert not user.check_password("")
@@ -91,10 +92,10 @@ def test_create_user_without_password_leaves_it_unusable() -> None:
 @pytest.mark.django_db
 def test_create_user_refuses_a_taken_user_name() -> None:
     """A second account with the same user name is refused and nothing more is written."""
-    create_user("zhang", display_name="张三", password=None, actor=None)
+    create_user("zhang", display_name="张三", password=None, actor=SYSTEM)
     events = Event.objects.count()
     with pytest.raises(Conflict, match="zhang"):
-        create_user("zhang", display_name="张三丰", password=None, actor=None)
+        create_user("zhang", display_name="张三丰", password=None, actor=SYSTEM)
     assert User.objects.filter(username="zhang").count() == 1
     assert Event.objects.count() == events
 
@@ -103,9 +104,9 @@ def test_create_user_refuses_a_taken_user_name() -> None:
 def test_create_user_refuses_a_weak_password() -> None:
     """Password validators apply unless the caller turns them off (the demo does)."""
     with pytest.raises(Conflict):
-        create_user("zhang", display_name="张三", password="12345678", actor=None)
+        create_user("zhang", display_name="张三", password="12345678", actor=SYSTEM)
     assert not User.objects.filter(username="zhang").exists()
-    user = create_user("zhang", display_name="张三", password="12345678", actor=None, validate=False)
+    user = create_user("zhang", display_name="张三", password="12345678", actor=SYSTEM, validate=False)
     assert user.check_password("12345678")
 
 
@@ -233,7 +234,7 @@ def test_granting_sysadmin_gives_staff_access_with_the_listed_permissions(world:
 def test_granting_security_admin_gives_the_grant_permissions(world: World) -> None:
     """The security administrator's staff access covers role grants and reading accounts."""
     user = UserFactory.create()
-    grant_role(user, Role.SECURITY_ADMIN, None, actor=None)
+    grant_role(user, Role.SECURITY_ADMIN, None, actor=SYSTEM)
     assert User.objects.get(pk=user.pk).is_staff
     assert _permissions(user) == set(STAFF_PERMISSIONS[Role.SECURITY_ADMIN])
 
@@ -254,7 +255,7 @@ def test_granting_a_unit_role_or_the_auditor_gives_no_staff_access(
 def test_staff_permissions_name_existing_permissions(role: Role, db: None) -> None:
     """Every permission listed in STAFF_PERMISSIONS exists, so that none is silently dropped."""
     user = UserFactory.create()
-    grant_role(user, role, None, actor=None)
+    grant_role(user, role, None, actor=SYSTEM)
     assert _permissions(user) == set(STAFF_PERMISSIONS[role])
 
 
@@ -262,22 +263,22 @@ def test_staff_permissions_name_existing_permissions(role: Role, db: None) -> No
 def test_the_three_administrators_are_separate_people(first: Role, second: Role, db: None) -> None:
     """三员分立: a holder of one system role is refused a second one."""
     user = UserFactory.create()
-    grant_role(user, first, None, actor=None)
+    grant_role(user, first, None, actor=SYSTEM)
     with pytest.raises(Conflict):
-        grant_role(user, second, None, actor=None)
+        grant_role(user, second, None, actor=SYSTEM)
     assert roles_of(user) == {first}
 
 
 def test_a_system_administrator_holds_no_role_over_case_data(world: World) -> None:
     """The system administrator cannot also be given the office's role, nor an office user a system role."""
     admin = UserFactory.create()
-    grant_role(admin, Role.SYSADMIN, None, actor=None)
+    grant_role(admin, Role.SYSADMIN, None, actor=SYSTEM)
     with pytest.raises(Conflict):
-        grant_role(admin, Role.OFFICE, world.county, actor=None)
+        grant_role(admin, Role.OFFICE, world.county, actor=SYSTEM)
     officer = UserFactory.create()
-    grant_role(officer, Role.OFFICE, world.county, actor=None)
+    grant_role(officer, Role.OFFICE, world.county, actor=SYSTEM)
     with pytest.raises(Conflict):
-        grant_role(officer, Role.AUDITOR, None, actor=None)
+        grant_role(officer, Role.AUDITOR, None, actor=SYSTEM)
 
 
 # revoke_role
@@ -313,8 +314,8 @@ def test_revoking_sysadmin_takes_staff_access_away(world: World, security_admin:
 def test_revoking_a_system_role_keeps_a_superusers_staff_status(world: World) -> None:
     """Staff access follows the roles, except for a superuser made with createsuperuser, who stays staff."""
     user = UserFactory.create(is_superuser=True, is_staff=True)
-    grant = grant_role(user, Role.SYSADMIN, None, actor=None)
-    revoke_role(grant, actor=None)
+    grant = grant_role(user, Role.SYSADMIN, None, actor=SYSTEM)
+    revoke_role(grant, actor=SYSTEM)
     fresh = User.objects.get(pk=user.pk)
     assert fresh.is_staff
     assert not fresh.user_permissions.exists()
@@ -326,7 +327,7 @@ def test_revoke_role_is_refused_to_anyone_but_the_security_administrator(
 ) -> None:
     """Only the security administrator (or the system) may withdraw a grant."""
     actor: User = request.getfixturevalue(persona)
-    grant = grant_role(UserFactory.create(), Role.VILLAGE, world.village_a1, actor=None)
+    grant = grant_role(UserFactory.create(), Role.VILLAGE, world.village_a1, actor=SYSTEM)
     with pytest.raises(PermissionDenied):
         revoke_role(grant, actor=actor)
     assert RoleGrant.objects.filter(pk=grant.pk).exists()

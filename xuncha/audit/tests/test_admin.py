@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from xuncha.accounts.actions import grant_role
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, RoleGrant, User
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.actions import record_event
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 def admin_sysadmin(world: World) -> User:
     """The system administrator, made staff with the admin permissions by the grant action."""
     user = UserFactory.create(username="admin_sysadmin")
-    grant_role(user, Role.SYSADMIN, None, actor=None)
+    grant_role(user, Role.SYSADMIN, None, actor=SYSTEM)
     return User.objects.get(pk=user.pk)
 
 
@@ -31,7 +32,7 @@ def admin_sysadmin(world: World) -> User:
 def admin_security(world: World) -> User:
     """The security administrator, made staff with the grant permissions by the grant action."""
     user = UserFactory.create(username="admin_security")
-    grant_role(user, Role.SECURITY_ADMIN, None, actor=None)
+    grant_role(user, Role.SECURITY_ADMIN, None, actor=SYSTEM)
     return User.objects.get(pk=user.pk)
 
 
@@ -227,7 +228,7 @@ def test_role_grant_admin_refuses_a_unit_role_without_unit(client: Client, world
 
 def test_role_grant_admin_revokes_through_the_action(client: Client, world: World, admin_security: User) -> None:
     """Deleting a grant in the admin goes through ``revoke_role`` and is audited as a revocation."""
-    grant = grant_role(UserFactory.create(username="person"), Role.VILLAGE, world.village_a2, actor=None)
+    grant = grant_role(UserFactory.create(username="person"), Role.VILLAGE, world.village_a2, actor=SYSTEM)
     client.force_login(admin_security)
     response = client.post(f"/admin/accounts/rolegrant/{grant.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -239,7 +240,7 @@ def test_role_grant_admin_revokes_through_the_action(client: Client, world: Worl
 
 def test_role_grants_cannot_be_changed_in_place(client: Client, world: World, admin_security: User) -> None:
     """A grant is withdrawn and made anew, never edited: the change form refuses a POST."""
-    grant = grant_role(UserFactory.create(username="person"), Role.VILLAGE, world.village_a2, actor=None)
+    grant = grant_role(UserFactory.create(username="person"), Role.VILLAGE, world.village_a2, actor=SYSTEM)
     client.force_login(admin_security)
     response = client.post(
         f"/admin/accounts/rolegrant/{grant.pk}/change/",
@@ -271,7 +272,7 @@ def test_events_are_read_only_even_for_a_superuser(
 ) -> None:
     """Not even a superuser can edit or delete an event through the admin."""
     superuser = UserFactory.create(username="root", is_superuser=True, is_staff=True)
-    event = record_event("test.kept", superuser, actor=None)
+    event = record_event("test.kept", superuser, actor=SYSTEM)
     client.force_login(superuser)
     response = getattr(client, method)(f"/admin/audit/event/{event.pk}/{suffix}", data)
     assert response.status_code == 403

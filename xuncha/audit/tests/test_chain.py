@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
 from xuncha.accounts.actions import create_user
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.actions import AuditChainBroken, record_event
@@ -34,17 +35,17 @@ def events(actor: User) -> list[Event]:
     """Four events on one object, the second and third with an actor and values."""
     target = UserFactory.create(username="target")
     return [
-        record_event("test.created", target, actor=None, after={"name": "甲"}),
+        record_event("test.created", target, actor=SYSTEM, after={"name": "甲"}),
         record_event("test.changed", target, actor=actor, before={"name": "甲"}, after={"name": "乙"}),
         record_event("test.changed", target, actor=actor, before={"name": "乙"}, after={"name": "丙"}, note="备注"),
-        record_event("test.closed", target, actor=None),
+        record_event("test.closed", target, actor=SYSTEM),
     ]
 
 
 def test_record_event_links_each_event_to_the_previous_one(actor: User) -> None:
     """Each event carries its predecessor's hash and the next sequence number; the head follows."""
     seq, head_hash = _head()
-    first = record_event("test.one", actor, actor=None)
+    first = record_event("test.one", actor, actor=SYSTEM)
     second = record_event("test.two", actor, actor=actor, after={"n": 2})
     assert (first.seq, first.prev_hash) == (seq + 1, head_hash)
     assert (second.seq, second.prev_hash) == (first.seq + 1, first.hash)
@@ -68,7 +69,7 @@ def test_record_event_stores_dates_and_decimals_as_json_text(actor: User) -> Non
     event = record_event(
         "test.values",
         actor,
-        actor=None,
+        actor=SYSTEM,
         after={"due": date(2024, 3, 1), "amount": Decimal("12.50"), "ratio": 0.1, "big": 2**40, "items": [3, 1, 2]},
     )
     event.refresh_from_db()
@@ -181,8 +182,8 @@ def test_verify_audit_command_fails_naming_the_broken_event(events: list[Event])
 def test_events_written_in_one_transaction_both_verify(actor: User) -> None:
     """Two events of one transaction take consecutive numbers under the head's lock and verify."""
     with transaction.atomic():
-        first = record_event("test.one", actor, actor=None)
-        second = record_event("test.two", actor, actor=None)
+        first = record_event("test.one", actor, actor=SYSTEM)
+        second = record_event("test.two", actor, actor=SYSTEM)
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.hash
     assert verify_chain().ok
@@ -192,12 +193,12 @@ def test_a_rolled_back_action_leaves_no_event(actor: User) -> None:
     """An action undone by its transaction takes its event with it; the chain continues unbroken."""
     before = (Event.objects.count(), _head())
     with pytest.raises(RuntimeError), transaction.atomic():
-        create_user("ghost", display_name="幽灵", password=None, actor=None)
+        create_user("ghost", display_name="幽灵", password=None, actor=SYSTEM)
         raise RuntimeError("the caller fails after the action")
     assert not User.objects.filter(username="ghost").exists()
     assert not Event.objects.filter(object_repr="幽灵").exists()
     assert (Event.objects.count(), _head()) == before
-    event = record_event("test.after", actor, actor=None)
+    event = record_event("test.after", actor, actor=SYSTEM)
     assert event.seq == before[1][0] + 1
     assert verify_chain().ok
 
@@ -217,7 +218,7 @@ def test_a_concurrent_writer_waits_for_the_head_and_continues_the_chain() -> Non
     def first() -> None:
         try:
             with transaction.atomic():
-                record_event("test.first", actor, actor=None)
+                record_event("test.first", actor, actor=SYSTEM)
                 first_written.set()
                 release.wait(timeout=60)
         except BaseException as exc:  # handed to the test thread, which asserts there is none
@@ -232,7 +233,7 @@ def test_a_concurrent_writer_waits_for_the_head_and_continues_the_chain() -> Non
                 cursor.execute("SELECT pg_backend_pid()")
                 second_pid.append(cursor.fetchone()[0])
             second_connected.set()
-            record_event("test.second", actor, actor=None)
+            record_event("test.second", actor, actor=SYSTEM)
         except BaseException as exc:  # handed to the test thread, which asserts there is none
             failures.append(exc)
         finally:
@@ -295,4 +296,4 @@ def test_a_missing_chain_head_is_reported_and_stops_new_events(events: list[Even
     assert not report.ok
     assert "head is missing" in report.reason
     with pytest.raises(AuditChainBroken):
-        record_event("test.after", actor, actor=None)
+        record_event("test.after", actor, actor=SYSTEM)

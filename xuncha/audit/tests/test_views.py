@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from xuncha.accounts.actions import grant_role
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.actions import record_event
@@ -25,7 +26,7 @@ URL = "/audit/"
 def some_events(auditor: User, office: User) -> list[Event]:
     target = UserFactory.create(username="target", display_name="被记录者")
     return [
-        record_event("accounts.user_created", target, actor=None, after={"username": "target"}),
+        record_event("accounts.user_created", target, actor=SYSTEM, after={"username": "target"}),
         record_event("inspections.round_created", target, actor=office, after={"number": 4}),
         record_event("inspections.round_moved", target, actor=office, before={"s": "A"}, after={"s": "B"}),
     ]
@@ -57,7 +58,7 @@ def test_event_log_is_hidden_from_everyone_but_the_auditor(
 def test_event_log_is_hidden_from_a_staff_system_administrator(client: Client, world: World) -> None:
     """The system administrator empowered through the action (staff, admin permissions) still gets 404."""
     user = UserFactory.create(username="staff_sysadmin")
-    grant_role(user, Role.SYSADMIN, None, actor=None)
+    grant_role(user, Role.SYSADMIN, None, actor=SYSTEM)
     client.force_login(user)
     assert client.get(URL).status_code == 404
 
@@ -127,7 +128,7 @@ def test_event_log_is_paginated(client: Client, auditor: User) -> None:
     """Fifty events a page; the second page holds the oldest."""
     target = UserFactory.create(username="target")
     for number in range(55):
-        record_event("test.bulk", target, actor=None, after={"n": number})
+        record_event("test.bulk", target, actor=SYSTEM, after={"n": number})
     client.force_login(auditor)
     first = client.get(URL, {"verb": "test."}).context["page_obj"]
     second = client.get(URL, {"verb": "test.", "page": "2"}).context["page_obj"]

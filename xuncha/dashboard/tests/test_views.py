@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django import DjangoAssertNumQueries
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.core.context_processors import NavItem, navigation
@@ -641,14 +642,14 @@ def more_data(scene: Scene, count: int) -> None:
         confirmed_problem(scene.round4, village, category=Category.PROJECT)
         item = ledger_item(scene.round4, village, status=Status.SUBMITTED)
         SuggestionFactory.create(assignment=scene.reported.assignments[world.village_a1.pk], outcome="")
-        planned = rectification_actions.plan_visit(village, planned_on=date(2024, 4, 1), items=[item], actor=None)
+        planned = rectification_actions.plan_visit(village, planned_on=date(2024, 4, 1), items=[item], actor=SYSTEM)
         rectification_actions.record_visit(
             planned,
             visited_on=date(2024, 4, 1),
             verdicts={item.pk: (VisitCheck.Verdict.VERIFIED, "整改到位。", None)},
             people_asked=3,
             people_satisfied=3,
-            actor=None,
+            actor=SYSTEM,
         )
 
 

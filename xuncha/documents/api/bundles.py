@@ -18,7 +18,7 @@ from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.core.api import READ_ERRORS, WRITE_ERRORS, errors
 from xuncha.core.http import client_ip
-from xuncha.documents import bundles
+from xuncha.documents import actions, bundles
 from xuncha.documents.api.base import DownloadView
 from xuncha.documents.files import ZIP
 from xuncha.documents.models import Bundle
@@ -53,7 +53,7 @@ class BundleStartView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         round_ = get_object_or_404(Round.objects.visible_to(request.user).distinct(), pk=pk)
-        bundle = bundles.request_bundle(round_, actor=request.user, ip_address=client_ip(request))  # type: ignore[arg-type]
+        bundle = actions.request_bundle(round_, actor=request.user, ip_address=client_ip(request))  # type: ignore[arg-type]
         return Response(BundleSerializer(bundle).data, status=202)
 
 
@@ -64,7 +64,7 @@ class BundleDetailView(APIView):
         responses={200: BundleSerializer, **errors(*READ_ERRORS)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(BundleSerializer(bundles.visible_bundle(request.user, pk)).data)
+        return Response(BundleSerializer(get_object_or_404(Bundle.objects.visible_to(request.user), pk=pk)).data)
 
 
 class BundleDownloadView(DownloadView):
@@ -74,7 +74,7 @@ class BundleDownloadView(DownloadView):
         responses={(200, ZIP): OpenApiTypes.BINARY, **errors(*READ_ERRORS)},
     )
     def get(self, request: Request, pk: int) -> Any:
-        bundle = bundles.visible_bundle(request.user, pk)
+        bundle = get_object_or_404(Bundle.objects.visible_to(request.user).select_related("round__term"), pk=pk)
         file = bundles.bundle_path(bundle)
         if file is None:
             raise Http404

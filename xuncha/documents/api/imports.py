@@ -24,8 +24,9 @@ from rest_framework.views import APIView
 
 from xuncha.accounts.models import User
 from xuncha.core.api import READ_ERRORS, errors
+from xuncha.documents.actions import start_import
+from xuncha.documents.imports.kinds import IMPORTERS, KIND_BY_SLUG
 from xuncha.documents.imports.reader import ImportRefused
-from xuncha.documents.imports.runner import IMPORTERS, KIND_BY_SLUG, runs_visible_to, start_import
 from xuncha.documents.models import ImportRun, JobStatus
 from xuncha.inspections.models import Assignment
 from xuncha.organisations.models import AdminUnit
@@ -137,7 +138,7 @@ class ImportCreateView(APIView):
                 Assignment.objects.visible_to(user).select_related("round", "group"), pk=data.get("assignment")
             )
         try:
-            run = start_import(importer.kind, data["file"], user=user, **target)
+            run = start_import(importer.kind, data["file"], actor=user, **target)
         except ImportRefused as exc:
             refused = {"row": None, "column": "file", "value": data["file"].name or "", "reason": exc.message}
             return Response({"detail": exc.message, "errors": [refused]}, status=400)
@@ -148,7 +149,7 @@ class ImportDetailView(generics.RetrieveAPIView[ImportRun]):
     serializer_class = ImportRunSerializer
 
     def get_queryset(self) -> QuerySet[ImportRun]:
-        return runs_visible_to(cast("User", self.request.user))
+        return ImportRun.objects.visible_to(self.request.user).select_related("unit", "assignment__group")
 
     @extend_schema(
         operation_id="documents_imports_retrieve",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from xuncha.accounts.models import User
+    from xuncha.accounts.scoping import AnyUser
     from xuncha.documents.imports.reader import Column, Sheet, SheetRow
     from xuncha.inspections.models import Assignment
     from xuncha.organisations.models import AdminUnit
@@ -65,8 +66,17 @@ class Importer[P: Planned](ABC):
 
     @classmethod
     @abstractmethod
-    def check_allowed(cls, user: User, *, unit: AdminUnit | None, assignment: Assignment | None) -> None:
-        """Raise ``PermissionDenied`` (or ``Conflict``) unless the user may import this kind for the target."""
+    def may_import(cls, user: AnyUser, *, unit: AdminUnit | None, assignment: Assignment | None) -> bool:
+        """Whether the user may import this kind for the target (the answer of a ``permissions`` function)."""
+
+    @classmethod
+    @abstractmethod
+    def refusal(cls) -> str:
+        """Why a user who may not import this kind is refused, in the user's language."""
+
+    @classmethod  # noqa: B027 - a hook; most kinds take an import at any time
+    def check_target(cls, *, unit: AdminUnit | None, assignment: Assignment | None) -> None:
+        """Raise ``TransitionNotAllowed`` (or ``Conflict``) unless the target takes an import now."""
 
     @abstractmethod
     def prepare(self) -> None:

@@ -13,10 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.permissions import can_plan_in
-from xuncha.accounts.scoping import path_q
-from xuncha.core.exceptions import PermissionDenied
+from xuncha.accounts.scoping import path_q, planners
+from xuncha.documents import permissions
 from xuncha.documents.imports.base import Importer, Outcome, Planned
 from xuncha.documents.imports.reader import Column, SheetRow
 from xuncha.documents.models import ImportRun
@@ -27,6 +25,7 @@ from xuncha.organisations.models import LEVEL_DIGITS, AdminUnit, Category, Level
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
+    from xuncha.accounts.scoping import AnyUser
     from xuncha.core.tabular import RowError
     from xuncha.inspections.models import Assignment
     from xuncha.organisations.models import AdminUnitQuerySet
@@ -59,12 +58,15 @@ class ClassificationImporter(Importer[Classified]):
 
     @classmethod
     def targets(cls, user: User) -> AdminUnitQuerySet:
-        return AdminUnit.objects.counties().filter(path_q(user, [Role.OFFICE, Role.OFFICE_LEAD], "path"))
+        return AdminUnit.objects.counties().filter(path_q(user, planners(), "path"))
 
     @classmethod
-    def check_allowed(cls, user: User, *, unit: AdminUnit | None, assignment: Assignment | None) -> None:
-        if unit is None or unit.level != Level.COUNTY or not can_plan_in(user, unit):
-            raise PermissionDenied(_("Only the inspection office classifies the villages of its county."))
+    def may_import(cls, user: AnyUser, *, unit: AdminUnit | None, assignment: Assignment | None) -> bool:
+        return unit is not None and permissions.can_import_classification(user, unit)
+
+    @classmethod
+    def refusal(cls) -> str:
+        return _("Only the inspection office classifies the villages of its county.")
 
     def prepare(self) -> None:
         county = self.run.unit

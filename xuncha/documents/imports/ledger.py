@@ -18,19 +18,18 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.permissions import has_role_over
 from xuncha.accounts.scoping import path_q
-from xuncha.core.exceptions import PermissionDenied
+from xuncha.documents import permissions as document_permissions
 from xuncha.documents.imports.base import Importer, Outcome, Planned, chinese_labels, choice_words, word_key
 from xuncha.documents.imports.reader import Column, SheetRow
 from xuncha.documents.models import ImportRun
-from xuncha.organisations.models import AdminUnit, Level
+from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import actions, permissions
 from xuncha.rectification.models import LedgerItem, Progress
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
+    from xuncha.accounts.scoping import AnyUser
     from xuncha.core.tabular import RowError
     from xuncha.inspections.models import Assignment
     from xuncha.organisations.models import AdminUnitQuerySet
@@ -82,12 +81,15 @@ class LedgerImporter(Importer[LedgerRow]):
 
     @classmethod
     def targets(cls, user: User) -> AdminUnitQuerySet:
-        return AdminUnit.objects.townships().filter(path_q(user, [Role.TOWNSHIP], "path"))
+        return AdminUnit.objects.townships().filter(path_q(user, document_permissions.LEDGER_IMPORTERS, "path"))
 
     @classmethod
-    def check_allowed(cls, user: User, *, unit: AdminUnit | None, assignment: Assignment | None) -> None:
-        if unit is None or unit.level != Level.TOWNSHIP or not has_role_over(user, [Role.TOWNSHIP], unit):
-            raise PermissionDenied(_("Only the township party committee imports the ledger progress of its villages."))
+    def may_import(cls, user: AnyUser, *, unit: AdminUnit | None, assignment: Assignment | None) -> bool:
+        return unit is not None and document_permissions.can_import_ledger(user, unit)
+
+    @classmethod
+    def refusal(cls) -> str:
+        return _("Only the township party committee imports the ledger progress of its villages.")
 
     def prepare(self) -> None:
         township = self.run.unit

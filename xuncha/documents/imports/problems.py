@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.scoping import group_ids_of
-from xuncha.core.exceptions import ActionRefused, PermissionDenied, TransitionNotAllowed
+from xuncha.core.exceptions import ActionRefused, TransitionNotAllowed
 from xuncha.core.tabular import ImportRejected, RowError
 from xuncha.documents.imports.base import Importer, Outcome, Planned, chinese_labels, choice_words, word_key
 from xuncha.documents.imports.reader import Column, SheetRow, as_date
@@ -30,11 +29,13 @@ from xuncha.findings import permissions
 from xuncha.findings.actions import ProblemSpec
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.inspections.models import Assignment, Membership
+from xuncha.inspections.scoping import group_ids_of
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from xuncha.accounts.models import User
+    from xuncha.accounts.scoping import AnyUser
     from xuncha.organisations.models import AdminUnit
 
 Source = Problem.Source
@@ -88,10 +89,16 @@ class ProblemsImporter(Importer[ProblemRow]):
         ).select_related("group", "round", "target")
 
     @classmethod
-    def check_allowed(cls, user: User, *, unit: AdminUnit | None, assignment: Assignment | None) -> None:
-        if assignment is None or not permissions.is_member(user, assignment):
-            raise PermissionDenied(_("Only the members of the inspection group import problems for its assignment."))
-        if not permissions.is_recording(assignment):
+    def may_import(cls, user: AnyUser, *, unit: AdminUnit | None, assignment: Assignment | None) -> bool:
+        return assignment is not None and permissions.is_member(user, assignment)
+
+    @classmethod
+    def refusal(cls) -> str:
+        return _("Only the members of the inspection group import problems for its assignment.")
+
+    @classmethod
+    def check_target(cls, *, unit: AdminUnit | None, assignment: Assignment | None) -> None:
+        if assignment is not None and not permissions.is_recording(assignment):
             raise TransitionNotAllowed(
                 _("Findings are recorded while the groups are stationed or reporting; the round is %(status)s.")
                 % {"status": assignment.round.get_status_display()}

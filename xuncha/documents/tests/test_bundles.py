@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog
 from xuncha.conftest import World
-from xuncha.documents import bundles
+from xuncha.documents import actions, bundles
 from xuncha.documents.models import Bundle
 from xuncha.rectification.tests.factories import publish, reported_round
 
@@ -82,7 +83,7 @@ def test_the_page_polls_while_the_bundle_is_built_and_offers_the_download_when_d
     client: Client, fed_back: World, office: User
 ) -> None:
     client.force_login(office)
-    bundle = bundles.request_bundle(fed_back.round, actor=office)
+    bundle = actions.request_bundle(fed_back.round, actor=office)
     url = reverse("documents:bundle-detail", args=[bundle.pk])
 
     waiting = client.get(url, headers=HTMX).content.decode()
@@ -91,7 +92,7 @@ def test_the_page_polls_while_the_bundle_is_built_and_offers_the_download_when_d
     assert 'data-status="QUEUED"' in waiting
     assert "bundle-download" not in waiting
 
-    bundles.build_bundle(bundle)
+    actions.build_bundle(bundle, actor=SYSTEM)
 
     done = client.get(url).content.decode()
     assert "<html" in done
@@ -108,7 +109,7 @@ def test_a_failure_is_recorded_and_shown_not_swallowed(
         raise RuntimeError("模板损坏")
 
     monkeypatch.setattr(feedback, "render", broken)
-    bundle = bundles.build_bundle(bundles.request_bundle(fed_back.round, actor=office))
+    bundle = actions.build_bundle(actions.request_bundle(fed_back.round, actor=office), actor=SYSTEM)
 
     assert bundle.status == Bundle.Status.FAILED
     assert "模板损坏" in bundle.error
@@ -141,7 +142,7 @@ def test_only_the_office_bundles_and_nobody_else_sees_a_bundle(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Others are refused the request, and the office's bundle is 404 to them, page and file alike."""
-    bundle = bundles.build_bundle(bundles.request_bundle(fed_back.round, actor=office))
+    bundle = actions.build_bundle(actions.request_bundle(fed_back.round, actor=office), actor=SYSTEM)
     user = request.getfixturevalue(persona)
     client.force_login(user)
 
@@ -155,10 +156,28 @@ def test_only_the_office_bundles_and_nobody_else_sees_a_bundle(
     assert "bundle-start" not in page
 
 
+def test_a_bundle_is_fetched_only_within_its_county_by_the_office(
+    client: Client, fed_back: World, office: User, office_lead: User, outsider: User
+) -> None:
+    """The office of another county gets 404 for the bundle, page, file and API alike; the office's director, who
+    did not ask for it, fetches it as the office's."""
+    bundle = actions.build_bundle(actions.request_bundle(fed_back.round, actor=office), actor=SYSTEM)
+    assert list(Bundle.objects.visible_to(office_lead)) == [bundle]
+    assert not Bundle.objects.visible_to(outsider).exists()
+
+    client.force_login(outsider)
+    for name in ("documents:bundle-detail", "documents:bundle-download", "v1:document-bundle"):
+        assert client.get(reverse(name, args=[bundle.pk])).status_code == 404, name
+    assert client.get(reverse("v1:document-bundle-download", args=[bundle.pk])).status_code == 404
+
+    client.force_login(office_lead)
+    assert client.get(reverse("documents:bundle-download", args=[bundle.pk])).status_code == 200
+
+
 def test_the_documents_page_lists_rounds_and_units_in_a_fixed_number_of_queries(
     client: Client, fed_back: World, office: User, django_assert_num_queries: Any
 ) -> None:
-    bundles.build_bundle(bundles.request_bundle(fed_back.round, actor=office))
+    actions.build_bundle(actions.request_bundle(fed_back.round, actor=office), actor=SYSTEM)
     client.force_login(office)
     client.get(reverse("documents:index"))  # warm the session
     with django_assert_num_queries(8):

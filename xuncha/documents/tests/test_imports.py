@@ -21,8 +21,8 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import ActionRefused
+from xuncha.documents.actions import start_import
 from xuncha.documents.imports import reader
-from xuncha.documents.imports.runner import start_import
 from xuncha.documents.models import ImportRun
 from xuncha.findings.models import Problem
 from xuncha.organisations.models import AdminUnit
@@ -65,7 +65,7 @@ def footprint() -> dict[str, Any]:
 
 
 def classify(user: User, world: World, rows: Sequence[Sequence[Any]], **kwargs: Any) -> ImportRun:
-    return start_import(Kind.CLASSIFICATION, upload(xlsx(rows, **kwargs)), user=user, unit=world.county)
+    return start_import(Kind.CLASSIFICATION, upload(xlsx(rows, **kwargs)), actor=user, unit=world.county)
 
 
 def errors_of(run: ImportRun) -> list[tuple[Any, str, str]]:
@@ -117,7 +117,7 @@ def test_a_file_that_is_no_sound_xlsx_is_refused_with_a_clear_message_and_nothin
     data, message = REFUSED_FILES[case]
     before = footprint()
     with pytest.raises(ActionRefused) as refused:
-        start_import(Kind.CLASSIFICATION, upload(data), user=office, unit=world.county)
+        start_import(Kind.CLASSIFICATION, upload(data), actor=office, unit=world.county)
     assert message in refused.value.message
     assert refused.value.status_code == 400
     assert footprint() == before
@@ -129,7 +129,7 @@ def test_an_oversize_file_is_refused(world: World, office: User, settings: Any) 
     settings.XUNCHA_IMPORT_MAX_BYTES = 2000
     data = xlsx([CLASSIFICATION_HEADER, ["450328100201", "甲一村", "重点村", "理由" * 2000]])
     with pytest.raises(ActionRefused, match="The file is too large"):
-        start_import(Kind.CLASSIFICATION, upload(data), user=office, unit=world.county)
+        start_import(Kind.CLASSIFICATION, upload(data), actor=office, unit=world.county)
     assert not ImportRun.objects.exists()
 
 
@@ -139,13 +139,13 @@ def test_a_workbook_unpacking_beyond_the_limit_is_refused_before_it_is_read(
     settings.XUNCHA_IMPORT_MAX_UNPACKED_BYTES = 5000
     data = xlsx([CLASSIFICATION_HEADER, *[["450328100201", "甲一村", "重点村", f"理由{n}"] for n in range(200)]])
     with pytest.raises(ActionRefused, match="unpacks to"):
-        start_import(Kind.CLASSIFICATION, upload(data), user=office, unit=world.county)
+        start_import(Kind.CLASSIFICATION, upload(data), actor=office, unit=world.county)
 
 
 def test_the_sheet_is_judged_by_its_content_not_its_name(world: World, office: User) -> None:
     """A real workbook named .csv is read; its name is only kept for the report."""
     data = xlsx([CLASSIFICATION_HEADER, [world.village_a2.code, "", "关注村", "产业空心化"]])
-    run = start_import(Kind.CLASSIFICATION, upload(data, "分类.csv"), user=office, unit=world.county)
+    run = start_import(Kind.CLASSIFICATION, upload(data, "分类.csv"), actor=office, unit=world.county)
     assert run.status == ImportRun.Status.DONE
     assert run.file_name == "分类.csv"
 

@@ -11,7 +11,8 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import PermissionDenied, TransitionNotAllowed
-from xuncha.documents.imports.runner import start_import
+from xuncha.documents.actions import start_import
+from xuncha.documents.imports.ledger import LedgerImporter
 from xuncha.documents.models import ImportRun
 from xuncha.documents.tests.test_imports import (
     CLASSIFICATION_HEADER,
@@ -109,7 +110,7 @@ def test_only_the_office_of_the_county_classifies(
 
 def problems(user: User, world: World, rows: list[list[Any]]) -> ImportRun:
     data = xlsx([PROBLEM_HEADER, *rows])
-    return start_import(Kind.PROBLEMS, upload(data, "问题底稿.xlsx"), user=user, assignment=world.assignment)
+    return start_import(Kind.PROBLEMS, upload(data, "问题底稿.xlsx"), actor=user, assignment=world.assignment)
 
 
 def problem_row(phenomenon: str, **cells: Any) -> list[Any]:
@@ -255,7 +256,7 @@ def ledger_row(item: LedgerItem, progress: str, status: str = "") -> list[Any]:
 
 def ledger(user: User, world: World, rows: list[list[Any]], township: Any = None) -> ImportRun:
     unit = township or world.township_a
-    return start_import(Kind.LEDGER, upload(ledger_sheet(rows), "台账.xlsx"), user=user, unit=unit)
+    return start_import(Kind.LEDGER, upload(ledger_sheet(rows), "台账.xlsx"), actor=user, unit=unit)
 
 
 def test_the_township_enters_progress_approves_and_returns_from_its_ledger_sheet(
@@ -290,6 +291,36 @@ def test_the_township_enters_progress_approves_and_returns_from_its_ledger_sheet
     again = ledger(township_user, world, [ledger_row(working, "已召开村民代表会议，租金已入账。", "整改中")])
     assert (again.status, again.updated, again.unchanged) == (ImportRun.Status.DONE, 0, 1)
     assert Progress.objects.filter(item=working).count() == 1
+
+
+def test_a_row_refused_at_write_time_rejects_the_whole_import_and_writes_nothing(
+    world: World, township_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row passes the check, but a submission is approved by someone else before the write: the review action
+    refuses that row, so the run is REJECTED with its reason and the rows written before it are rolled back."""
+    working = ledger_item(world.round, world.village_a2, status=Status.IN_PROGRESS)
+    submitted = ledger_item(world.round, world.community_a, status=Status.SUBMITTED)
+    rows = [ledger_row(working, "已召开村民代表会议，租金已入账。", "整改中"), ledger_row(submitted, "", "乡镇已审核")]
+    check = LedgerImporter.check
+
+    def check_then_another_reviewer_approves(self: LedgerImporter, row: Any, errors: list[Any]) -> Any:
+        planned = check(self, row, errors)
+        LedgerItem.objects.filter(pk=submitted.pk).update(status=Status.REVIEWED)
+        return planned
+
+    monkeypatch.setattr(LedgerImporter, "check", check_then_another_reviewer_approves)
+    events = Event.objects.count()
+
+    run = ledger(township_user, world, rows)
+
+    assert run.status == ImportRun.Status.REJECTED
+    assert errors_of(run) == [(4, "row", "")]
+    assert "already acted on this item" in run.errors[0]["reason"]
+    assert (run.created, run.updated, run.unchanged) == (0, 0, 0)
+    assert not Progress.objects.exists()
+    assert Event.objects.count() == events
+    working.refresh_from_db()
+    assert working.status == Status.IN_PROGRESS
 
 
 def test_status_changes_the_township_may_not_make_are_row_errors(world: World, township_user: User) -> None:

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.documents import exports
-from xuncha.documents.imports.runner import start_import
+from xuncha.documents.actions import start_import
 from xuncha.documents.models import ImportRun
 from xuncha.documents.tests.test_imports import _media_root, upload  # noqa: F401 - the autouse fixture
 from xuncha.rectification.models import LedgerItem, Progress
@@ -41,7 +41,7 @@ def test_an_exported_ledger_with_edited_cells_imports_back(world: World, townshi
     Progress.objects.create(item=closed, kind=Progress.Kind.CLOSURE, text="已销号。", on=FOLLOW_UP_DEADLINE)
     exported = exports.ledger(township_user, world.township_a).content
 
-    untouched = start_import(ImportRun.Kind.LEDGER, upload(exported), user=township_user, unit=world.township_a)
+    untouched = start_import(ImportRun.Kind.LEDGER, upload(exported), actor=township_user, unit=world.township_a)
     assert untouched.status == ImportRun.Status.DONE, untouched.errors
     assert (untouched.total_rows, untouched.updated, untouched.unchanged) == (3, 0, 3)
 
@@ -52,12 +52,12 @@ def test_an_exported_ledger_with_edited_cells_imports_back(world: World, townshi
             submitted.number: {"完成情况": "乡镇已审核"},
         },
     )
-    run = start_import(ImportRun.Kind.LEDGER, upload(edited), user=township_user, unit=world.township_a)
+    run = start_import(ImportRun.Kind.LEDGER, upload(edited), actor=township_user, unit=world.township_a)
     assert run.status == ImportRun.Status.DONE, run.errors
     assert (run.updated, run.unchanged) == (2, 1)
     assert Progress.objects.get(item=working).text == "已召开村民代表会议，租金3.2万元已入账。"
     submitted.refresh_from_db()
     assert submitted.status == Status.REVIEWED
 
-    again = start_import(ImportRun.Kind.LEDGER, upload(edited), user=township_user, unit=world.township_a)
+    again = start_import(ImportRun.Kind.LEDGER, upload(edited), actor=township_user, unit=world.township_a)
     assert (again.status, again.updated, again.unchanged) == (ImportRun.Status.DONE, 0, 3)

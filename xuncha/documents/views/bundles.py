@@ -8,29 +8,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import grants_of
 from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal
-from xuncha.documents import bundles, permissions
+from xuncha.documents import actions, bundles, permissions, queries
 from xuncha.documents.files import ZIP
 from xuncha.documents.models import Bundle
 from xuncha.inspections.models import Round
-from xuncha.organisations.models import AdminUnit
 
 ROUNDS_SHOWN = 12
-# The units whose ledger, statistics and rectification report a user may take away: their own.
-UNIT_ROLES = (Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE)
 
 
 @login_required
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the user may take away: their units' ledgers and reports, and the rounds' documents and bundles."""
-    unit_ids = sorted({g.unit_id for g in grants_of(request.user) if g.role in UNIT_ROLES and g.unit_id})
-    units = AdminUnit.objects.filter(pk__in=unit_ids).select_related("parent").order_by("code")
+    units = queries.own_units(request.user).select_related("parent").order_by("code")
     rounds = list(
         Round.objects.visible_to(request.user)
         .distinct()
@@ -52,7 +46,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def bundle_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.visible_to(request.user).distinct(), pk=pk)
     try:
-        bundle = bundles.request_bundle(round_, actor=request.user, ip_address=client_ip(request))
+        bundle = actions.request_bundle(round_, actor=request.user, ip_address=client_ip(request))
     except ActionRefused as exc:
         refusal(request, exc)
         return redirect("documents:index")
@@ -63,7 +57,7 @@ def bundle_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def bundle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The bundle's progress; while it is being built the bar polls itself (htmx) until the .zip is ready."""
-    bundle = bundles.visible_bundle(request.user, pk)
+    bundle = get_object_or_404(Bundle.objects.visible_to(request.user).select_related("round__term"), pk=pk)
     template = "documents/partials/_bundle.html" if request.htmx else "documents/bundle.html"
     gone = bundle.status == Bundle.Status.DONE and bundles.bundle_path(bundle) is None
     return render(request, template, {"bundle": bundle, "gone": gone})
@@ -72,7 +66,7 @@ def bundle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def bundle_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    bundle = bundles.visible_bundle(request.user, pk)
+    bundle = get_object_or_404(Bundle.objects.visible_to(request.user).select_related("round__term"), pk=pk)
     path = bundles.bundle_path(bundle)
     if path is None:
         raise Http404(_("This bundle is not ready."))

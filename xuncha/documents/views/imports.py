@@ -13,10 +13,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest
+from xuncha.documents.actions import start_import
 from xuncha.documents.imports.base import Importer
 from xuncha.documents.imports.forms import ImportForm
-from xuncha.documents.imports.runner import IMPORTERS, KIND_BY_SLUG, runs_visible_to, start_import
+from xuncha.documents.imports.kinds import IMPORTERS, KIND_BY_SLUG
 from xuncha.documents.imports.templates import template
+from xuncha.documents.models import ImportRun
 
 RECENT_RUNS = 30
 # The page lists this many bad rows; the API gives them all.
@@ -33,7 +35,7 @@ def _importer(slug: str) -> type[Importer[Any]]:
 def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's recent imports, and the kinds of import the user may start."""
     kinds = [importer for importer in IMPORTERS.values() if importer.targets(request.user).exists()]
-    runs = runs_visible_to(request.user)[:RECENT_RUNS]
+    runs = ImportRun.objects.visible_to(request.user).select_related("unit", "assignment__group")[:RECENT_RUNS]
     return render(request, "documents/imports/list.html", {"kinds": kinds, "runs": runs})
 
 
@@ -53,7 +55,7 @@ def import_new(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = {importer.target_field: form.cleaned_data["target"]}
         try:
-            run = start_import(importer.kind, form.cleaned_data["file"], user=request.user, **target)
+            run = start_import(importer.kind, form.cleaned_data["file"], actor=request.user, **target)
         except ActionRefused as exc:
             form.add_error("file", exc.message)
         else:
@@ -66,7 +68,9 @@ def import_new(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An import's status and report; htmx polls the progress partial every second while it runs."""
-    run = get_object_or_404(runs_visible_to(request.user), pk=pk)
+    run = get_object_or_404(
+        ImportRun.objects.visible_to(request.user).select_related("unit", "assignment__group"), pk=pk
+    )
     context = {"run": run, "errors": run.errors[:SHOWN_ERRORS], "hidden_errors": max(len(run.errors) - SHOWN_ERRORS, 0)}
     partial = request.htmx and not request.htmx.history_restore_request
     name = "documents/imports/partials/_progress.html" if partial else "documents/imports/detail.html"

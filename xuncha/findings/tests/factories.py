@@ -20,6 +20,7 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 
+from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.models import Event
@@ -182,7 +183,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
 # Through the actions --------------------------------------------------------------------------------------------
 
 
-def record_problem(assignment: Assignment, actor: User | None, **fields: Any) -> Problem:
+def record_problem(assignment: Assignment, actor: Actor, **fields: Any) -> Problem:
     """A draft recorded by ``actor`` through ``actions.record_problem``, in the assignment's target village."""
     village = fields.pop("village", assignment.target)
     values: dict[str, Any] = {
@@ -196,7 +197,7 @@ def record_problem(assignment: Assignment, actor: User | None, **fields: Any) ->
     return actions.record_problem(assignment, village, actor=actor, **values)
 
 
-def record_petition(assignment: Assignment, actor: User | None, **fields: Any) -> Petition:
+def record_petition(assignment: Assignment, actor: Actor, **fields: Any) -> Petition:
     """A letter with the reporter's name and phone, entered by ``actor`` through ``actions.record_petition``."""
     values: dict[str, Any] = {
         "channel": Petition.Channel.LETTER,
@@ -210,7 +211,7 @@ def record_petition(assignment: Assignment, actor: User | None, **fields: Any) -
     return actions.record_petition(assignment, actor=actor, **values)
 
 
-def register_clue(assignment: Assignment, actor: User | None, **fields: Any) -> Clue:
+def register_clue(assignment: Assignment, actor: Actor, **fields: Any) -> Clue:
     """A clue from a talk, registered by ``actor`` through ``actions.register_clue``."""
     values: dict[str, Any] = {
         "source": Clue.Source.TALK,

@@ -16,6 +16,7 @@ from pytest_django import DjangoAssertNumQueries, Settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import TEST_PASSWORD
 from xuncha.audit.models import AccessLog, Event
@@ -55,7 +56,7 @@ def record_problem(world: World, finder: User, *, fix_type: str = FixType.FOLLOW
         phenomenon=text or "2023年村集体经济收入12万元未入账，由村会计个人保管。",
         source=Problem.Source.DOCUMENTS,
         fix_type=fix_type,
-        actor=None,
+        actor=SYSTEM,
         finder=finder,
         found_on=FOUND_ON,
     )
@@ -70,7 +71,7 @@ def record_petition(world: World, *, name: str = REPORTER_NAME, phone: str = REP
         village=world.village_a1,
         name=name,
         phone=phone,
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -91,7 +92,7 @@ def record_suggestion(world: World, recorder: User) -> Suggestion:
         world.village_a1,
         topic=Suggestion.Topic.INDUSTRY,
         text="建议村里统一收购罗汉果，避免压价。",
-        actor=None,
+        actor=SYSTEM,
         recorded_by=recorder,
     )
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.audit.models import AccessLog, Event
@@ -182,7 +183,7 @@ def move_clue(clue: Clue, target: str, *, director: User, receiver: User) -> Clu
     if target == Status.FEEDBACK:
         return actions.give_clue_feedback(clue, FEEDBACK, actor=receiver)
     with transaction.atomic():
-        return actions._move_clue(clue, target, actor=None, allowed=True, message="")
+        return actions._move_clue(clue, target, actor=SYSTEM, allowed=True, message="")
 
 
 def assert_clue_trail_is_sealed() -> None:
@@ -264,7 +265,7 @@ def test_register_clue_from_a_petition(world: World, group_leader: User, group_m
 
 def test_register_clue_by_the_system_is_registered_by_the_leader(world: World, group_leader: User) -> None:
     """A command registering a clue puts it down to the group's leader; the event is the system's."""
-    clue = register_clue(world.assignment, None)
+    clue = register_clue(world.assignment, SYSTEM)
 
     assert clue.registered_by == group_leader
     assert only_event("findings.clue_registered").actor is None

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -72,7 +73,7 @@ def stored_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
-def attach(problem: Problem, data: bytes, name: str, actor: User | None, caption: str = "") -> Evidence:
+def attach(problem: Problem, data: bytes, name: str, actor: Actor, caption: str = "") -> Evidence:
     return actions.attach_evidence(problem, io.BytesIO(data), name, len(data), actor=actor, caption=caption)
 
 

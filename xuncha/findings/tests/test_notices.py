@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.models import Event
@@ -44,7 +45,7 @@ def immediate(world: World, group_member: User) -> Problem:
 
 def issue(
     problem: Problem,
-    actor: User | None,
+    actor: Actor,
     *,
     requirement: str = REQUIREMENT,
     deadline: date = date(2023, 9, 25),

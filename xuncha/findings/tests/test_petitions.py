@@ -294,7 +294,7 @@ def test_submit_public_petition_is_taken_during_stationing(world: World, first: 
     assert (petition.text, petition.village) == (TEXT, None)
     assert crypto.decrypt(petition.reporter_phone_token) == REPORTER_PHONE
     event = only_event("findings.petition_received")
-    assert (event.actor, event.actor_label) == (None, "system")
+    assert (event.actor, event.actor_label) == (None, "resident")
     assert event.after == {
         "channel": "PUBLIC_FORM",
         "category": "FINANCE",

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from django.db import transaction
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.audit.models import Event
@@ -165,11 +166,11 @@ def test_record_problem_names_another_finder(world: World, group_leader: User, g
 
 
 def test_record_problem_by_the_system_needs_a_finder(world: World, group_member: User) -> None:
-    """A command (actor=None) must name the finder; with one, the event is the system's."""
+    """A command (actor=SYSTEM) must name the finder; with one, the event is the system's."""
     with pytest.raises(Conflict):
-        record_problem(world.assignment, None)
+        record_problem(world.assignment, SYSTEM)
 
-    problem = record_problem(world.assignment, None, finder=group_member)
+    problem = record_problem(world.assignment, SYSTEM, finder=group_member)
 
     assert problem.finder == group_member
     assert only_event("findings.problem_recorded").actor is None
@@ -611,7 +612,7 @@ def test_update_problem_by_the_system_refuses_fed_back_and_discarded_papers(worl
     problem = ProblemFactory.create(assignment=world.assignment, status=status)
 
     with pytest.raises(TransitionNotAllowed):
-        actions.update_problem(problem, {"basis": "改"}, expected_version=1, actor=None)
+        actions.update_problem(problem, {"basis": "改"}, expected_version=1, actor=SYSTEM)
 
 
 @pytest.mark.parametrize("status", [Status.FED_BACK, Status.DISCARDED])

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from xuncha.accounts.actors import SYSTEM, Actor
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -43,7 +44,7 @@ NOT_RECORDING = [s for s in Round.Status.values if s not in (Round.Status.STATIO
 
 def record(
     assignment: Assignment,
-    actor: User | None,
+    actor: Actor,
     *,
     village: AdminUnit | None = None,
     topic: str = Topic.INDUSTRY,
@@ -93,11 +94,11 @@ def test_record_suggestion_keeps_the_suggestion(world: World, group_member: User
 
 
 def test_record_suggestion_by_the_system_needs_a_recorder(world: World, group_member: User) -> None:
-    """A command (actor=None) names who recorded the suggestion."""
+    """A command (actor=SYSTEM) names who recorded the suggestion."""
     with pytest.raises(Conflict):
-        record(world.assignment, None)
+        record(world.assignment, SYSTEM)
 
-    assert record(world.assignment, None, recorded_by=group_member).recorded_by == group_member
+    assert record(world.assignment, SYSTEM, recorded_by=group_member).recorded_by == group_member
 
 
 @pytest.mark.parametrize("name", NON_MEMBERS)
@@ -200,7 +201,7 @@ def test_adopting_by_the_system_makes_the_recorder_the_finder(
     world: World, group_member: User, suggestion: Suggestion
 ) -> None:
     """A command adopting a suggestion names the member who recorded it as finder of the new paper."""
-    actions.decide_suggestion(suggestion, Outcome.FOLLOW_UP, actor=None)
+    actions.decide_suggestion(suggestion, Outcome.FOLLOW_UP, actor=SYSTEM)
 
     assert Problem.objects.get().finder == group_member
     assert only_event("findings.suggestion_decided").actor is None

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -500,7 +501,7 @@ def test_assign_targets_refuses_a_group_of_another_round(world: World, office: U
 
 
 def test_assign_targets_by_the_system_is_allowed(world: World) -> None:
-    """The demo and commands assign with actor=None; the log shows the system."""
+    """The demo and commands assign with actor=SYSTEM; the log shows the system."""
     round_ = planned_round(world)
     group = GroupFactory.create(round=round_, number=1)
 
@@ -511,7 +512,7 @@ def test_assign_targets_by_the_system_is_allowed(world: World) -> None:
         world.village_a2,
         stationed_from=ROUND_FROM,
         stationed_until=ROUND_UNTIL,
-        actor=None,
+        actor=SYSTEM,
     )
 
     event = only_event("inspections.targets_assigned")
@@ -604,10 +605,10 @@ def test_cancel_assignment_refuses_a_round_that_has_left_planning(world: World, 
 
 
 def test_cancel_assignment_by_the_system_is_allowed(world: World) -> None:
-    """A command may cancel a planned assignment (actor=None)."""
+    """A command may cancel a planned assignment (actor=SYSTEM)."""
     group = GroupFactory.create(round=planned_round(world), number=1)
 
-    actions.cancel_assignment(assign(group, [world.village_a2]), actor=None)
+    actions.cancel_assignment(assign(group, [world.village_a2]), actor=SYSTEM)
 
     assert only_event("inspections.assignment_cancelled").actor is None
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.models import Event
@@ -56,7 +57,7 @@ def assign_to(
         topic=topic,
         stationed_from=ROUND_FROM,
         stationed_until=ROUND_UNTIL,
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -177,7 +178,7 @@ def test_adding_a_member_tied_to_an_assigned_township_is_refused(world: World, k
     tie(newcomer, world.village_a1, kind)
 
     with pytest.raises(Conflict) as refused:
-        actions.add_member(group, newcomer, Membership.GroupRole.MEMBER, actor=None)
+        actions.add_member(group, newcomer, Membership.GroupRole.MEMBER, actor=SYSTEM)
 
     message = refused.value.message
     assert "赵六" in message
@@ -273,10 +274,10 @@ def test_the_office_declares_a_tie_for_someone_else(world: World, request: pytes
 
 
 def test_the_system_declares_a_tie_for_someone(world: World) -> None:
-    """A command (actor=None) may record a tie."""
+    """A command (actor=SYSTEM) may record a tie."""
     person = UserFactory.create()
 
-    actions.declare_recusal(person, world.village_a2, Recusal.Tie.HOME, actor=None)
+    actions.declare_recusal(person, world.village_a2, Recusal.Tie.HOME, actor=SYSTEM)
 
     assert Event.objects.get(verb="inspections.recusal_declared").actor_label == "system"
 
@@ -354,10 +355,10 @@ def test_the_office_withdraws_a_tie(world: World, request: pytest.FixtureRequest
 
 
 def test_the_system_withdraws_a_tie(world: World) -> None:
-    """A command (actor=None) may lift a tie."""
+    """A command (actor=SYSTEM) may lift a tie."""
     recusal = tie(UserFactory.create(), world.village_a2)
 
-    actions.withdraw_recusal(recusal, actor=None)
+    actions.withdraw_recusal(recusal, actor=SYSTEM)
 
     assert not Recusal.objects.exists()
 

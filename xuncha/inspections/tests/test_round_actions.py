@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -74,8 +75,8 @@ def test_open_term_creates_the_term(world: World, request: pytest.FixtureRequest
 
 
 def test_open_term_by_the_system_records_no_actor(world: World) -> None:
-    """A term opened by a command (actor=None) is allowed and logged as the system's."""
-    actions.open_term(world.county, 16, "十六届县委", start_date=date(2026, 10, 1), actor=None)
+    """A term opened by a command (actor=SYSTEM) is allowed and logged as the system's."""
+    actions.open_term(world.county, 16, "十六届县委", start_date=date(2026, 10, 1), actor=SYSTEM)
 
     event = only_event("inspections.term_opened")
     assert event.actor is None
@@ -152,8 +153,8 @@ def test_create_round_plans_a_round(world: World, office: User) -> None:
 
 
 def test_create_round_by_the_system_is_allowed(world: World) -> None:
-    """The demo and commands plan rounds with actor=None."""
-    actions.create_round(world.term, 5, start_date=date(2024, 3, 1), end_date=date(2024, 5, 31), actor=None)
+    """The demo and commands plan rounds with actor=SYSTEM."""
+    actions.create_round(world.term, 5, start_date=date(2024, 3, 1), end_date=date(2024, 5, 31), actor=SYSTEM)
 
     assert only_event("inspections.round_created").actor is None
 
@@ -246,8 +247,8 @@ def test_move_round_to_stationed_requires_an_assignment(world: World, office: Us
 
 
 def test_move_round_by_the_system_is_allowed(world: World) -> None:
-    """A command may move a round (actor=None)."""
-    actions.move_round(world.round, Status.REPORTING, actor=None)
+    """A command may move a round (actor=SYSTEM)."""
+    actions.move_round(world.round, Status.REPORTING, actor=SYSTEM)
 
     world.round.refresh_from_db()
     assert world.round.status == Status.REPORTING

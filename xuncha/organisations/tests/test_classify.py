@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -57,7 +58,7 @@ def classified_events() -> int:
 
 def test_classification_file_sets_categories_and_reasons(world: World) -> None:
     """A good file sets each listed village's category and reason and counts what changed."""
-    result = actions.classify_villages(good_file(world), actor=None, file_name="2024.csv")
+    result = actions.classify_villages(good_file(world), actor=SYSTEM, file_name="2024.csv")
 
     assert result == ImportResult(created=0, updated=2, unchanged=1)
     assert categories(world) == {
@@ -70,7 +71,7 @@ def test_classification_file_sets_categories_and_reasons(world: World) -> None:
 
 def test_each_changed_village_gets_one_event_with_before_and_after(world: World) -> None:
     """Every village whose category changes gets one village_classified event; unchanged villages get none."""
-    actions.classify_villages(good_file(world), actor=None, file_name="2024.csv")
+    actions.classify_villages(good_file(world), actor=SYSTEM, file_name="2024.csv")
 
     events = {event.object_id: event for event in Event.objects.filter(verb=CLASSIFIED)}
     assert set(events) == {str(world.village_a2.pk), str(world.village_b1.pk)}
@@ -93,7 +94,7 @@ def test_each_changed_village_gets_one_event_with_before_and_after(world: World)
 )
 def test_chinese_and_lowercase_category_words_are_accepted(world: World, word: str, category: Category) -> None:
     """重点村 / 一般村 / 关注村 (and their short and lower-case forms) name the three categories."""
-    actions.classify_villages(csv_file(HEADER, f"{world.village_b1.code},{word},整改不到位"), actor=None)
+    actions.classify_villages(csv_file(HEADER, f"{world.village_b1.code},{word},整改不到位"), actor=SYSTEM)
 
     world.village_b1.refresh_from_db()
     assert (world.village_b1.category, world.village_b1.category_reason) == (category, "整改不到位")
@@ -101,10 +102,10 @@ def test_chinese_and_lowercase_category_words_are_accepted(world: World, word: s
 
 def test_rerunning_a_classification_file_changes_nothing(world: World) -> None:
     """The same file a second time reports every village unchanged and writes no event."""
-    actions.classify_villages(good_file(world), actor=None)
+    actions.classify_villages(good_file(world), actor=SYSTEM)
     events = classified_events()
 
-    result = actions.classify_villages(good_file(world), actor=None)
+    result = actions.classify_villages(good_file(world), actor=SYSTEM)
 
     assert result == ImportResult(created=0, updated=0, unchanged=3)
     assert classified_events() == events == 2
@@ -112,9 +113,9 @@ def test_rerunning_a_classification_file_changes_nothing(world: World) -> None:
 
 def test_a_changed_reason_alone_is_a_change(world: World) -> None:
     """Keeping the category but rewriting the reason updates the village and is audited."""
-    actions.classify_villages(good_file(world), actor=None)
+    actions.classify_villages(good_file(world), actor=SYSTEM)
 
-    result = actions.classify_villages(csv_file(HEADER, f"{world.village_a2.code},KEY,村务不公开"), actor=None)
+    result = actions.classify_villages(csv_file(HEADER, f"{world.village_a2.code},KEY,村务不公开"), actor=SYSTEM)
 
     assert result == ImportResult(created=0, updated=1, unchanged=0)
     world.village_a2.refresh_from_db()
@@ -159,7 +160,7 @@ def test_bad_classification_row_refuses_the_whole_file(world: World, bad_row: st
     data = csv_file(HEADER, f"{world.village_a2.code},KEY,班子软弱涣散", bad_row)
 
     with pytest.raises(ImportRejected) as refused:
-        actions.classify_villages(data, actor=None)
+        actions.classify_villages(data, actor=SYSTEM)
 
     assert refused.value.errors == [error]
     assert (categories(world), Event.objects.count()) == before
@@ -170,7 +171,7 @@ def test_classification_file_with_a_wrong_header_is_refused(world: World) -> Non
     before = categories(world), Event.objects.count()
 
     with pytest.raises(ImportRejected) as refused:
-        actions.classify_villages(csv_file("village,category", f"{world.village_a2.code},KEY"), actor=None)
+        actions.classify_villages(csv_file("village,category", f"{world.village_a2.code},KEY"), actor=SYSTEM)
 
     assert refused.value.errors == [
         RowError(1, "header", "unexpected header; expected one of: code,category,reason", "village,category")
@@ -189,7 +190,7 @@ def test_every_bad_classification_row_is_reported(world: World) -> None:
     )
 
     with pytest.raises(ImportRejected) as refused:
-        actions.classify_villages(data, actor=None)
+        actions.classify_villages(data, actor=SYSTEM)
 
     assert [(error.line, error.column) for error in refused.value.errors] == [
         (2, "code"),
@@ -201,7 +202,7 @@ def test_every_bad_classification_row_is_reported(world: World) -> None:
 def test_empty_classification_file_is_refused(world: World) -> None:
     """A header without rows is refused rather than reported as a successful run."""
     with pytest.raises(ImportRejected) as refused:
-        actions.classify_villages(csv_file(HEADER), actor=None)
+        actions.classify_villages(csv_file(HEADER), actor=SYSTEM)
 
     assert refused.value.errors == [RowError(2, "file", "the file holds no rows")]
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.audit.models import Event
@@ -73,7 +74,7 @@ def xingan() -> AdminUnit:
 
 def test_province_chain_file_creates_the_whole_chain() -> None:
     """A province-chain file creates the province, city, county, townships and villages with paths and parents."""
-    result = actions.import_divisions(GOOD_CHAIN, actor=None, file_name="chain.csv")
+    result = actions.import_divisions(GOOD_CHAIN, actor=SYSTEM, file_name="chain.csv")
 
     assert result == ImportResult(created=GOOD_CHAIN_UNITS, updated=0, unchanged=0)
     assert level_counts() == {
@@ -101,7 +102,7 @@ def test_province_chain_file_creates_the_whole_chain() -> None:
 
 def test_import_records_one_event_with_its_counts_and_digest() -> None:
     """Each import writes one divisions_imported event naming the file, its digest and the counts."""
-    actions.import_divisions(GOOD_CHAIN, actor=None, file_name="chain.csv")
+    actions.import_divisions(GOOD_CHAIN, actor=SYSTEM, file_name="chain.csv")
 
     event = Event.objects.get(verb=IMPORTED)
     assert event.actor is None
@@ -174,7 +175,7 @@ def test_county_villages_file_loads_under_its_existing_county() -> None:
     """The county-villages layout hangs its townships and villages under a county already in the database."""
     county = units.county("450328", "龙胜各族自治县")
 
-    result = actions.import_divisions((DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=None)
+    result = actions.import_divisions((DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=SYSTEM)
 
     assert result == ImportResult(created=138, updated=0, unchanged=0)
     assert AdminUnit.objects.townships().filter(parent=county).count() == 10
@@ -188,19 +189,19 @@ def test_county_villages_file_loads_under_its_existing_county() -> None:
 
 def test_county_villages_file_after_the_province_file_changes_nothing() -> None:
     """Longsheng's own file agrees with the province file on names, kinds and places: every unit is unchanged."""
-    actions.import_divisions((DATA_DIR / "guangxi_divisions.csv").read_bytes(), actor=None, only_county="450328")
+    actions.import_divisions((DATA_DIR / "guangxi_divisions.csv").read_bytes(), actor=SYSTEM, only_county="450328")
 
-    result = actions.import_divisions((DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=None)
+    result = actions.import_divisions((DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=SYSTEM)
 
     assert result == ImportResult(created=0, updated=0, unchanged=138)
 
 
 def test_rerunning_a_file_changes_nothing() -> None:
     """A second run of the same file creates no duplicates and reports every unit unchanged."""
-    actions.import_divisions(GOOD_CHAIN, actor=None)
+    actions.import_divisions(GOOD_CHAIN, actor=SYSTEM)
     units_after_first = list(AdminUnit.objects.values_list("pk", "code", "name", "short_name", "kind", "path"))
 
-    result = actions.import_divisions(GOOD_CHAIN, actor=None)
+    result = actions.import_divisions(GOOD_CHAIN, actor=SYSTEM)
 
     assert result == ImportResult(created=0, updated=0, unchanged=GOOD_CHAIN_UNITS)
     assert result.total == GOOD_CHAIN_UNITS
@@ -211,10 +212,10 @@ def test_rerunning_a_file_changes_nothing() -> None:
 
 def test_rerunning_keeps_village_categories() -> None:
     """Re-importing a file leaves the category and reason that the office set."""
-    actions.import_divisions(GOOD_CHAIN, actor=None)
+    actions.import_divisions(GOOD_CHAIN, actor=SYSTEM)
     AdminUnit.objects.filter(code="450328103207").update(category=Category.KEY, category_reason="软弱涣散")
 
-    actions.import_divisions(GOOD_CHAIN, actor=None)
+    actions.import_divisions(GOOD_CHAIN, actor=SYSTEM)
 
     longji = unit("450328103207")
     assert (longji.category, longji.category_reason) == (Category.KEY, "软弱涣散")
@@ -222,7 +223,7 @@ def test_rerunning_keeps_village_categories() -> None:
 
 def test_renamed_units_are_updated_in_place() -> None:
     """A township or village renamed in a later file is updated, keeping its id; the rest is unchanged."""
-    actions.import_divisions(GOOD_CHAIN, actor=None)
+    actions.import_divisions(GOOD_CHAIN, actor=SYSTEM)
     township_pk, village_pk = unit("450328100").pk, unit("450328100201").pk
     renamed = csv_file(
         CHAIN_HEADER,
@@ -231,7 +232,7 @@ def test_renamed_units_are_updated_in_place() -> None:
         LONGJI_ROW,
     )
 
-    result = actions.import_divisions(renamed, actor=None)
+    result = actions.import_divisions(renamed, actor=SYSTEM)
 
     assert result == ImportResult(created=0, updated=2, unchanged=GOOD_CHAIN_UNITS - 2)
     township, village = unit("450328100"), unit("450328100201")
@@ -242,11 +243,11 @@ def test_renamed_units_are_updated_in_place() -> None:
 
 def test_renamed_unit_gets_a_new_updated_at() -> None:
     """A unit that an import renames shows when that happened."""
-    actions.import_divisions(GOOD_CHAIN, actor=None)
+    actions.import_divisions(GOOD_CHAIN, actor=SYSTEM)
     long_ago = datetime(2020, 1, 1, tzinfo=UTC)
     AdminUnit.objects.update(updated_at=long_ago)
 
-    actions.import_divisions(GOOD_CHAIN.replace("双河村委会".encode(), "双河新村委会".encode()), actor=None)
+    actions.import_divisions(GOOD_CHAIN.replace("双河村委会".encode(), "双河新村委会".encode()), actor=SYSTEM)
 
     assert unit("450328100201").updated_at > long_ago
     assert unit("450328100001").updated_at == long_ago
@@ -268,7 +269,7 @@ def test_moved_township_carries_its_villages_paths_along() -> None:
     unlisted = units.village(misplaced, "双河村委会", number=201)
     file = csv_file(CHAIN_HEADER, COMMUNITY_ROW)
 
-    result = actions.import_divisions(file, actor=None)
+    result = actions.import_divisions(file, actor=SYSTEM)
 
     assert result == ImportResult(created=0, updated=2, unchanged=3)
     township = unit("450328100")
@@ -288,7 +289,7 @@ def test_gb18030_file_is_accepted() -> None:
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
 
-    result = actions.import_divisions(data, actor=None)
+    result = actions.import_divisions(data, actor=SYSTEM)
 
     assert result.created == GOOD_CHAIN_UNITS
     assert unit("450328103207").name == "龙脊村委会"
@@ -299,7 +300,7 @@ def test_file_with_windows_line_endings_is_accepted() -> None:
     """Rows ending in CRLF, as Excel saves them, read like any other."""
     data = "\r\n".join([CHAIN_HEADER, COMMUNITY_ROW, VILLAGE_ROW, LONGJI_ROW, ""]).encode("utf-8")
 
-    result = actions.import_divisions(data, actor=None)
+    result = actions.import_divisions(data, actor=SYSTEM)
 
     assert result.created == GOOD_CHAIN_UNITS
     assert unit("450328103207").name == "龙脊村委会"
@@ -307,7 +308,7 @@ def test_file_with_windows_line_endings_is_accepted() -> None:
 
 def test_utf8_file_with_a_byte_order_mark_is_accepted() -> None:
     """The BOM that Excel writes before a UTF-8 file is not part of the header."""
-    result = actions.import_divisions(b"\xef\xbb\xbf" + GOOD_CHAIN, actor=None)
+    result = actions.import_divisions(b"\xef\xbb\xbf" + GOOD_CHAIN, actor=SYSTEM)
 
     assert result.created == GOOD_CHAIN_UNITS
 
@@ -403,7 +404,7 @@ def test_bad_file_is_refused_with_its_reason_and_nothing_is_written(
     before = row_counts()
 
     with pytest.raises(ImportRejected) as refused:
-        actions.import_divisions(data, actor=None, file_name="bad.csv")
+        actions.import_divisions(data, actor=SYSTEM, file_name="bad.csv")
 
     assert refused.value.errors == [error]
     assert row_counts() == before
@@ -416,7 +417,7 @@ def test_code_stored_at_another_level_is_refused() -> None:
     data = csv_file(COUNTY_HEADER, "450328000,龙胜县城,450328000001,城南社区居委会,community")
 
     with pytest.raises(ImportRejected) as refused:
-        actions.import_divisions(data, actor=None)
+        actions.import_divisions(data, actor=SYSTEM)
 
     assert refused.value.errors == [RowError(2, "code", "this code is stored as a County", "450328000000")]
     assert row_counts() == before
@@ -427,7 +428,7 @@ def test_county_filter_is_refused_for_the_county_villages_layout() -> None:
     units.county("450328")
 
     with pytest.raises(ImportRejected) as refused:
-        actions.import_divisions((DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=None, only_county="450328")
+        actions.import_divisions((DATA_DIR / "longsheng_villages.csv").read_bytes(), actor=SYSTEM, only_county="450328")
 
     assert [(error.line, error.column) for error in refused.value.errors] == [(1, "--county")]
     assert not AdminUnit.objects.townships().exists()
@@ -436,7 +437,7 @@ def test_county_filter_is_refused_for_the_county_villages_layout() -> None:
 def test_county_filter_that_is_not_a_code_is_refused() -> None:
     """``--county`` must be a division code."""
     with pytest.raises(ImportRejected) as refused:
-        actions.import_divisions(GOOD_CHAIN, actor=None, only_county="龙胜")
+        actions.import_divisions(GOOD_CHAIN, actor=SYSTEM, only_county="龙胜")
 
     assert refused.value.errors == [RowError(1, "--county", "not a county code (6 digits)", "龙胜")]
     assert AdminUnit.objects.count() == 0
@@ -446,7 +447,7 @@ def test_county_filter_that_is_not_a_code_is_refused() -> None:
 def test_county_filter_that_is_not_a_county_code_is_refused(code: str) -> None:
     """``--county`` given a province, city or township code is refused as not a county code."""
     with pytest.raises(ImportRejected) as refused:
-        actions.import_divisions(GOOD_CHAIN, actor=None, only_county=code)
+        actions.import_divisions(GOOD_CHAIN, actor=SYSTEM, only_county=code)
 
     assert refused.value.errors == [RowError(1, "--county", "not a county code (6 digits)", code)]
 
@@ -465,7 +466,7 @@ def test_every_bad_row_is_reported_with_its_line_and_column(xingan: AdminUnit) -
     before = row_counts()
 
     with pytest.raises(ImportRejected) as refused:
-        actions.import_divisions(data, actor=None)
+        actions.import_divisions(data, actor=SYSTEM)
 
     assert [(error.line, error.column) for error in refused.value.errors] == [
         (2, "village_code"),
@@ -488,7 +489,7 @@ def test_rows_of_other_counties_are_skipped_by_the_county_filter() -> None:
         "4503,桂林市,450325,兴安县,450325100,,450325100001,城西社区居委会",
     )
 
-    result = actions.import_divisions(data, actor=None, only_county="450328")
+    result = actions.import_divisions(data, actor=SYSTEM, only_county="450328")
 
     assert result.created == 5
     assert not AdminUnit.objects.filter(code__startswith="450325").exists()

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -24,11 +25,11 @@ Rating = SurveyAnswer.Rating
 KEY = "a" * 64
 
 
-def publish(item: LedgerItem, actor: User | None) -> Disclosure:
+def publish(item: LedgerItem, actor: Actor) -> Disclosure:
     return actions.publish_disclosure(item, summary=f"  {PUBLIC_SUMMARY}\n", result=PUBLIC_RESULT, actor=actor)
 
 
-def open_survey(world: World, actor: User | None, **fields: object) -> Survey:
+def open_survey(world: World, actor: Actor, **fields: object) -> Survey:
     today = timezone.localdate()
     values: dict[str, object] = {
         "title": "甲一村整改满意度测评",

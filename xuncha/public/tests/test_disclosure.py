@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_django import DjangoAssertNumQueries
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.conftest import World
 from xuncha.findings.models import Category
 from xuncha.findings.tests.factories import CLUE_SUBJECT, CLUE_SUMMARY, REPORTER_NAME, ClueFactory, record_petition
@@ -54,7 +55,7 @@ def test_the_page_shows_no_personal_data(client: Client, world: World, disclosur
     """Neither the item's own summary, its responsible leader, the village's report, a clue about the village nor
     the name of a resident who wrote to the group appear: only the words the office published."""
     ClueFactory.create(assignment=world.assignment)
-    record_petition(world.assignment, None, text="反映村集体土地出租问题")
+    record_petition(world.assignment, SYSTEM, text="反映村集体土地出租问题")
     html = page(client, world.village_a1.code)
     for private in (
         RAW_SUMMARY,

@@ -2,7 +2,7 @@
 sign receipts, carry items through the ledger to closure, and verify them on return visits.
 
 Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
-transaction; ``actor=None`` is the system (the demo, commands). One module per stage: ``lists``, ``feedback``,
+transaction; ``SYSTEM`` acts for the demo and commands. One module per stage: ``lists``, ``feedback``,
 ``ledger`` (with ``ITEM_TRANSITIONS``) and ``visits``; their public names are re-exported here.
 """
 
@@ -23,6 +23,7 @@ from xuncha.rectification.actions.ledger import (
     submit_item,
 )
 from xuncha.rectification.actions.lists import add_common_item, build_individual_list
+from xuncha.rectification.actions.reminders import prune_notifications, send_reminders
 from xuncha.rectification.actions.visits import attach_check_photo, plan_visit, record_visit
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "make_ongoing",
     "plan_item",
     "plan_visit",
+    "prune_notifications",
     "publish_feedback",
     "record_visit",
     "reopen_item",
@@ -45,6 +47,7 @@ __all__ = [
     "require_return_visit",
     "return_reviewed_item",
     "review_item",
+    "send_reminders",
     "sign_receipt",
     "submit_item",
 ]

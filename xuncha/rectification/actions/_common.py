@@ -1,5 +1,5 @@
 """What the rectification actions share: the refusal of an actor without the permission, the round statuses in which
-lists are built and fed back, and the office account that acts when the system does (``actor=None``)."""
+lists are built and fed back, and the office account named as author when the system acts (``SYSTEM``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.inspections.models import Round
 from xuncha.rectification.models import LedgerItem
 
@@ -20,11 +20,6 @@ Status = LedgerItem.Status
 FEEDBACK_STATUSES = {Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status.RECTIFYING}
 
 
-def _allow(actor: User | None, allowed: bool, message: str) -> None:
-    if actor is not None and not allowed:
-        raise PermissionDenied(message)
-
-
 def _check_feedback_time(round_: Round) -> None:
     if round_.status not in FEEDBACK_STATUSES:
         raise TransitionNotAllowed(
@@ -35,9 +30,10 @@ def _check_feedback_time(round_: Round) -> None:
 
 def _office(round_: Round) -> User:
     """The system acts for the office; a list still needs someone to have built it."""
-    from xuncha.accounts.models import Role, RoleGrant
+    from xuncha.accounts.models import RoleGrant
+    from xuncha.accounts.scoping import planners
 
-    grant = RoleGrant.objects.filter(role__in=[Role.OFFICE, Role.OFFICE_LEAD], unit=round_.term.county).first()
+    grant = RoleGrant.objects.filter(role__in=planners(), unit=round_.term.county).first()
     if grant is None:
         raise Conflict(_("No inspection office account exists for %(county)s.") % {"county": round_.term.county})
     return grant.user

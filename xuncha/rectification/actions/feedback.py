@@ -11,19 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event
 from xuncha.core import workdays
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import FixType, ImmediateFixNotice, Problem
+from xuncha.inspections import actions as inspections_actions
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions
-from xuncha.rectification.actions._common import Status, _allow, _check_feedback_time, _office
+from xuncha.rectification.actions._common import Status, _check_feedback_time, _office
 from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, ProblemList, Progress, Receipt
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
+    pass
 
 
 def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on: date) -> date:
@@ -38,9 +40,7 @@ def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on:
 
 
 @transaction.atomic
-def publish_feedback(
-    round_: Round, village: AdminUnit, *, actor: User | None, fed_back_on: date | None = None
-) -> Feedback:
+def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_back_on: date | None = None) -> Feedback:
     """Feed back a village's individual list together with the round's common list, at the same time to the
     township party committee and the village party organisation (同步双向反馈).
 
@@ -48,7 +48,7 @@ def publish_feedback(
     item per problem of the individual list and one per common item naming the village, with deadlines counted on
     the working-day calendar. ``fed_back_on`` is the date of the feedback meeting (today unless said).
     """
-    _allow(actor, permissions.can_publish_feedback(actor, round_), _("Only the inspection office feeds back lists."))
+    require(actor, permissions.can_publish_feedback(actor, round_), _("Only the inspection office feeds back lists."))
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     _check_feedback_time(locked)
     individual = ProblemList.objects.filter(round=round_, kind=ProblemList.Kind.INDIVIDUAL, village=village).first()
@@ -86,7 +86,7 @@ def publish_feedback(
         common_list=common,
         fed_back_on=fed_back_on,
         plan_due=workdays.add_working_days(fed_back_on, settings.XUNCHA_PLAN_WORKING_DAYS),
-        published_by=actor or _office(round_),
+        published_by=user_or_none(actor) or _office(round_),
     )
     Receipt.objects.bulk_create(
         [
@@ -100,16 +100,8 @@ def publish_feedback(
         for problem in common_item.problems.filter(village=village, status=Problem.Status.CONFIRMED):
             findings_actions.mark_fed_back(problem, actor=actor)
     if locked.status == Round.Status.REPORTING:
-        locked.status = Round.Status.FEEDBACK
-        locked.save(update_fields=["status"])
-        record_event(
-            "inspections.round_status_changed",
-            locked,
-            actor=actor,
-            unit=locked.term.county,
-            before={"status": Round.Status.REPORTING},
-            after={"status": Round.Status.FEEDBACK},
-            note=_("The first feedback was published."),
+        inspections_actions.move_round(
+            locked, Round.Status.FEEDBACK, actor=actor, note=_("The first feedback was published.")
         )
     record_event(
         "rectification.feedback_published",
@@ -126,7 +118,7 @@ def publish_feedback(
     return feedback
 
 
-def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit, actor: User | None) -> LedgerItem:
+def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit, actor: Actor) -> LedgerItem:
     findings_actions.mark_fed_back(problem, actor=actor)
     item = LedgerItem.objects.create(
         round=feedback.round,
@@ -176,17 +168,17 @@ def _item_for_common(feedback: Feedback, common_item: CommonItem, township: Admi
 
 
 @transaction.atomic
-def sign_receipt(receipt: Receipt, *, actor: User | None, at: datetime | None = None) -> Receipt:
+def sign_receipt(receipt: Receipt, *, actor: Actor, at: datetime | None = None) -> Receipt:
     """The township party committee or the village organisation signs for the lists it received (签收).
     ``at`` records a signature given on paper earlier; never before the feedback nor in the future."""
-    _allow(actor, permissions.can_sign_receipt(actor, receipt), _("Only the recipient signs its receipt."))
+    require(actor, permissions.can_sign_receipt(actor, receipt), _("Only the recipient signs its receipt."))
     locked = Receipt.objects.select_for_update(of=("self",)).select_related("feedback").get(pk=receipt.pk)
     if locked.signed_at is not None:
         raise TransitionNotAllowed(_("This receipt was already signed."))
     at = at or timezone.now()
     if at > timezone.now() or timezone.localdate(at) < locked.feedback.fed_back_on:
         raise Conflict(_("A receipt is signed after the feedback and not in the future."))
-    locked.signed_by = actor
+    locked.signed_by = user_or_none(actor)
     locked.signed_at = at
     locked.save(update_fields=["signed_by", "signed_at"])
     record_event(

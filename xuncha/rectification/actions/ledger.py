@@ -12,16 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import Evidence, FixType
 from xuncha.rectification import permissions
-from xuncha.rectification.actions._common import Status, _allow
+from xuncha.rectification.actions._common import Status
 from xuncha.rectification.models import LedgerItem, Progress
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
+    pass
 
 ITEM_TRANSITIONS: dict[str, set[str]] = {
     Status.OPEN: {Status.IN_PROGRESS, Status.SUBMITTED},
@@ -77,7 +78,7 @@ def _move(
     item: LedgerItem,
     target: str,
     *,
-    actor: User | None,
+    actor: Actor,
     kind: str,
     text: str,
     on: date | None = None,
@@ -95,7 +96,9 @@ def _move(
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", *fields, "updated_at"])
-    progress = Progress.objects.create(item=locked, kind=kind, text=text, on=_check_on(on, locked), author=actor)
+    progress = Progress.objects.create(
+        item=locked, kind=kind, text=text, on=_check_on(on, locked), author=user_or_none(actor)
+    )
     record_event(
         f"rectification.item_{kind.lower()}",
         locked,
@@ -110,7 +113,7 @@ def _move(
     return locked, progress
 
 
-def _attach(progress: Progress, files: Iterable[tuple[IO[bytes], str, int]], actor: User | None) -> list[Evidence]:
+def _attach(progress: Progress, files: Iterable[tuple[IO[bytes], str, int]], actor: Actor) -> list[Evidence]:
     return [
         findings_actions.store_evidence(handle, name, size, actor=actor, progress=progress)
         for handle, name, size in files
@@ -124,11 +127,11 @@ def plan_item(
     measures: str,
     goal: str,
     responsible_leader: str,
-    actor: User | None,
+    actor: Actor,
     on: date | None = None,
 ) -> LedgerItem:
     """The village writes its rectification measures, goal and responsible leader (starting the work)."""
-    _allow(actor, permissions.can_report_progress(actor, item), _("Only the responsible village plans the item."))
+    require(actor, permissions.can_report_progress(actor, item), _("Only the responsible village plans the item."))
     if not measures.strip() or not responsible_leader.strip():
         raise Conflict(_("Give the measures and the responsible leader."))
     locked = _lock(item, None)
@@ -140,7 +143,11 @@ def plan_item(
         locked.status = Status.IN_PROGRESS
     locked.save(update_fields=["measures", "goal", "responsible_leader", "status", "updated_at"])
     Progress.objects.create(
-        item=locked, kind=Progress.Kind.PLAN, text=measures.strip(), on=_check_on(on, locked), author=actor
+        item=locked,
+        kind=Progress.Kind.PLAN,
+        text=measures.strip(),
+        on=_check_on(on, locked),
+        author=user_or_none(actor),
     )
     record_event(
         "rectification.item_planned",
@@ -159,20 +166,20 @@ def report_progress(
     item: LedgerItem,
     *,
     text: str,
-    actor: User | None,
+    actor: Actor,
     on: date | None = None,
     files: Sequence[tuple[IO[bytes], str, int]] = (),
 ) -> Progress:
     """The village reports how the work goes (also the periodic report of a long-term item), with evidence."""
-    _allow(actor, permissions.can_report_progress(actor, item), _("Only the responsible village reports progress."))
+    require(actor, permissions.can_report_progress(actor, item), _("Only the responsible village reports progress."))
     return _record_progress(item, text=text, actor=actor, on=on, files=files)
 
 
 @transaction.atomic
-def enter_village_progress(item: LedgerItem, *, text: str, actor: User | None, on: date | None = None) -> Progress:
+def enter_village_progress(item: LedgerItem, *, text: str, actor: Actor, on: date | None = None) -> Progress:
     """The overseeing township enters the progress its village reported to it (the township's ledger sheet); the
     note and its event name the township's user."""
-    _allow(
+    require(
         actor,
         permissions.can_enter_village_progress(actor, item),
         _("Only the overseeing township enters its villages' progress."),
@@ -184,7 +191,7 @@ def _record_progress(
     item: LedgerItem,
     *,
     text: str,
-    actor: User | None,
+    actor: Actor,
     on: date | None,
     files: Sequence[tuple[IO[bytes], str, int]],
 ) -> Progress:
@@ -201,7 +208,9 @@ def _record_progress(
     if locked.status in (Status.OPEN, Status.RETURNED):
         locked.status = Status.IN_PROGRESS
         locked.save(update_fields=["status", "updated_at"])
-    progress = Progress.objects.create(item=locked, kind=Progress.Kind.PROGRESS, text=text.strip(), on=on, author=actor)
+    progress = Progress.objects.create(
+        item=locked, kind=Progress.Kind.PROGRESS, text=text.strip(), on=on, author=user_or_none(actor)
+    )
     evidence = _attach(progress, files, actor)
     record_event(
         "rectification.item_progress",
@@ -220,13 +229,13 @@ def submit_item(
     item: LedgerItem,
     *,
     text: str,
-    actor: User | None,
+    actor: Actor,
     files: Sequence[tuple[IO[bytes], str, int]] = (),
     on: date | None = None,
     expected_status: str | None = None,
 ) -> LedgerItem:
     """The village reports the item done, with what was done and the evidence, for the township's review."""
-    _allow(actor, permissions.can_report_progress(actor, item), _("Only the responsible village submits the item."))
+    require(actor, permissions.can_report_progress(actor, item), _("Only the responsible village submits the item."))
     if not text.strip():
         raise Conflict(_("Write what was done."))
     has_evidence = Evidence.objects.filter(progress__item=item).exists()
@@ -252,14 +261,14 @@ def review_item(
     item: LedgerItem,
     *,
     approve: bool,
-    actor: User | None,
+    actor: Actor,
     reason: str = "",
     on: date | None = None,
     expected_status: str | None = Status.SUBMITTED,
 ) -> LedgerItem:
     """The township approves a submission (→ REVIEWED) or returns it with a reason (→ RETURNED). Two reviewers
     acting at once: the second is refused with a clear message and nothing is overwritten."""
-    _allow(actor, permissions.can_review(actor, item), _("Only the overseeing township reviews the item."))
+    require(actor, permissions.can_review(actor, item), _("Only the overseeing township reviews the item."))
     if not approve and not reason.strip():
         raise Conflict(_("Say why the submission is returned."))
     if approve:
@@ -287,9 +296,9 @@ def review_item(
 
 
 @transaction.atomic
-def return_reviewed_item(item: LedgerItem, *, reason: str, actor: User | None) -> LedgerItem:
+def return_reviewed_item(item: LedgerItem, *, reason: str, actor: Actor) -> LedgerItem:
     """The office sends a reviewed item back to the village when the rectification does not convince it."""
-    _allow(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
+    require(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
     if not reason.strip():
         raise Conflict(_("Say why the item is returned."))
     locked, _progress = _move(
@@ -305,10 +314,10 @@ def return_reviewed_item(item: LedgerItem, *, reason: str, actor: User | None) -
 
 
 @transaction.atomic
-def close_item(item: LedgerItem, *, actor: User | None, closed_on: date | None = None, note: str = "") -> LedgerItem:
+def close_item(item: LedgerItem, *, actor: Actor, closed_on: date | None = None, note: str = "") -> LedgerItem:
     """The office closes a reviewed item (销号). Items of key villages, and items it asked a visit for, close only
     after a return visit verified them; long-term items become ONGOING instead, until their goal is reached."""
-    _allow(actor, permissions.can_close(actor, item), _("Only the inspection office closes items."))
+    require(actor, permissions.can_close(actor, item), _("Only the inspection office closes items."))
     locked = _lock(item, None)
     if locked.status == Status.REVIEWED and locked.fix_type == FixType.LONG_TERM:
         raise TransitionNotAllowed(_("A long-term item is kept ongoing with periodic reports, not closed."))
@@ -329,9 +338,9 @@ def close_item(item: LedgerItem, *, actor: User | None, closed_on: date | None =
 
 
 @transaction.atomic
-def make_ongoing(item: LedgerItem, *, actor: User | None, note: str = "", on: date | None = None) -> LedgerItem:
+def make_ongoing(item: LedgerItem, *, actor: Actor, note: str = "", on: date | None = None) -> LedgerItem:
     """A reviewed long-term item is kept ONGOING: the village goes on reporting periodically."""
-    _allow(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
+    require(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
     if item.fix_type != FixType.LONG_TERM:
         raise Conflict(_("Only long-term items are kept ongoing."))
     locked, _progress = _move(
@@ -346,9 +355,9 @@ def make_ongoing(item: LedgerItem, *, actor: User | None, note: str = "", on: da
 
 
 @transaction.atomic
-def reopen_item(item: LedgerItem, *, reason: str, new_deadline: date, actor: User | None) -> LedgerItem:
+def reopen_item(item: LedgerItem, *, reason: str, new_deadline: date, actor: Actor) -> LedgerItem:
     """Take a closed (or ongoing) item back into work with a new deadline."""
-    _allow(actor, permissions.can_close(actor, item), _("Only the inspection office reopens items."))
+    require(actor, permissions.can_close(actor, item), _("Only the inspection office reopens items."))
     if not reason.strip():
         raise Conflict(_("Say why the item is reopened."))
     _check_new_deadline(new_deadline, timezone.localdate())
@@ -382,10 +391,10 @@ def _check_new_deadline(new_deadline: date, after: date) -> None:
 
 @transaction.atomic
 def extend_deadline(
-    item: LedgerItem, *, new_deadline: date, reason: str, actor: User | None, on: date | None = None
+    item: LedgerItem, *, new_deadline: date, reason: str, actor: Actor, on: date | None = None
 ) -> LedgerItem:
     """Grant more time (整改延期) for an item that is still being worked on."""
-    _allow(actor, permissions.can_close(actor, item), _("Only the inspection office extends deadlines."))
+    require(actor, permissions.can_close(actor, item), _("Only the inspection office extends deadlines."))
     if not reason.strip():
         raise Conflict(_("Say why more time is granted."))
     locked = _lock(item, None)
@@ -400,7 +409,7 @@ def extend_deadline(
         kind=Progress.Kind.EXTENSION,
         text=_("%(reason)s (new deadline %(date)s)") % {"reason": reason.strip(), "date": new_deadline},
         on=_check_on(on, locked),
-        author=actor,
+        author=user_or_none(actor),
     )
     record_event(
         "rectification.item_extended",
@@ -415,9 +424,9 @@ def extend_deadline(
 
 
 @transaction.atomic
-def require_return_visit(item: LedgerItem, *, actor: User | None) -> LedgerItem:
+def require_return_visit(item: LedgerItem, *, actor: Actor) -> LedgerItem:
     """The office asks that this item be verified on a return visit before it closes."""
-    _allow(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
+    require(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
     locked = _lock(item, None)
     if locked.needs_return_visit:
         return locked

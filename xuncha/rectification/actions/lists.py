@@ -11,17 +11,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions
-from xuncha.rectification.actions._common import _allow, _check_feedback_time, _office
+from xuncha.rectification.actions._common import _check_feedback_time, _office
 from xuncha.rectification.models import CommonItem, Feedback, ListEntry, ProblemList
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
+    pass
 
 
 def _fed_back_villages(round_: Round) -> set[int]:
@@ -29,10 +30,10 @@ def _fed_back_villages(round_: Round) -> set[int]:
 
 
 @transaction.atomic
-def build_individual_list(round_: Round, village: AdminUnit, *, actor: User | None) -> ProblemList:
+def build_individual_list(round_: Round, village: AdminUnit, *, actor: Actor) -> ProblemList:
     """Build (or bring up to date, until it is fed back) a village's individual list (个性清单) from its confirmed
     problems of the round, leaving out those stated on the common list."""
-    _allow(actor, permissions.can_build_lists(actor, round_), _("Only the inspection office builds lists."))
+    require(actor, permissions.can_build_lists(actor, round_), _("Only the inspection office builds lists."))
     _check_feedback_time(round_)
     if not round_.assignments.filter(covered__village=village).exists():
         raise Conflict(_("%(village)s was not inspected in this round.") % {"village": village})
@@ -42,7 +43,7 @@ def build_individual_list(round_: Round, village: AdminUnit, *, actor: User | No
         round=round_,
         kind=ProblemList.Kind.INDIVIDUAL,
         village=village,
-        defaults={"created_by": actor or _office(round_)},
+        defaults={"created_by": user_or_none(actor) or _office(round_)},
     )
     new = Problem.objects.filter(
         round=round_,
@@ -71,11 +72,11 @@ def add_common_item(
     fix_type: str,
     problems: Sequence[Problem],
     villages: Sequence[AdminUnit],
-    actor: User | None,
+    actor: Actor,
 ) -> CommonItem:
     """State one problem shared by several villages on the round's common list (共性清单), built from problems
     picked in different villages, and name every village it applies to."""
-    _allow(actor, permissions.can_build_lists(actor, round_), _("Only the inspection office builds lists."))
+    require(actor, permissions.can_build_lists(actor, round_), _("Only the inspection office builds lists."))
     _check_feedback_time(round_)
     if category not in Category.values or fix_type not in FixType.values:
         raise Conflict(_("Choose a category and a rectification type."))
@@ -103,7 +104,7 @@ def add_common_item(
     if fed_back:
         raise TransitionNotAllowed(_("%(village)s has already had its feedback.") % {"village": fed_back[0]})
     common_list, _created = ProblemList.objects.get_or_create(
-        round=round_, kind=ProblemList.Kind.COMMON, defaults={"created_by": actor or _office(round_)}
+        round=round_, kind=ProblemList.Kind.COMMON, defaults={"created_by": user_or_none(actor) or _office(round_)}
     )
     number = (common_list.common_items.aggregate(last=Max("number"))["last"] or 0) + 1
     item = CommonItem.objects.create(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.findings import actions as findings_actions
@@ -19,12 +20,12 @@ from xuncha.findings.models import Evidence
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions
-from xuncha.rectification.actions._common import Status, _allow, _office
+from xuncha.rectification.actions._common import Status, _office
 from xuncha.rectification.actions.ledger import _lock, _move
 from xuncha.rectification.models import LedgerItem, Progress, ReturnVisit, VisitCheck
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
+    pass
 
 
 @transaction.atomic
@@ -33,12 +34,12 @@ def plan_visit(
     *,
     planned_on: date,
     items: Sequence[LedgerItem],
-    actor: User | None,
+    actor: Actor,
     visitors: str = "",
     round_: Round | None = None,
 ) -> ReturnVisit:
     """The office (or a group that inspected the village) plans a return visit and chooses the items to check."""
-    _allow(actor, permissions.can_plan_visit(actor, village, round_), _("Only the office or the group plans this."))
+    require(actor, permissions.can_plan_visit(actor, village, round_), _("Only the office or the group plans this."))
     if not items:
         raise Conflict(_("Choose the items to check."))
     foreign = [item for item in items if item.village_id != village.pk]
@@ -50,16 +51,16 @@ def plan_visit(
             _("%(item)s is still being worked on; a visit checks work reported done.") % {"item": unfinished[0]}
         )
     group = None
-    if round_ is not None and actor is not None and not permissions.can_plan_visit(actor, village):
+    if round_ is not None and actor is not SYSTEM and not permissions.can_plan_visit(actor, village):
         # A group plans visits only for the items of the round it inspected.
         if any(item.round_id != round_.pk for item in items):
             raise Conflict(_("A group checks only the items of the round it inspected."))
-        group = round_.groups.filter(memberships__user=actor).first()
+        group = round_.groups.filter(memberships__user=user_or_none(actor)).first()
     visit = ReturnVisit.objects.create(
         village=village,
         planned_on=planned_on,
         visitors=visitors.strip(),
-        planned_by=actor or _office(items[0].round),
+        planned_by=user_or_none(actor) or _office(items[0].round),
         planned_by_group=group,
     )
     VisitCheck.objects.bulk_create([VisitCheck(visit=visit, item=item) for item in items])
@@ -81,7 +82,7 @@ def record_visit(
     verdicts: dict[int, tuple[str, str, date | None]],
     people_asked: int,
     people_satisfied: int,
-    actor: User | None,
+    actor: Actor,
     visitors: str = "",
     note: str = "",
 ) -> ReturnVisit:
@@ -90,7 +91,7 @@ def record_visit(
 
     A VERIFIED item may then be closed; a REOPEN verdict sends the item back to IN_PROGRESS with its new deadline.
     """
-    _allow(actor, permissions.can_record_visit(actor, visit), _("Only the office or the group records the visit."))
+    require(actor, permissions.can_record_visit(actor, visit), _("Only the office or the group records the visit."))
     locked = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
     if locked.status == ReturnVisit.Status.DONE:
         raise TransitionNotAllowed(_("This visit was already recorded."))
@@ -133,7 +134,7 @@ def record_visit(
     return locked
 
 
-def _verify(item: LedgerItem, note: str, visited_on: date, visit: ReturnVisit, actor: User | None) -> None:
+def _verify(item: LedgerItem, note: str, visited_on: date, visit: ReturnVisit, actor: Actor) -> None:
     """A VERIFIED verdict: the item may now close; its history says so."""
     verified_at = timezone.make_aware(datetime.combine(visited_on, time(12)))
     LedgerItem.objects.filter(pk=item.pk).update(verified_at=verified_at)
@@ -147,9 +148,7 @@ def _verify(item: LedgerItem, note: str, visited_on: date, visit: ReturnVisit, a
     )
 
 
-def _reopen_from_visit(
-    item: LedgerItem, note: str, new_deadline: date | None, visited_on: date, actor: User | None
-) -> None:
+def _reopen_from_visit(item: LedgerItem, note: str, new_deadline: date | None, visited_on: date, actor: Actor) -> None:
     """A REOPEN verdict: back to IN_PROGRESS with a new deadline, through the transitions of the ledger."""
     if new_deadline is None or new_deadline <= visited_on:
         raise Conflict(_("Give %(item)s a new deadline after the visit.") % {"item": item})
@@ -170,10 +169,10 @@ def _reopen_from_visit(
 
 @transaction.atomic
 def attach_check_photo(
-    check: VisitCheck, handle: IO[bytes], file_name: str, size: int, *, actor: User | None, caption: str = ""
+    check: VisitCheck, handle: IO[bytes], file_name: str, size: int, *, actor: Actor, caption: str = ""
 ) -> Evidence:
     """A photo taken on a return visit, attached to the item checked."""
-    _allow(actor, permissions.can_record_visit(actor, check.visit), _("Only the office or the group does this."))
+    require(actor, permissions.can_record_visit(actor, check.visit), _("Only the office or the group does this."))
     evidence = findings_actions.store_evidence(
         handle, file_name, size, actor=actor, visit_check=check, caption=caption, images_only=True
     )

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.rectification import actions
@@ -44,10 +45,10 @@ def later(days: int = 60) -> date:
 
 def submitted(item: LedgerItem) -> LedgerItem:
     """The village submits the item with a photo (the system acting, for a scene)."""
-    return actions.submit_item(item, text=DONE_TEXT, actor=None, files=[photo()])
+    return actions.submit_item(item, text=DONE_TEXT, actor=SYSTEM, files=[photo()])
 
 
 def close_through_review(item: LedgerItem) -> LedgerItem:
     """Submit, approve and close an item of a village that needs no return visit."""
-    actions.review_item(submitted(item), approve=True, actor=None)
-    return actions.close_item(item, actor=None)
+    actions.review_item(submitted(item), approve=True, actor=SYSTEM)
+    return actions.close_item(item, actor=SYSTEM)

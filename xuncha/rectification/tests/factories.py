@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 
+from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.audit.models import Event
@@ -133,13 +134,13 @@ def township_person(township: AdminUnit, username: str | None = None) -> User:
     return person(username or f"township_{township.code}", Role.TOWNSHIP, township)
 
 
-def publish(round_: Round, village: AdminUnit, actor: User | None, *, fed_back_on: date = FED_BACK_ON) -> Feedback:
+def publish(round_: Round, village: AdminUnit, actor: Actor, *, fed_back_on: date = FED_BACK_ON) -> Feedback:
     """Build the village's individual list and publish it with the common list, through the actions."""
     actions.build_individual_list(round_, village, actor=actor)
     return actions.publish_feedback(round_, village, actor=actor, fed_back_on=fed_back_on)
 
 
-def common_item(reported: Reported, villages: list[AdminUnit], actor: User | None, **fields: Any) -> CommonItem:
+def common_item(reported: Reported, villages: list[AdminUnit], actor: Actor, **fields: Any) -> CommonItem:
     """A common item built from the first problem of each of ``villages``, naming them all."""
     values: dict[str, Any] = {
         "text": "村务公开不及时、不规范，财务收支未按季度公开。",

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from xuncha.accounts.models import User
+from xuncha.accounts.actors import Actor
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.rectification import actions
@@ -44,51 +44,51 @@ def unchanged(item: LedgerItem, status: str) -> None:
 # Each public action, as a callable of (item, actor).
 
 
-def plan(item: LedgerItem, actor: User | None) -> Any:
+def plan(item: LedgerItem, actor: Actor) -> Any:
     return actions.plan_item(item, measures=MEASURES, goal="租金全部入账", responsible_leader="王建华", actor=actor)
 
 
-def report(item: LedgerItem, actor: User | None) -> Any:
+def report(item: LedgerItem, actor: Actor) -> Any:
     return actions.report_progress(item, text=PROGRESS_TEXT, actor=actor, files=[photo()])
 
 
-def submit(item: LedgerItem, actor: User | None) -> Any:
+def submit(item: LedgerItem, actor: Actor) -> Any:
     return actions.submit_item(item, text=PROGRESS_TEXT, actor=actor, files=[photo()])
 
 
-def approve(item: LedgerItem, actor: User | None) -> Any:
+def approve(item: LedgerItem, actor: Actor) -> Any:
     return actions.review_item(item, approve=True, actor=actor)
 
 
-def send_back(item: LedgerItem, actor: User | None) -> Any:
+def send_back(item: LedgerItem, actor: Actor) -> Any:
     return actions.review_item(item, approve=False, reason=REASON, actor=actor)
 
 
-def close(item: LedgerItem, actor: User | None) -> Any:
+def close(item: LedgerItem, actor: Actor) -> Any:
     return actions.close_item(item, actor=actor, note="经核查整改到位，予以销号。")
 
 
-def keep_ongoing(item: LedgerItem, actor: User | None) -> Any:
+def keep_ongoing(item: LedgerItem, actor: Actor) -> Any:
     return actions.make_ongoing(item, actor=actor, note="长期坚持，每季度报告。")
 
 
-def return_reviewed(item: LedgerItem, actor: User | None) -> Any:
+def return_reviewed(item: LedgerItem, actor: Actor) -> Any:
     return actions.return_reviewed_item(item, reason="租金入账凭证与合同金额不符。", actor=actor)
 
 
-def reopen(item: LedgerItem, actor: User | None) -> Any:
+def reopen(item: LedgerItem, actor: Actor) -> Any:
     return actions.reopen_item(item, reason="群众反映问题反弹。", new_deadline=later(), actor=actor)
 
 
-def extend(item: LedgerItem, actor: User | None) -> Any:
+def extend(item: LedgerItem, actor: Actor) -> Any:
     return actions.extend_deadline(item, new_deadline=date(2024, 3, 29), reason="需待春耕后实施。", actor=actor)
 
 
-def flag(item: LedgerItem, actor: User | None) -> Any:
+def flag(item: LedgerItem, actor: Actor) -> Any:
     return actions.require_return_visit(item, actor=actor)
 
 
-def reopen_on_visit(item: LedgerItem, actor: User | None) -> Any:
+def reopen_on_visit(item: LedgerItem, actor: Actor) -> Any:
     """A return visit checks the item and finds the work not done: its REOPEN verdict sends it back into work."""
     visit = actions.plan_visit(item.village, planned_on=timezone.localdate(), items=[item], actor=actor)
     return actions.record_visit(
@@ -101,7 +101,7 @@ def reopen_on_visit(item: LedgerItem, actor: User | None) -> Any:
     )
 
 
-Act = Callable[[LedgerItem, User | None], Any]
+Act = Callable[[LedgerItem, Actor], Any]
 
 # The public action that makes each allowed move, who makes it, and the verb of its event.
 MOVES: dict[tuple[str, str], tuple[Act, str, str]] = {

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.findings.models import Category, FixType
@@ -158,9 +159,9 @@ def _grow(world: World, office: User, villages: list[AdminUnit]) -> None:
     with checks and photos."""
     for village in villages:
         feedback = publish(world.round, village, office)
-        actions.sign_receipt(feedback.receipts.get(recipient=Receipt.Recipient.TOWNSHIP), actor=None)
+        actions.sign_receipt(feedback.receipts.get(recipient=Receipt.Recipient.TOWNSHIP), actor=SYSTEM)
         items = list(LedgerItem.objects.filter(village=village))
-        actions.report_progress(items[0], text="进展", actor=None, files=[photo()])
+        actions.report_progress(items[0], text="进展", actor=SYSTEM, files=[photo()])
         planned = visit(village, items, planned_by=office)
         for check in planned.checks.all():
             handle, name, size = photo()

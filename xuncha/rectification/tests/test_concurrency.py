@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections, transaction
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.chain import verify_chain
 from xuncha.audit.models import Event
@@ -162,7 +163,7 @@ def test_a_conflict_after_a_system_step_names_someone(world: World, reviewer: Us
     """When the last step was the system's (no author), the message still reads well."""
     item = ledger_item(world.round, world.village_a2, status=Status.SUBMITTED)
     stale = copy_of(item)
-    actions.review_item(copy_of(item), approve=True, actor=None)
+    actions.review_item(copy_of(item), approve=True, actor=SYSTEM)
 
     with pytest.raises(Conflict, match="someone already acted"):
         actions.review_item(stale, approve=True, actor=reviewer)

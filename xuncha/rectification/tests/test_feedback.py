@@ -15,6 +15,7 @@ import chinese_calendar
 import pytest
 from django.utils import timezone
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -329,7 +330,7 @@ def test_publish_feedback_is_refused_to_everyone_but_the_office(
 
 
 def test_the_system_publishes_in_the_name_of_the_office(world: World, reported: Reported, office: User) -> None:
-    feedback = publish(reported.round, world.village_a1, None)
+    feedback = publish(reported.round, world.village_a1, SYSTEM)
 
     assert feedback.published_by == office
     assert event_of(feedback, "rectification.feedback_published").actor is None

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import PermissionDenied, TransitionNotAllowed
@@ -98,7 +99,7 @@ def attempt(item: LedgerItem, target: str, request: pytest.FixtureRequest) -> No
     nothing moves an item back to OPEN, so the shared mover is called for that."""
     if target == Status.OPEN:
         with transaction.atomic():
-            _move(item, target, actor=None, kind=Progress.Kind.PROGRESS, text="回到初始状态")
+            _move(item, target, actor=SYSTEM, kind=Progress.Kind.PROGRESS, text="回到初始状态")
         return
     by_target: dict[str, tuple[Act, str]] = {
         Status.IN_PROGRESS: (reopen, "office"),
@@ -242,11 +243,11 @@ def test_office_actions_are_open_to_the_office_and_its_director(
 
 @pytest.mark.parametrize("action", sorted({**VILLAGE_ACTIONS, **TOWNSHIP_ACTIONS, **OFFICE_ACTIONS}))
 def test_the_system_may_act_on_items(world: World, action: str) -> None:
-    """Commands and the demo act as the system (actor=None); the event says so."""
+    """Commands and the demo act as the system (actor=SYSTEM); the event says so."""
     act, status, fields = {**VILLAGE_ACTIONS, **TOWNSHIP_ACTIONS, **OFFICE_ACTIONS}[action]
     item = item_in(world, status, **fields)
 
-    act(item, None)
+    act(item, SYSTEM)
 
     event = Event.objects.get(object_type="rectification.ledgeritem", object_id=str(item.pk))
     assert (event.actor, event.actor_label) == (None, "system")

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.audit.labels import verb_label
@@ -25,10 +26,11 @@ from xuncha.findings.tests.factories import ProblemFactory, png_bytes
 from xuncha.inspections.models import Assignment, Round
 from xuncha.inspections.tests.factories import assign
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import actions, reminders
+from xuncha.rectification import actions
 from xuncha.rectification.filters import LedgerItemFilter
 from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import Feedback, LedgerItem, Light, Progress, VisitCheck
+from xuncha.rectification.queries import reminders_due
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HTMX = {"HX-Request": "true"}
@@ -397,8 +399,8 @@ def test_the_office_acts_on_items_through_the_pages(
     assert item.deadline == later
 
     for submitted in (item, long_term):
-        actions.submit_item(submitted, text="已整改。", files=[(_png(), "a.png", len(PNG))], actor=None)
-        actions.review_item(submitted, approve=True, actor=None)
+        actions.submit_item(submitted, text="已整改。", files=[(_png(), "a.png", len(PNG))], actor=SYSTEM)
+        actions.review_item(submitted, approve=True, actor=SYSTEM)
     response = _post(client, reverse("rectification:item-return", args=[item.pk]), {"reason": "整改不彻底。"})
     assert _messages(response) == ["The item was returned to the village."]
     assert _status(item) == Status.RETURNED
@@ -755,7 +757,7 @@ def test_a_yellow_item_on_a_rest_day_deadline_is_reminded_as_due_soon(
     friday = date(2026, 11, 13)
     (item,) = extra_items(publish(world, office), [date(2026, 11, 28)])
     assert item.light(friday) == Light.YELLOW
-    kinds = {reminder.kind for reminder in reminders.collect(friday) if reminder.key == f"item:{item.pk}"}
+    kinds = {reminder.kind for reminder in reminders_due(friday) if reminder.key == f"item:{item.pk}"}
     assert "DUE_SOON" in kinds
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -169,7 +170,7 @@ def test_build_individual_list_by_the_system_is_signed_by_the_office(
     world: World, reported: Reported, office: User
 ) -> None:
     """A command builds the list in the name of the county's office account; the event is the system's."""
-    problem_list = actions.build_individual_list(reported.round, world.village_a1, actor=None)
+    problem_list = actions.build_individual_list(reported.round, world.village_a1, actor=SYSTEM)
 
     assert problem_list.created_by == office
     assert event_of(problem_list, "rectification.list_built").actor is None
@@ -178,7 +179,7 @@ def test_build_individual_list_by_the_system_is_signed_by_the_office(
 def test_build_individual_list_by_the_system_needs_an_office_account(world: World, reported: Reported) -> None:
     """Without any office account in the county, the system has nobody to build the list in the name of."""
     with pytest.raises(Conflict):
-        actions.build_individual_list(reported.round, world.village_a1, actor=None)
+        actions.build_individual_list(reported.round, world.village_a1, actor=SYSTEM)
 
 
 def test_an_empty_individual_list_may_be_built(world: World, reported: Reported, office: User) -> None:

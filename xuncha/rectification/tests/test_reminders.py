@@ -18,9 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.context_processors import notifications as bell_context
 from xuncha.accounts.models import Notification, User
+from xuncha.audit.models import Event
 from xuncha.conftest import World
+from xuncha.core.exceptions import PermissionDenied
+from xuncha.rectification import actions
 from xuncha.rectification.models import LedgerItem, Receipt
 from xuncha.rectification.tests.test_visit_views import PHENOMENA, publish_items
 
@@ -74,6 +78,37 @@ def test_running_twice_on_one_day_notifies_once(world: World, items: dict[str, L
     assert first.startswith(f"{count} notification(s) created")
     assert second.startswith("0 notification(s) created")
     assert Notification.objects.count() == count
+
+
+def test_a_run_records_its_counts_in_the_audit_trail_and_only_the_system_sends(
+    world: World, items: dict[str, LedgerItem], office: User, township_user: User, village_user: User
+) -> None:
+    """The run records one event per county with the notifications created by kind, as the system; a run that
+    creates none records none; a person may not send the reminders."""
+    with pytest.raises(PermissionDenied):
+        actions.send_reminders(actor=office)
+    assert not Notification.objects.exists()
+
+    created, _sent_mail = actions.send_reminders(actor=SYSTEM)
+
+    event = Event.objects.get(verb="rectification.reminders_sent")
+    assert (event.actor_id, event.actor_label, event.object_id, event.unit_id) == (
+        None,
+        "system",
+        str(world.county.pk),
+        world.county.pk,
+    )
+    assert event.after is not None
+    assert event.after["notifications"] == created == 9
+    assert event.after["by_kind"] == {
+        "AWAITING_CLOSURE": 1,
+        "AWAITING_REVIEW": 1,
+        "DUE_SOON": 2,
+        "OVERDUE": 3,
+        "RECEIPT_MISSING": 2,
+    }
+    assert actions.send_reminders(actor=SYSTEM) == (0, 0)
+    assert Event.objects.filter(verb="rectification.reminders_sent").count() == 1
 
 
 def test_each_reminder_goes_to_the_people_who_act_on_it(

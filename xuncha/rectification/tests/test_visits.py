@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -77,7 +78,7 @@ def a1_item(world: World, status: str = Status.REVIEWED, **fields: Any) -> Ledge
 def record(
     planned: ReturnVisit,
     verdicts: dict[int, tuple[str, str, date | None]],
-    actor: User | None,
+    actor: Actor,
     *,
     asked: int = 20,
     satisfied: int = 18,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.core.tabular import ImportRejected
 from xuncha.organisations.actions import classify_villages
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         try:
-            result = classify_villages(data, actor=None, file_name=path.name)
+            result = classify_villages(data, actor=SYSTEM, file_name=path.name)
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from xuncha.rectification import reminders
+from xuncha.accounts.actors import SYSTEM
+from xuncha.rectification import actions
 
 
 class Command(BaseCommand):
@@ -16,6 +17,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created, sent = reminders.send()
-        pruned = reminders.prune()
+        created, sent = actions.send_reminders(actor=SYSTEM)
+        pruned = actions.prune_notifications(actor=SYSTEM)
         self.stdout.write(f"{created} notification(s) created, {sent} e-mail(s) sent, {pruned} old one(s) pruned.")

@@ -1,9 +1,15 @@
-"""Starting and running a spreadsheet import: check the file, keep it, check every row, then write all or nothing.
+"""Writes of the documents app: round bundles and spreadsheet imports, each started in a request and finished there
+or by the worker (``xuncha db_worker`` runs the tasks defined here, next to the code they run).
 
-``start_import`` refuses at once what is not a readable .xlsx (``ImportRefused``, nothing kept) and what the user
-may not import (``PermissionDenied``); otherwise it stores the file under ``MEDIA_ROOT/imports/`` with a random name
-and records an ``ImportRun``. A small sheet is run at once, in the request; a larger one is queued for the worker
-(``tasks.run_import_task``).
+*Bundles.* The office asks for a bundle of a round's feedback documents; the request is queued and the worker builds
+it document by document, saving its progress so that the page can show a bar. The .zip is kept under
+``MEDIA_ROOT/bundles/`` with a random name. A failure is recorded on the bundle and shown; nothing is swallowed.
+
+*Imports.* ``start_import`` refuses at once what is not a readable .xlsx (``ImportRefused``, nothing kept) and what
+the user may not import (``PermissionDenied``); otherwise it stores the file under ``MEDIA_ROOT/imports/`` with a
+random name and records an ``ImportRun``. A small sheet is run at once, in the request; a larger one is queued for
+the worker (``run_import_task``). Either way the rows are written as the uploader, whose right to import was checked
+when the run was started: the domain's actions check each row again as that user.
 
 ``run_import`` works in two phases, a choice that behaves the same on SQLite and PostgreSQL:
 
@@ -24,41 +30,43 @@ the uploader's language.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import secrets
+import zipfile
 from collections import Counter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from xuncha.audit.actions import batch, record_event
-from xuncha.core.exceptions import ActionRefused
+from xuncha.accounts.actors import SYSTEM, Actor, require
+from xuncha.audit.actions import batch, log_access, record_event
+from xuncha.audit.models import AccessLog
+from xuncha.core.exceptions import ActionRefused, Conflict
 from xuncha.core.tabular import ImportRejected, RowError
+from xuncha.documents import permissions
+from xuncha.documents.bundles import BUNDLE_DIR, bundle_feedbacks
 from xuncha.documents.imports.base import Importer, Outcome, Planned
-from xuncha.documents.imports.classification import ClassificationImporter
-from xuncha.documents.imports.ledger import LedgerImporter
-from xuncha.documents.imports.problems import ProblemsImporter
+from xuncha.documents.imports.kinds import IMPORTERS, importer_for
 from xuncha.documents.imports.reader import check_file, read_sheet
-from xuncha.documents.models import ImportRun
+from xuncha.documents.models import Bundle, ImportRun
+from xuncha.rectification.models import Feedback
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
-    from django.db.models import QuerySet
 
     from xuncha.accounts.models import User
-    from xuncha.inspections.models import Assignment
+    from xuncha.inspections.models import Assignment, Round
     from xuncha.organisations.models import AdminUnit
 
 logger = logging.getLogger(__name__)
 
-IMPORTERS: dict[str, type[Importer[Any]]] = {
-    importer.kind: importer for importer in (ClassificationImporter, ProblemsImporter, LedgerImporter)
-}
-KIND_BY_SLUG = {importer.slug: kind for kind, importer in IMPORTERS.items()}
 IMPORT_DIR = "imports"
 # Sheets declaring more rows than this are imported by the worker, not in the request; a sheet that declares no
 # size (streaming writers, such as the ledger export, leave it out) is judged by its unpacked content instead.
@@ -69,27 +77,103 @@ PROGRESS_EVERY = 200
 VALUE_MAX = 200
 
 
-def importer_for(kind: str) -> type[Importer[Any]]:
-    return IMPORTERS[kind]
+# Bundles -----------------------------------------------------------------------------------------------------------
 
 
-def runs_visible_to(user: User) -> QuerySet[ImportRun]:
-    """The imports a user sees: their own (a report names rows of their own file)."""
-    return ImportRun.objects.filter(uploaded_by=user).select_related("unit", "assignment__group")
+@transaction.atomic
+def request_bundle(round_: Round, *, actor: User, ip_address: str | None = None) -> Bundle:
+    """Queue a bundle of the round's feedback documents for the worker to build.
+
+    Only the office of the round's county asks (a bundle is what it sends out, and is served to those who may ask
+    for it), so the actor is a person: the request is recorded as theirs in the access log. A round without
+    feedback has nothing to bundle (``Conflict``).
+    """
+    require(
+        actor,
+        permissions.can_bundle(actor, round_),
+        _("Only the inspection office bundles a round's feedback documents."),
+    )
+    total = Feedback.objects.filter(round=round_).count()
+    if not total:
+        raise Conflict(_("No village of this round has been fed back yet: there is nothing to bundle."))
+    bundle = Bundle.objects.create(round=round_, requested_by=actor, total=total)
+    log_access(actor, AccessLog.Action.DOCUMENT, bundle, detail=f"bundle {round_}", ip_address=ip_address)
+    bundle_id = bundle.pk
+    transaction.on_commit(lambda: build_bundle_task.enqueue(bundle_id))
+    return bundle
+
+
+@task()
+def build_bundle_task(bundle_id: int) -> None:
+    """The worker's part: build the bundle and record how it went."""
+    build_bundle(Bundle.objects.select_related("round__term__county").get(pk=bundle_id), actor=SYSTEM)
+
+
+def build_bundle(bundle: Bundle, *, actor: Actor) -> Bundle:
+    """Render every feedback document of the round into one .zip, saving progress as it goes (each save commits on
+    its own, so that the page polling the bundle sees the bar move). The worker builds as ``SYSTEM``.
+
+    Any failure marks the bundle FAILED with its message, and is logged.
+    """
+    from xuncha.documents.builders import feedback as feedback_document
+
+    require(
+        actor,
+        permissions.can_bundle(actor, bundle.round),
+        _("Only the inspection office bundles a round's feedback documents."),
+    )
+    Bundle.objects.filter(pk=bundle.pk).update(status=Bundle.Status.RUNNING, done=0)
+    try:
+        feedbacks = bundle_feedbacks(bundle.round)
+        Bundle.objects.filter(pk=bundle.pk).update(total=len(feedbacks))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for number, feedback in enumerate(feedbacks, start=1):
+                document = feedback_document.render(feedback)
+                archive.writestr(f"{number:03d}-{document.name}", document.content)
+                Bundle.objects.filter(pk=bundle.pk).update(done=F("done") + 1)
+        relative = f"{BUNDLE_DIR}/{secrets.token_hex(16)}.zip"
+        path = Path(settings.MEDIA_ROOT) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(buffer.getvalue())
+    except Exception as exc:
+        logger.exception("Bundle %s of %s failed", bundle.pk, bundle.round)
+        Bundle.objects.filter(pk=bundle.pk).update(
+            status=Bundle.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+    else:
+        Bundle.objects.filter(pk=bundle.pk).update(
+            status=Bundle.Status.DONE, file=relative, size=path.stat().st_size, finished_at=timezone.now()
+        )
+    bundle.refresh_from_db()
+    return bundle
+
+
+# Imports -----------------------------------------------------------------------------------------------------------
+
+
+class ImportFailed(RuntimeError):
+    """The import failed; the run records why. Raised again so that the task's own result says so too."""
 
 
 def start_import(
     kind: str,
     upload: UploadedFile,
     *,
-    user: User,
+    actor: User,
     unit: AdminUnit | None = None,
     assignment: Assignment | None = None,
 ) -> ImportRun:
-    """Check that ``user`` may import ``kind`` for ``unit`` or ``assignment`` and that ``upload`` is a sound .xlsx,
-    keep the file and record the run; run it now if it is small, else queue it for the worker."""
+    """Check that ``actor`` may import ``kind`` for ``unit`` or ``assignment`` and that ``upload`` is a sound .xlsx,
+    keep the file and record the run; run it now if it is small, else queue it for the worker.
+
+    The actor is a person: the run's rows are written as its uploader, who alone reads its report.
+    """
+    importer = IMPORTERS.get(kind)
+    allowed = importer is not None and importer.may_import(actor, unit=unit, assignment=assignment)
+    require(actor, allowed, importer.refusal() if importer else _("There is no such kind of import."))
     importer = importer_for(kind)
-    importer.check_allowed(user, unit=unit, assignment=assignment)
+    importer.check_target(unit=unit, assignment=assignment)
     size = upload.size or 0
     sheet_size = check_file(upload, size)
     upload.seek(0)
@@ -100,7 +184,7 @@ def start_import(
     path.write_bytes(data)
     run = ImportRun.objects.create(
         kind=kind,
-        uploaded_by=user,
+        uploaded_by=actor,
         unit=unit if importer.target_field == "unit" else None,
         assignment=assignment if importer.target_field == "assignment" else None,
         file_name=PurePath(upload.name or "upload.xlsx").name[:200],
@@ -114,15 +198,25 @@ def start_import(
         small = sheet_size.content_bytes <= INLINE_MAX_CONTENT_BYTES
     if small:
         return run_import(run)
-    from xuncha.documents.imports.tasks import run_import_task
-
     run_id, language = run.pk, translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: run_import_task.enqueue(run_id, language))
     return run
 
 
+@task()
+def run_import_task(run_id: int, language: str) -> None:
+    """The worker's part of a large import: run it, writing its row reasons in the uploader's language."""
+    with translation.override(language):
+        run = run_import(ImportRun.objects.select_related("uploaded_by", "unit", "assignment").get(pk=run_id))
+    if run.status == ImportRun.Status.FAILED:
+        raise ImportFailed(run.errors[0]["reason"] if run.errors else run_id)
+
+
 def run_import(run: ImportRun) -> ImportRun:
-    """Check every row of the run's file, then write them all in one transaction, or none (see the module's text)."""
+    """Check every row of the run's file, then write them all in one transaction, or none (see the module's text).
+
+    The rows are written as the run's uploader (``run.uploaded_by``), whether in the request or in the worker.
+    """
     _update(run, status=ImportRun.Status.RUNNING, done_rows=0, errors=[])
     try:
         counts = _run(run)
