@@ -38,6 +38,12 @@ class Role(models.TextChoices):
         return self in (Role.OFFICE, Role.OFFICE_LEAD)
 
     @property
+    def is_local(self) -> bool:
+        """The township party committee and the village organisation: they receive and carry out what is fed back
+        to their units."""
+        return self in (Role.TOWNSHIP, Role.VILLAGE)
+
+    @property
     def reads_county(self) -> bool:
         """Roles that read everything of the counties in their subtree, drafts and plans included."""
         return self in (Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER)

@@ -9,7 +9,8 @@ from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import grants_of, roles_of
 
 if TYPE_CHECKING:
-    from xuncha.accounts.scoping import AnyUser
+    from xuncha.accounts.models import User
+    from xuncha.accounts.scoping import AnyUser, Grant
     from xuncha.organisations.models import AdminUnit
 
 
@@ -25,6 +26,11 @@ def has_role(user: AnyUser | None, role: Role) -> bool:
     return user is not None and role in roles_of(user)
 
 
+def has_a_role(user: AnyUser | None) -> bool:
+    """Whether the user holds any grant at all (pages of the case work show nothing to those who hold none)."""
+    return user is not None and bool(roles_of(user))
+
+
 def can_plan_in(user: AnyUser | None, county: AdminUnit) -> bool:
     """Office staff plan terms, rounds, groups and assignments of the counties they cover."""
     return has_role_over(user, [Role.OFFICE, Role.OFFICE_LEAD], county)
@@ -32,6 +38,11 @@ def can_plan_in(user: AnyUser | None, county: AdminUnit) -> bool:
 
 def can_classify_villages(user: AnyUser | None, village: AdminUnit) -> bool:
     return has_role_over(user, [Role.OFFICE, Role.OFFICE_LEAD], village)
+
+
+def can_classify_some_villages(user: AnyUser | None) -> bool:
+    """Whether the user classifies villages anywhere (each village of a file is then checked on its own)."""
+    return user is not None and any(role.plans for role in roles_of(user))
 
 
 def can_manage_master_data(user: AnyUser | None) -> bool:
@@ -49,3 +60,31 @@ def can_grant_roles(user: AnyUser | None) -> bool:
 
 def can_read_audit_log(user: AnyUser | None) -> bool:
     return has_role(user, Role.AUDITOR)
+
+
+# Where each role lands after signing in, most specific first.
+LANDING_ORDER = (
+    Role.OFFICE_LEAD,
+    Role.OFFICE,
+    Role.LEADER,
+    Role.TOWNSHIP,
+    Role.VILLAGE,
+    Role.DISCIPLINE,
+    Role.ORG_DEPT,
+)
+
+
+def landing_grant(user: AnyUser) -> Grant | None:
+    """The grant whose unit the user starts from after signing in: the first grant of the first role of
+    ``LANDING_ORDER`` that names a unit; none for those who act through groups or on the system."""
+    grants = grants_of(user)
+    for role in LANDING_ORDER:
+        grant = next((grant for grant in grants if grant.role == role), None)
+        if grant is not None and grant.unit_id is not None:
+            return grant
+    return None
+
+
+def can_mark_notifications_read(user: AnyUser | None, owner: User) -> bool:
+    """A notification is its addressee's alone: only they mark it read."""
+    return user is not None and user.is_authenticated and user.pk == owner.pk

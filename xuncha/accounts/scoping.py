@@ -6,9 +6,9 @@ share one definition of scope. A user's grants are read once per user object (on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -16,13 +16,19 @@ from xuncha.accounts.models import Role, RoleGrant
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.db.models import QuerySet
 
+    from xuncha.accounts.actors import SystemActor
     from xuncha.accounts.models import User
 
-    AnyUser = User | AnonymousUser
+    # Whoever a permission or scope is asked about; the system and residents hold no grant, so they see nothing.
+    AnyUser = User | AnonymousUser | SystemActor
 
 NOTHING = Q(pk__in=[])
+
+# Parts of the tree that a user reaches otherwise than by a grant, each added by the app that knows of it (inspection
+# groups reach the units they are assigned to: ``inspections.scoping.group_units_q``). A list of functions, so that
+# this module imports nothing of the apps above it.
+UNIT_SCOPES: list[Callable[[AnyUser], Q]] = []
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,10 @@ def grants_of(user: AnyUser) -> tuple[Grant, ...]:
 
 
 def forget_grants(user: AnyUser) -> None:
-    """Drop the cached grants after a grant changes (the next read fetches them again)."""
-    user.__dict__.pop("_xuncha_grants", None)
-    user.__dict__.pop("_xuncha_memberships", None)
+    """Drop every scope cached on the user (grants, group memberships, …) after one changes; the next read fetches
+    them again."""
+    for name in [name for name in user.__dict__ if name.startswith("_xuncha_")]:
+        del user.__dict__[name]
 
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
@@ -83,28 +90,6 @@ def path_q(user: AnyUser, roles: Iterable[Role], path_field: str) -> Q:
     return query
 
 
-def memberships_of(user: AnyUser) -> list[tuple[int, str]]:
-    """(group id, role in the group) of every inspection group the user belongs to; one query, cached."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    cached: list[tuple[int, str]] | None = getattr(user, "_xuncha_memberships", None)
-    if cached is None:
-        from xuncha.inspections.models import Membership
-
-        cached = list(Membership.objects.filter(user=user).values_list("group_id", "role"))
-        setattr(user, "_xuncha_memberships", cached)  # noqa: B010 - a per-request cache on the user object
-    return cached
-
-
-def group_ids_of(user: AnyUser) -> list[int]:
-    """The inspection groups the user belongs to."""
-    return [group_id for group_id, _role in memberships_of(user)]
-
-
-def leads_a_group(user: AnyUser) -> bool:
-    return any(role == "LEADER" for _group_id, role in memberships_of(user))
-
-
 def unit_roles() -> list[Role]:
     return [role for role in Role if role.sees_units]
 
@@ -113,18 +98,24 @@ def county_readers() -> list[Role]:
     return [role for role in Role if role.reads_county]
 
 
-def group_unit_ids(user: AnyUser) -> QuerySet[Any, Any]:
-    """Ids of the units that the user's groups are assigned to: targets and the villages they bring."""
-    from xuncha.inspections.models import AssignmentVillage
+def local_roles() -> list[Role]:
+    return [role for role in Role if role.is_local]
 
-    return AssignmentVillage.objects.filter(assignment__group_id__in=group_ids_of(user)).values("village_id")
+
+def stationed_readers() -> list[Role]:
+    """Roles that see units but not the county's plans: they read rounds and assignments once groups are stationed
+    in their subtree (townships, villages and the receiving bodies)."""
+    return [role for role in Role if role.sees_units and not role.reads_county]
+
+
+def planners() -> list[Role]:
+    """The office's roles: they plan the rounds of the counties under their grants (``Role.plans``)."""
+    return [role for role in Role if role.plans]
 
 
 def visible_units_q(user: AnyUser) -> Q:
+    """Units the user's grants cover, and those that any scope added by an app above this one reaches."""
     query = path_q(user, unit_roles(), "path")
-    if group_ids_of(user):
-        from xuncha.inspections.models import Assignment
-
-        query |= Q(pk__in=group_unit_ids(user))
-        query |= Q(pk__in=Assignment.objects.filter(group_id__in=group_ids_of(user)).values("target_id"))
+    for scope in UNIT_SCOPES:
+        query |= scope(user)
     return query

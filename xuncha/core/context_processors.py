@@ -9,18 +9,12 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import group_ids_of, leads_a_group, roles_of
-from xuncha.dashboard.permissions import DASHBOARD_ROLES
-
-# Roles that handle sealed clues; group leaders see their own groups' clues too. Nobody else gets even the link.
-CLUE_ROLES = frozenset({Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT})
-
-
-LIST_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
-
-# Roles for whom declared ties matter: the office that plans and the people it sends out.
-RECUSAL_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.GROUP_LEADER, Role.GROUP_MEMBER})
+from xuncha.accounts.permissions import can_read_audit_log
+from xuncha.accounts.scoping import roles_of
+from xuncha.dashboard.permissions import can_see_dashboard
+from xuncha.findings.permissions import can_see_clue_list
+from xuncha.inspections.permissions import handles_recusals, sees_units_and_rounds
+from xuncha.rectification.permissions import works_on_lists
 
 
 @dataclass(frozen=True)
@@ -36,26 +30,22 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
-    sees_units = any(role.sees_units for role in roles) or bool(group_ids_of(user))
-    sees_rounds = sees_units
-    handles_recusals = bool(roles & RECUSAL_ROLES) or bool(group_ids_of(user))
-    sees_clues = bool(roles & CLUE_ROLES) or leads_a_group(user)
+    sees_units = sees_units_and_rounds(user)
     # The discipline commission and the organisation department receive clues; lists and the ledger are not theirs.
-    works_on_lists = bool(roles & LIST_ROLES) or bool(group_ids_of(user))
-    sees_dashboard = bool(roles & set(DASHBOARD_ROLES))
+    on_lists = works_on_lists(user)
     entries: list[tuple[str | Promise, str, str, bool]] = [
         (_("Home"), reverse("home"), "house", True),
-        (_("Dashboard"), reverse("dashboard:index"), "speedometer2", sees_dashboard),
+        (_("Dashboard"), reverse("dashboard:index"), "speedometer2", can_see_dashboard(user)),
         (_("Organisation tree"), reverse("organisations:unit-list"), "diagram-3", sees_units),
         (_("Villages"), reverse("organisations:village-list"), "houses", sees_units),
-        (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_rounds),
-        (_("Lists and feedback"), reverse("rectification:list-overview"), "card-checklist", works_on_lists),
-        (_("Rectification ledger"), reverse("rectification:item-list"), "clipboard-check", works_on_lists),
-        (_("Return visits"), reverse("rectification:visit-list"), "arrow-repeat", works_on_lists),
-        (_("Documents and spreadsheets"), reverse("documents:index"), "file-earmark-word", works_on_lists),
-        (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", sees_clues),
-        (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals),
-        (_("Audit log"), reverse("audit:event-list"), "journal-check", Role.AUDITOR in roles),
+        (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_units),
+        (_("Lists and feedback"), reverse("rectification:list-overview"), "card-checklist", on_lists),
+        (_("Rectification ledger"), reverse("rectification:item-list"), "clipboard-check", on_lists),
+        (_("Return visits"), reverse("rectification:visit-list"), "arrow-repeat", on_lists),
+        (_("Documents and spreadsheets"), reverse("documents:index"), "file-earmark-word", on_lists),
+        (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", can_see_clue_list(user)),
+        (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals(user)),
+        (_("Audit log"), reverse("audit:event-list"), "journal-check", can_read_audit_log(user)),
         (_("Administration"), reverse("admin:index"), "gear", user.is_staff),
     ]
     path = request.path

@@ -9,42 +9,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import grants_of, group_ids_of
+from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_read_audit_log, landing_grant
 from xuncha.core.http import AuthenticatedHttpRequest
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
-
-# Where each role lands after signing in, most specific first.
-LANDING_ORDER = [
-    Role.OFFICE_LEAD,
-    Role.OFFICE,
-    Role.LEADER,
-    Role.TOWNSHIP,
-    Role.VILLAGE,
-    Role.DISCIPLINE,
-    Role.ORG_DEPT,
-]
-DASHBOARD_LANDING = {Role.OFFICE_LEAD, Role.OFFICE, Role.LEADER}
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each user to their own starting page: the dashboard for the office and leaders, their township's or
     village's page, their rounds."""
-    grants = grants_of(request.user)
-    for role in LANDING_ORDER:
-        grant = next((grant for grant in grants if grant.role == role), None)
-        if grant is not None and grant.unit_id is not None:
-            unit = AdminUnit.objects.only("code").get(pk=grant.unit_id)
-            # The office and leaders start from the figures at a glance; others from their own unit's page.
-            view = "dashboard:unit" if role in DASHBOARD_LANDING else "organisations:unit-detail"
-            return redirect(view, code=unit.code)
+    grant = landing_grant(request.user)
+    if grant is not None and grant.unit_id is not None:
+        unit = AdminUnit.objects.only("code").get(pk=grant.unit_id)
+        # The office and county leaders (who read the whole county) start from the figures at a glance; others
+        # from their own unit's page.
+        view = "dashboard:unit" if grant.role.reads_county else "organisations:unit-detail"
+        return redirect(view, code=unit.code)
     if group_ids_of(request.user):
         return redirect("inspections:round-list")
-    roles = {grant.role for grant in grants}
-    if Role.AUDITOR in roles:
+    if can_read_audit_log(request.user):
         return redirect("audit:event-list")
-    if roles & {Role.SYSADMIN, Role.SECURITY_ADMIN} or request.user.is_staff:
+    if can_manage_accounts(request.user) or can_grant_roles(request.user) or request.user.is_staff:
         return redirect(reverse("admin:index"))
     return render(request, "core/no_role.html")
 

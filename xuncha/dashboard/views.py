@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_filters import FilterSet
 
-from xuncha.accounts.scoping import grants_of
 from xuncha.core.http import AuthenticatedHttpRequest
 from xuncha.dashboard.charts import Links, build_charts
 from xuncha.dashboard.lookups import chosen_scope, dashboard_unit, reader_sources
-from xuncha.dashboard.permissions import DASHBOARD_ROLES, reads_findings
+from xuncha.dashboard.permissions import home_unit_id, reads_findings
 from xuncha.dashboard.queries import Scope, dashboard_figures, in_scope
 from xuncha.findings.filters import ProblemFilter, SuggestionFilter
 from xuncha.findings.models import Problem, Suggestion
@@ -36,11 +35,10 @@ ROWS_PER_PAGE = 50
 @require_GET
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard of the user's own unit: the widest one their grants give."""
-    grants = [grant for grant in grants_of(request.user) if grant.role in DASHBOARD_ROLES and grant.unit_id]
-    if not grants:
+    unit_id = home_unit_id(request.user)
+    if unit_id is None:
         raise PermissionDenied
-    widest = min(grants, key=lambda grant: (grant.path.count("/"), DASHBOARD_ROLES.index(grant.role)))
-    unit = AdminUnit.objects.only("code").get(pk=widest.unit_id or 0)
+    unit = AdminUnit.objects.only("code").get(pk=unit_id)
     return redirect("dashboard:unit", code=unit.code)
 
 

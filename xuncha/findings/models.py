@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import NOTHING, county_readers, group_ids_of, path_q
+from xuncha.accounts.scoping import NOTHING, county_readers, local_roles, path_q
+from xuncha.inspections.scoping import group_ids_of
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -58,7 +59,7 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
         """The office, leaders and the finding group see every paper; townships and villages only what was fed
         back to them, never drafts."""
         query = _group_or_county_q(user, "round__term__county__path", "group_id")
-        fed_back_in = path_q(user, [Role.TOWNSHIP, Role.VILLAGE], "village__path")
+        fed_back_in = path_q(user, local_roles(), "village__path")
         if fed_back_in != NOTHING:
             query |= fed_back_in & Q(status=Problem.Status.FED_BACK)
         return self.filter(query)

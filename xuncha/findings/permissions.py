@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xuncha.accounts.models import Role
-from xuncha.accounts.permissions import has_role_over
+from xuncha.accounts.permissions import can_plan_in, has_role_over
+from xuncha.accounts.scoping import roles_of
 from xuncha.inspections.models import Membership, Round
+from xuncha.inspections.scoping import leads_a_group
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -103,6 +105,20 @@ def can_transfer_clue(user: AnyUser | None, clue: Clue) -> bool:
     return has_role_over(user, [Role.OFFICE_LEAD], clue.round.term.county)
 
 
+def can_feed_back_problem(user: AnyUser | None, problem: Problem) -> bool:
+    """The office of the problem's county puts a confirmed paper into a village's feedback."""
+    return can_plan_in(user, problem.round.term.county)
+
+
+def can_read_clue(user: AnyUser | None, clue: Clue) -> bool:
+    """Whoever the sealed clue is visible to: the office director, the receiving body, the registering group."""
+    from xuncha.findings.models import Clue
+
+    if user is None or not user.is_authenticated:
+        return False
+    return Clue.objects.visible_to(user).filter(pk=clue.pk).exists()
+
+
 def receives(user: AnyUser | None, clue: Clue) -> bool:
     """The receiving body (纪委监委 or 组织部) of the clue's county."""
     return has_role_over(user, [Role(clue.receiver)], clue.round.term.county)
@@ -115,3 +131,17 @@ def can_count_clues(user: AnyUser | None, unit: AdminUnit) -> bool:
 
 
 CLUE_COUNTERS = [Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.DISCIPLINE, Role.ORG_DEPT]
+
+# The roles that handle sealed clues: the office's director transfers them, the two receiving bodies receive them.
+CLUE_HANDLERS = frozenset({Role.OFFICE_LEAD, Role.DISCIPLINE, Role.ORG_DEPT})
+
+
+def handles_clues(user: AnyUser | None, unit: AdminUnit) -> bool:
+    """Whether the user handles the sealed clues of ``unit``'s county (and so reads their sheet in its statistics)."""
+    return has_role_over(user, CLUE_HANDLERS, unit)
+
+
+def can_see_clue_list(user: AnyUser | None) -> bool:
+    """Whether the user is shown the list of sealed clues at all: those who handle clues, and group leaders (their
+    own groups' clues). Nobody else gets even the link."""
+    return user is not None and (bool(roles_of(user) & CLUE_HANDLERS) or leads_a_group(user))

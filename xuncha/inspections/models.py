@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import NOTHING, county_readers, group_ids_of, path_q
+from xuncha.accounts.scoping import NOTHING, county_readers, path_q, planners, stationed_readers
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -30,10 +29,6 @@ def chinese_number(number: int) -> str:
     tens, ones = divmod(number, 10)
     prefix = "" if tens == 1 else CHINESE_NUMERALS[tens]
     return prefix + "十" + (CHINESE_NUMERALS[ones] if ones else "")
-
-
-# Roles that read rounds and assignments once the groups are stationed, within their subtree.
-STATIONED_READERS = [Role.TOWNSHIP, Role.VILLAGE, Role.DISCIPLINE, Role.ORG_DEPT]
 
 
 class TermQuerySet(models.QuerySet["Term"]):
@@ -71,10 +66,12 @@ class RoundQuerySet(models.QuerySet["Round"]):
         """Office and leaders see every round of their counties; group members their own rounds; townships,
         villages and the receiving bodies the rounds stationed in their subtree (never plans)."""
         query = path_q(user, county_readers(), "term__county__path")
+        from xuncha.inspections.scoping import group_ids_of
+
         groups = group_ids_of(user)
         if groups:
             query |= Q(groups__id__in=groups)
-        stationed_in = path_q(user, STATIONED_READERS, "village__path")
+        stationed_in = path_q(user, stationed_readers(), "village__path")
         if stationed_in != NOTHING:
             touched = AssignmentVillage.objects.filter(stationed_in).values("assignment__round_id")
             query |= Q(pk__in=touched) & ~Q(status=Round.Status.PLANNED)
@@ -131,10 +128,12 @@ class Round(models.Model):
 class InspectionGroupQuerySet(models.QuerySet["InspectionGroup"]):
     def visible_to(self, user: AnyUser) -> InspectionGroupQuerySet:
         query = path_q(user, county_readers(), "round__term__county__path")
+        from xuncha.inspections.scoping import group_ids_of
+
         groups = group_ids_of(user)
         if groups:
             query |= Q(pk__in=groups)
-        stationed_in = path_q(user, STATIONED_READERS, "village__path")
+        stationed_in = path_q(user, stationed_readers(), "village__path")
         if stationed_in != NOTHING:
             touched = AssignmentVillage.objects.filter(stationed_in).values("assignment__group_id")
             query |= Q(pk__in=touched) & ~Q(round__status=Round.Status.PLANNED)
@@ -199,7 +198,7 @@ class Membership(models.Model):
 class RecusalQuerySet(models.QuerySet["Recusal"]):
     def visible_to(self, user: AnyUser) -> RecusalQuerySet:
         """A declared tie is personal: the office sees those of its counties, everyone sees their own."""
-        query = path_q(user, [Role.OFFICE, Role.OFFICE_LEAD], "unit__path")
+        query = path_q(user, planners(), "unit__path")
         if user.is_authenticated:
             query |= Q(user=user)
         return self.filter(query)
@@ -239,10 +238,12 @@ class Recusal(models.Model):
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def visible_to(self, user: AnyUser) -> AssignmentQuerySet:
         query = path_q(user, county_readers(), "round__term__county__path")
+        from xuncha.inspections.scoping import group_ids_of
+
         groups = group_ids_of(user)
         if groups:
             query |= Q(group_id__in=groups)
-        stationed_in = path_q(user, STATIONED_READERS, "village__path")
+        stationed_in = path_q(user, stationed_readers(), "village__path")
         if stationed_in != NOTHING:
             touched = AssignmentVillage.objects.filter(stationed_in).values("assignment_id")
             query |= Q(pk__in=touched) & ~Q(round__status=Round.Status.PLANNED)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xuncha.accounts.permissions import can_plan_in
+from xuncha.accounts.models import Role
+from xuncha.accounts.permissions import can_plan_in, has_role_over
+from xuncha.accounts.scoping import county_readers, roles_of
+from xuncha.inspections.scoping import group_ids_of
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -57,3 +60,23 @@ def can_manage_channels(user: AnyUser | None, assignment: Assignment) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return Membership.objects.filter(group_id=assignment.group_id, user_id=user.pk, role="LEADER").exists()
+
+
+# The roles for whom declared ties matter: the office that plans and the people it sends out.
+RECUSAL_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.GROUP_LEADER, Role.GROUP_MEMBER})
+
+
+def sees_units_and_rounds(user: AnyUser | None) -> bool:
+    """Whether the organisation tree, the villages and the rounds are any of the user's business: roles that see
+    units, and inspectors through their groups (the administrators of 三员分立 do not)."""
+    return user is not None and (any(role.sees_units for role in roles_of(user)) or bool(group_ids_of(user)))
+
+
+def handles_recusals(user: AnyUser | None) -> bool:
+    """Whether declared ties are the user's business: the office, and whoever is or may be sent out in a group."""
+    return user is not None and (bool(roles_of(user) & RECUSAL_ROLES) or bool(group_ids_of(user)))
+
+
+def can_read_round_figures(user: AnyUser | None, round_: Round) -> bool:
+    """The round's figures are read by those who read everything of its county (the office, county leaders)."""
+    return has_role_over(user, county_readers(), round_.term.county)

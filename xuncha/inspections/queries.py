@@ -5,12 +5,34 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
 from xuncha.inspections.models import Assignment, AssignmentVillage, Membership, Recusal, Round, Term
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit, AdminUnitQuerySet, Category, Level, VillageKind
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+
+
+def round_counties(user: User) -> AdminUnitQuerySet:
+    """The counties whose rounds the user can see or plan: those the user sees, and those of the rounds the user
+    sees (a township or a group member sees rounds of a county it does not see as a whole)."""
+    visible_counties = AdminUnit.objects.visible_to(user).counties()
+    return AdminUnit.objects.filter(
+        Q(pk__in=visible_counties.values("pk")) | Q(pk__in=Term.objects.visible_to(user).values("county_id"))
+    )
+
+
+def declaration_counties(user: User) -> AdminUnitQuerySet:
+    """The counties in which the user declares ties: those the user sees, and those where the user's groups
+    inspect."""
+    return AdminUnit.objects.filter(
+        Q(pk__in=AdminUnit.objects.visible_to(user).counties().values("pk"))
+        | Q(pk__in=Round.objects.filter(groups__id__in=group_ids_of(user)).values("term__county_id"))
+    )
 
 
 def current_term(county: AdminUnit) -> Term | None:

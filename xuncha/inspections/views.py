@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.models import User
-from xuncha.accounts.permissions import can_plan_in, has_role_over
-from xuncha.accounts.scoping import county_readers, group_ids_of
+from xuncha.accounts.permissions import can_plan_in
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
 from xuncha.findings.views import workbench_context
@@ -32,18 +31,15 @@ from xuncha.inspections.forms import (
     eligible_people,
 )
 from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Recusal, Round, Term
-from xuncha.inspections.queries import round_figures
+from xuncha.inspections.queries import declaration_counties, round_counties, round_figures
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit, Level
 
 
 def _counties_for(user: User) -> list[AdminUnit]:
     """Counties whose rounds the user can see or plan."""
-    visible_counties = AdminUnit.objects.visible_to(user).counties()
-    round_counties = Term.objects.visible_to(user).values("county_id")
-    return list(
-        AdminUnit.objects.filter(Q(pk__in=visible_counties.values("pk")) | Q(pk__in=round_counties)).order_by("code")
-    )
+    return list(round_counties(user).order_by("code"))
 
 
 @login_required
@@ -145,7 +141,7 @@ def _round_context(request: AuthenticatedHttpRequest, round_: Round, **extra: An
         "round": round_,
         "groups": groups,
         "assignments": assignments,
-        "figures": round_figures(round_) if has_role_over(request.user, county_readers(), round_.term.county) else None,
+        "figures": round_figures(round_) if permissions.can_read_round_figures(request.user, round_) else None,
         "can_plan": can_plan,
         "next_statuses": [Round.Status(s) for s in sorted(actions.ROUND_TRANSITIONS[round_.status])],
         "can_move": permissions.can_move_round(request.user, round_),
@@ -359,12 +355,7 @@ def assignment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def _declaration_choices(user: User) -> tuple[QuerySet[User], QuerySet[AdminUnit]]:
     """Who the user may declare ties for (planners: anyone; others: themselves) and to which units: the
     townships and villages of the counties they plan in or inspect in."""
-    counties = list(
-        AdminUnit.objects.filter(
-            Q(pk__in=AdminUnit.objects.visible_to(user).counties().values("pk"))
-            | Q(pk__in=Round.objects.filter(groups__id__in=group_ids_of(user)).values("term__county_id"))
-        )
-    )
+    counties = list(declaration_counties(user))
     query = Q(pk__in=[])
     for county in counties:
         query |= Q(path__under=county.path)

@@ -14,15 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import path_q
+from xuncha.accounts.scoping import path_q, planners
 from xuncha.rectification.models import DONE_STATUSES
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
 
-# Disclosures and surveys are the office's work: they see and manage those of the counties they cover.
-OFFICE_ROLES = [Role.OFFICE, Role.OFFICE_LEAD]
 COMMENT_MAX_LENGTH = 300
 # What residents see of the disclosures: not withdrawn, and the item still done (a reopened item drops out until it
 # is done again, so that the page never shows as fixed what a return visit found unfixed).
@@ -58,7 +55,7 @@ class SubmissionQuota(models.Model):
 class DisclosureQuerySet(models.QuerySet["Disclosure"]):
     def visible_to(self, user: AnyUser) -> DisclosureQuerySet:
         """The office sees the disclosures of the villages of its counties, withdrawn ones included."""
-        return self.filter(path_q(user, OFFICE_ROLES, "item__village__path"))
+        return self.filter(path_q(user, planners(), "item__village__path"))
 
     def public(self) -> DisclosureQuerySet:
         """What residents see (``SHOWN_Q``)."""
@@ -107,7 +104,7 @@ class Disclosure(models.Model):
 
 class SurveyQuerySet(models.QuerySet["Survey"]):
     def visible_to(self, user: AnyUser) -> SurveyQuerySet:
-        return self.filter(path_q(user, OFFICE_ROLES, "village__path"))
+        return self.filter(path_q(user, planners(), "village__path"))
 
 
 class Survey(models.Model):
@@ -175,7 +172,7 @@ class Survey(models.Model):
 
 class SurveyAnswerQuerySet(models.QuerySet["SurveyAnswer"]):
     def visible_to(self, user: AnyUser) -> SurveyAnswerQuerySet:
-        return self.filter(path_q(user, OFFICE_ROLES, "survey__village__path"))
+        return self.filter(path_q(user, planners(), "survey__village__path"))
 
 
 class SurveyAnswer(models.Model):

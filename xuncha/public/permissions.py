@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xuncha.accounts.permissions import has_role_over
-from xuncha.public.models import OFFICE_ROLES
+from xuncha.accounts.scoping import planners
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def can_manage_disclosure(user: AnyUser | None, village: AdminUnit) -> bool:
     """The office page of a village's disclosure and surveys: the office over the village's county."""
-    return has_role_over(user, OFFICE_ROLES, village)
+    return has_role_over(user, planners(), village)
 
 
 def can_publish_disclosure(user: AnyUser | None, item: LedgerItem) -> bool:

@@ -14,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import NOTHING, county_readers, group_ids_of, path_q
+from xuncha.accounts.scoping import NOTHING, county_readers, local_roles, path_q
 from xuncha.findings.models import Category, FixType
+from xuncha.inspections.scoping import group_ids_of
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
-
-LOCAL_ROLES = [Role.TOWNSHIP, Role.VILLAGE]
 
 
 def _office_or_group_q(user: AnyUser, county_path: str, group_field: str) -> Q:
@@ -55,9 +53,9 @@ class ProblemListQuerySet(models.QuerySet["ProblemList"]):
         groups = group_ids_of(user)
         if groups:
             query |= Q(kind=ProblemList.Kind.COMMON, round__groups__id__in=groups)
-        local = path_q(user, LOCAL_ROLES, "feedbacks__village__path")
+        local = path_q(user, local_roles(), "feedbacks__village__path")
         if local != NOTHING:
-            query |= local | path_q(user, LOCAL_ROLES, "common_feedbacks__village__path")
+            query |= local | path_q(user, local_roles(), "common_feedbacks__village__path")
         return self.filter(pk__in=ProblemList.objects.filter(query).values("pk"))
 
 
@@ -164,8 +162,13 @@ class FeedbackQuerySet(models.QuerySet["Feedback"]):
     def visible_to(self, user: AnyUser) -> FeedbackQuerySet:
         query = path_q(user, county_readers(), "round__term__county__path")
         query |= _inspected_by_groups_q(user, "round", "village")
-        query |= path_q(user, LOCAL_ROLES, "village__path")
+        query |= path_q(user, local_roles(), "village__path")
         return self.filter(pk__in=Feedback.objects.filter(query).values("pk"))
+
+    def received_by(self, user: AnyUser) -> FeedbackQuerySet:
+        """The feedback addressed to the user's own township or village (not what the user reads from the county's
+        side)."""
+        return self.filter(path_q(user, local_roles(), "village__path"))
 
 
 class Feedback(models.Model):
@@ -261,7 +264,7 @@ class LedgerItemQuerySet(models.QuerySet["LedgerItem"]):
         village its own — which exist only once fed back."""
         query = path_q(user, county_readers(), "round__term__county__path")
         query |= _inspected_by_groups_q(user, "round", "village")
-        local = path_q(user, LOCAL_ROLES, "village__path")
+        local = path_q(user, local_roles(), "village__path")
         if local != NOTHING:
             query |= local
         # Every condition follows foreign keys or is an EXISTS, so filtering directly repeats no row; a
@@ -419,7 +422,7 @@ DONE_STATUSES = [LedgerItem.Status.CLOSED, LedgerItem.Status.ONGOING]
 class ReturnVisitQuerySet(models.QuerySet["ReturnVisit"]):
     def visible_to(self, user: AnyUser) -> ReturnVisitQuerySet:
         query = _office_or_group_q(user, "village__path", "planned_by_group_id")
-        query |= path_q(user, LOCAL_ROLES, "village__path")
+        query |= path_q(user, local_roles(), "village__path")
         return self.filter(query)
 
 

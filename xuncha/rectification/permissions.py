@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from xuncha.accounts.models import Role
 from xuncha.accounts.permissions import can_plan_in, has_role_over
-from xuncha.accounts.scoping import group_ids_of
+from xuncha.accounts.scoping import county_readers, roles_of
+from xuncha.inspections.scoping import group_ids_of
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -66,3 +67,35 @@ def can_record_visit(user: AnyUser | None, visit: ReturnVisit) -> bool:
     if can_plan_in(user, visit.village):
         return True
     return visit.planned_by_group_id is not None and visit.planned_by_group_id in group_ids_of(user) if user else False
+
+
+# The roles that work on the lists, the ledger and the return visits: the office, county leaders, townships and
+# villages (inspectors work on them through their groups). The bodies that receive clues do not.
+LIST_ROLES = frozenset({Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER, Role.TOWNSHIP, Role.VILLAGE})
+
+
+def works_on_lists(user: AnyUser | None) -> bool:
+    """Whether the lists, the ledger, the return visits and the documents page are any of the user's business."""
+    return user is not None and (bool(roles_of(user) & LIST_ROLES) or bool(group_ids_of(user)))
+
+
+def reads_round_lists(user: AnyUser | None) -> bool:
+    """Whether the user reads a round's lists from the county's side: the office, county leaders and groups."""
+    return user is not None and (bool(roles_of(user) & set(county_readers())) or bool(group_ids_of(user)))
+
+
+def receives_lists(user: AnyUser | None) -> bool:
+    """Whether lists are fed back to the user: a township party committee or a village organisation."""
+    return user is not None and any(role.is_local for role in roles_of(user))
+
+
+def can_send_reminders(user: AnyUser | None) -> bool:
+    """The daily reminders are the platform's (``xuncha remind``, run as the system): no person sends them."""
+    return False
+
+
+# Whom reminders address about a ledger item: the village organisation carries it out, the township committee
+# oversees it; each signs the receipt of its own unit.
+REPORTER = Role.VILLAGE
+OVERSEER = Role.TOWNSHIP
+RECEIPT_SIGNERS = {"TOWNSHIP": Role.TOWNSHIP, "VILLAGE": Role.VILLAGE}

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from xuncha.accounts.actions import grant_role
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 
@@ -79,7 +80,7 @@ def test_auditor_lands_on_the_audit_log(client: Client, auditor: User) -> None:
 def test_administrators_land_on_the_django_admin(client: Client, world: World, role: Role) -> None:
     """The system and security administrators, made staff by their grant, start at the Django admin."""
     user = UserFactory.create(username="admin_person")
-    grant_role(user, role, None, actor=None)
+    grant_role(user, role, None, actor=SYSTEM)
     location = _landing(client, User.objects.get(pk=user.pk))
     assert location == "/admin/"
     assert client.get(location).status_code == 200

@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from xuncha.accounts.models import Role, User
-from xuncha.accounts.scoping import forget_grants, grants_of, group_ids_of, path_q, visible_units_q
+from xuncha.accounts.scoping import forget_grants, grants_of, path_q, visible_units_q
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.inspections.models import Assignment
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.inspections.tests.factories import assign
 from xuncha.organisations.models import AdminUnit
 

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.conftest import World
@@ -113,7 +114,7 @@ def person_with(role: Role, unit: AdminUnit) -> User:
 
 
 def station(round_: Round) -> None:
-    actions.move_round(round_, Status.STATIONED, actor=None)
+    actions.move_round(round_, Status.STATIONED, actor=SYSTEM)
 
 
 # the matrix over personas

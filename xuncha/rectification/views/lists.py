@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.models import User
-from xuncha.accounts.scoping import county_readers, group_ids_of, path_q, roles_of
+from xuncha.accounts.permissions import has_a_role
 from xuncha.audit.models import Event
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
 from xuncha.findings.models import Problem
@@ -30,7 +30,6 @@ from xuncha.organisations.models import AdminUnit, Level
 from xuncha.rectification import actions, permissions
 from xuncha.rectification.forms import CommonItemForm, PublishForm
 from xuncha.rectification.models import (
-    LOCAL_ROLES,
     CommonItem,
     Feedback,
     LedgerItem,
@@ -236,7 +235,7 @@ def _received(user: User) -> tuple[list[Feedback], set[int]]:
     """The feedbacks addressed to the user's township or village, newest first, and the receipts it may sign."""
     feedbacks = list(
         Feedback.objects.visible_to(user)
-        .filter(path_q(user, LOCAL_ROLES, "village__path"))
+        .received_by(user)
         .select_related("round__term", "village__parent", "individual_list", "common_list")
         .prefetch_related(_receipts())
         .order_by("-fed_back_on", "village__path")
@@ -249,10 +248,9 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """For the office, leaders and groups: a round's villages with their lists, feedback and receipts (and, for
     the office, the buttons to build and publish). For a township or village: the lists fed back to it."""
     user = request.user
-    roles = roles_of(user)
-    reads = bool(roles & set(county_readers())) or bool(group_ids_of(user))
-    local = bool(roles & set(LOCAL_ROLES))
-    if not roles:
+    reads = permissions.reads_round_lists(user)
+    local = permissions.receives_lists(user)
+    if not has_a_role(user):
         return render(request, "core/no_role.html")
     context: dict[str, Any] = {"reads": reads, "local": local}
     if reads:
@@ -372,7 +370,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         context = _common_context(request.user, problem_list)
     context["problem_list"] = problem_list
-    context["reads"] = bool(roles_of(request.user) & set(county_readers())) or bool(group_ids_of(request.user))
+    context["reads"] = permissions.reads_round_lists(request.user)
     return render(request, "rectification/lists/detail.html", context)
 
 

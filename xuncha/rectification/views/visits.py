@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.models import User
-from xuncha.accounts.scoping import group_ids_of
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal, run_action
 from xuncha.inspections.models import AssignmentVillage, Round
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import actions, lights, permissions
 from xuncha.rectification.models import LedgerItem, ReturnVisit, VisitCheck
