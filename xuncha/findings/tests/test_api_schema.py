@@ -38,8 +38,7 @@ ENDPOINTS = {
     "/api/v1/clues/{id}/receive/": {"post"},
     "/api/v1/clues/{id}/dispose/": {"post"},
     "/api/v1/clues/{id}/feedback/": {"post"},
-    "/api/v1/evidence/{id}/": {"get"},
-    "/api/v1/evidence/{id}/file/": {"get"},
+    "/api/v1/problems/{id}/evidence/{evidence_pk}/file/": {"get"},
     "/api/v1/dashboard/{code}/": {"get"},
 }
 

@@ -14,8 +14,9 @@ from django.urls import reverse
 from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
+from xuncha.evidence.models import Evidence
 from xuncha.findings import actions
-from xuncha.findings.models import Clue, Evidence, Petition, Problem
+from xuncha.findings.models import Clue, Petition, Problem
 from xuncha.inspections.models import Round
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -140,15 +141,28 @@ def test_evidence_is_served_only_within_scope(
     """The group downloads its evidence; a village user (before feedback) and an outsider get 404."""
     problem = _problem(world, group_member)
     evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
+    url = reverse("findings:problem-file", args=[problem.pk, evidence.pk])
     client.force_login(group_member)
-    response = client.get(evidence.get_absolute_url())
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
+    assert url in client.get(problem.get_absolute_url()).content.decode()
     for user in (village_user, outsider):
         client.force_login(user)
-        assert client.get(evidence.get_absolute_url()).status_code == 404
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("media")
+def test_a_file_is_served_only_under_its_own_problem(client: Client, world: World, group_member: User) -> None:
+    """A problem's page serves its own files: another problem's file under its address is 404, though both are
+    visible."""
+    problem, other = _problem(world, group_member), _problem(world, group_member)
+    evidence = actions.attach_evidence(other, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
+    client.force_login(group_member)
+    assert client.get(reverse("findings:problem-file", args=[other.pk, evidence.pk])).status_code == 200
+    assert client.get(reverse("findings:problem-file", args=[problem.pk, evidence.pk])).status_code == 404
 
 
 @pytest.mark.usefixtures("media")
@@ -263,8 +277,8 @@ def test_token_clients_download_evidence_within_scope(world: World, group_member
     evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
     api = APIClient()
     api.force_authenticate(group_member)
-    response = api.get(f"/api/v1/evidence/{evidence.pk}/file/")
+    response = api.get(f"/api/v1/problems/{problem.pk}/evidence/{evidence.pk}/file/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
     api.force_authenticate(township_user)
-    assert api.get(f"/api/v1/evidence/{evidence.pk}/file/").status_code == 404
+    assert api.get(f"/api/v1/problems/{problem.pk}/evidence/{evidence.pk}/file/").status_code == 404
