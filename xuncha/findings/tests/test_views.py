@@ -15,8 +15,10 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
 from xuncha.evidence.models import Evidence
+from xuncha.evidence.storage import store_evidence
 from xuncha.findings import actions
 from xuncha.findings.models import Clue, Petition, Problem
+from xuncha.findings.tests.factories import PetitionFactory
 from xuncha.inspections.models import Round
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -150,6 +152,23 @@ def test_evidence_is_served_only_within_scope(
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
     assert url in client.get(problem.get_absolute_url()).content.decode()
     for user in (village_user, outsider):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("media")
+def test_a_petition_photo_is_served_only_to_the_petitions_readers(
+    client: Client, world: World, group_member: User, township_user: User, village_user: User, outsider: User
+) -> None:
+    """The group reads the photo sent with a petition; the township, the village and an outsider get 404."""
+    petition = PetitionFactory.create(assignment=world.assignment)
+    evidence = store_evidence(io.BytesIO(PNG), "现场.png", uploaded_by=None, images_only=True)
+    petition.evidence.add(evidence)
+    url = reverse("findings:petition-file", args=[petition.pk, evidence.pk])
+    client.force_login(group_member)
+    assert client.get(url).status_code == 200
+    assert url in client.get(petition.get_absolute_url()).content.decode()
+    for user in (township_user, village_user, outsider):
         client.force_login(user)
         assert client.get(url).status_code == 404
 
