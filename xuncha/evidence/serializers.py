@@ -8,8 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
+from xuncha.core.api import READ_ERRORS, errors
 from xuncha.evidence.models import Evidence
 
 FileUrl = Callable[[Evidence], str]
@@ -45,3 +48,12 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 def evidence_data(files: QuerySet[Evidence], file_url: FileUrl) -> Any:
     """The metadata of an owner's files, each with the address the owner serves it at."""
     return EvidenceSerializer(files, many=True, context={"file_url": file_url}).data
+
+
+def file_schema(description: str) -> Any:
+    """The API schema of an owner's action that serves one of its files to token clients."""
+    return extend_schema(
+        summary="Download an evidence file",
+        description=description,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(*READ_ERRORS)},
+    )

@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -24,7 +23,7 @@ from xuncha.core.api import (
     read_schema,
     write_schema,
 )
-from xuncha.evidence.serializers import EvidenceSerializer
+from xuncha.evidence.serializers import EvidenceSerializer, file_schema
 from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions
 from xuncha.findings.api import serializers as s
@@ -121,11 +120,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         data = EvidenceSerializer(evidence, context={"file_url": s.problem_file_url(problem)}).data
         return Response(data, status=201)
 
-    @extend_schema(
-        summary="Download an evidence file",
-        description="A file of the problem's evidence, for token clients; the same scope as the problem.",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 404)},
-    )
+    @file_schema("A file of the problem's evidence, for token clients; the same scope as the problem.")
     @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)/file")
     def evidence_file(self, request: Request, evidence_pk: str, pk: str | None = None) -> FileResponse:
         problem = self.get_object()
@@ -193,6 +188,12 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         data = self.body(s.PetitionCreateSerializer)
         petition = actions.record_petition(data.pop("assignment"), actor=self.actor, **data)
         return self.respond(s.PetitionSerializer, petition, status=201)
+
+    @file_schema("A photo sent with the petition, for token clients; the same scope as the petition.")
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)/file")
+    def evidence_file(self, request: Request, evidence_pk: str, pk: str | None = None) -> FileResponse:
+        petition = self.get_object()
+        return evidence_response(get_object_or_404(petition.evidence, pk=evidence_pk))
 
     @write_schema(s.DisposeSerializer, s.PetitionSerializer, "The group leader settles a petition.")
     @action(detail=True, methods=["post"])

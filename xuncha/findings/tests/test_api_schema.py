@@ -31,6 +31,7 @@ ENDPOINTS = {
     "/api/v1/petitions/": {"get", "post"},
     "/api/v1/petitions/{id}/": {"get"},
     "/api/v1/petitions/{id}/dispose/": {"post"},
+    "/api/v1/petitions/{id}/evidence/{evidence_pk}/file/": {"get"},
     "/api/v1/petitions/{id}/reveal/": {"post"},
     "/api/v1/clues/": {"get", "post"},
     "/api/v1/clues/{id}/": {"get"},

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog, Event
@@ -171,6 +172,11 @@ def test_a_petition_photo_is_served_only_to_the_petitions_readers(
     for user in (township_user, village_user, outsider):
         client.force_login(user)
         assert client.get(url).status_code == 404
+    api = APIClient()
+    api.force_authenticate(group_member)
+    assert api.get(f"/api/v1/petitions/{petition.pk}/evidence/{evidence.pk}/file/").status_code == 200
+    api.force_authenticate(township_user)
+    assert api.get(f"/api/v1/petitions/{petition.pk}/evidence/{evidence.pk}/file/").status_code == 404
 
 
 @pytest.mark.usefixtures("media")
@@ -290,8 +296,6 @@ def test_the_workbench_query_count_does_not_grow_with_problems(
 @pytest.mark.usefixtures("media")
 def test_token_clients_download_evidence_within_scope(world: World, group_member: User, township_user: User) -> None:
     """The API serves the file itself to the group, and answers 404 to a township before feedback."""
-    from rest_framework.test import APIClient
-
     problem = _problem(world, group_member)
     evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
     api = APIClient()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from xuncha.accounts.models import User
 from xuncha.conftest import World
@@ -85,3 +86,36 @@ def test_a_visit_photo_shows_on_the_item_and_the_visit(client: Client, world: Wo
 
     assert url in client.get(item.get_absolute_url()).content.decode()
     assert url in client.get(planned.get_absolute_url()).content.decode()
+
+
+def test_token_clients_download_progress_files_and_visit_photos_within_scope(
+    world: World, office: User, village_user: User, other_village_user: User
+) -> None:
+    """The API serves the files under the item and the visit with the same scope as the pages."""
+    item = ledger_item(world.round, world.village_a1)
+    handle, name, size = photo()
+    progress = actions.report_progress(item, text="进展", actor=village_user, files=[(handle, name, size)])
+    evidence = progress.evidence.get()
+    planned = visit(world.village_a1, [item], office)
+    check = planned.checks.get()
+    handle, name, size = photo("消防栓.png")
+    shot = actions.attach_check_photo(check, handle, name, size, actor=office)
+    urls = [
+        f"/api/v1/items/{item.pk}/progress/{progress.pk}/evidence/{evidence.pk}/file/",
+        f"/api/v1/visits/{planned.pk}/checks/{check.pk}/evidence/{shot.pk}/file/",
+    ]
+    api = APIClient()
+    for url in urls:
+        api.force_authenticate(village_user)
+        assert api.get(url).status_code == 200
+        api.force_authenticate(other_village_user)
+        assert api.get(url).status_code == 404
+    api.force_authenticate(village_user)
+    history = api.get(f"/api/v1/items/{item.pk}/progress/").json()
+    assert [file["url"] for step in history for file in step["evidence"]] == [
+        reverse("rectification:progress-file", args=[item.pk, progress.pk, evidence.pk])
+    ]
+    photos = api.get(f"/api/v1/visits/{planned.pk}/").json()["checks"][0]["photos"]
+    assert [file["url"] for file in photos] == [
+        reverse("rectification:visit-file", args=[planned.pk, check.pk, shot.pk])
+    ]
