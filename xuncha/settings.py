@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xuncha.accounts",
     "xuncha.organisations",
     "xuncha.audit",
+    "xuncha.evidence",
     "xuncha.inspections",
     "xuncha.findings",
     "xuncha.rectification",

@@ -22,7 +22,7 @@ from xuncha.core.xlsx import GREEN, RED, YELLOW, Cell, Column, Sheet, write_work
 from xuncha.core.xlsx import Value as CellValue
 from xuncha.documents.chinese import labels
 from xuncha.documents.files import XLSX, GeneratedFile
-from xuncha.findings.models import Category, Clue, Evidence, FixType, Problem
+from xuncha.findings.models import Category, Clue, FixType, Problem
 from xuncha.findings.permissions import handles_clues
 from xuncha.inspections.models import Round
 from xuncha.inspections.queries import CoverageRow, coverage, current_term
@@ -90,15 +90,21 @@ def _ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
     statuses = labels(LedgerItem.Status)  # 完成情况, read back by the ledger import
     # SQLite before 3.44 cannot order inside an aggregate; there the files come in the order the database reads them.
     upload_order: dict[str, Any] = (
-        {"order_by": ("uploaded_at", "pk")} if connection.features.supports_aggregate_order_by_clause else {}
+        {"order_by": ("evidence__uploaded_at", "evidence")}
+        if connection.features.supports_aggregate_order_by_clause
+        else {}
     )
     latest_progress = Progress.objects.filter(item=OuterRef("pk")).order_by("-on", "-pk").values("text")[:1]
     evidence = (
-        Evidence.objects.filter(progress__item=OuterRef("pk"))
+        Progress.evidence.through._default_manager.filter(progress__item=OuterRef("pk"))
         .order_by()
         .values("progress__item")
-        .annotate(names=StringAgg(Coalesce(NullIf("caption", Value("")), "original_name"), Value("、"), **upload_order))
-        .values("names")
+        .annotate(
+            names=StringAgg(
+                Coalesce(NullIf("evidence__caption", Value("")), "evidence__original_name"), Value("、"), **upload_order
+            )
+        )
+        .values("names")  # type: ignore[misc]  # the stubs miss annotations on an automatic link table
     )
     rows = (
         with_light(items)

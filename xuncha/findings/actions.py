@@ -6,13 +6,11 @@ transaction. The actor is a user, ``SYSTEM`` (the demo, commands) or, for the pu
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,12 +21,12 @@ from xuncha.audit.actions import PendingEvent, log_access, record_event, record_
 from xuncha.audit.models import AccessLog
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
-from xuncha.core.uploads import check_upload
+from xuncha.evidence.models import Evidence
+from xuncha.evidence.storage import store_evidence
 from xuncha.findings import permissions
 from xuncha.findings.models import (
     Category,
     Clue,
-    Evidence,
     FixType,
     ImmediateFixNotice,
     Petition,
@@ -549,7 +547,7 @@ def submit_public_petition(
     )
     if photo is not None:
         handle, file_name, size = photo
-        store_evidence(handle, file_name, size, petition=petition, actor=RESIDENT, images_only=True)
+        petition.evidence.add(store_evidence(handle, file_name, uploaded_by=None, images_only=True))
     _petition_event(petition, "findings.petition_received", RESIDENT)
     return petition
 
@@ -822,56 +820,14 @@ def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue
 # Evidence ---------------------------------------------------------------------------------------------------------
 
 
-def store_evidence(
-    handle: IO[bytes],
-    file_name: str,
-    size: int,
-    *,
-    actor: Actor,
-    problem: Problem | None = None,
-    petition: Petition | None = None,
-    progress: Any = None,
-    visit_check: Any = None,
-    caption: str = "",
-    images_only: bool = False,
-) -> Evidence:
-    """Check and store one evidence file for its owner (a problem, petition, progress note or visit check)."""
-    handle.seek(0, 2)
-    size = handle.tell()  # the file's own length, not what the caller claims
-    handle.seek(0)
-    kind = check_upload(handle, size, images_only=images_only)
-    digest = hashlib.sha256()
-    handle.seek(0)
-    for chunk in iter(lambda: handle.read(1 << 20), b""):
-        digest.update(chunk)
-    handle.seek(0)
-    evidence = Evidence(
-        problem=problem,
-        petition=petition,
-        progress=progress,
-        visit_check=visit_check,
-        original_name=file_name[-200:],
-        content_type=kind.content_type,
-        extension=kind.extension,
-        size=size,
-        sha256=digest.hexdigest(),
-        caption=caption.strip(),
-        uploaded_by=user_or_none(actor),
-    )
-    # The file is written before the transaction commits; if it then rolls back, the file is left without a row
-    # and `xuncha clean-files` removes it.
-    evidence.file.save(f"upload.{kind.extension}", File(handle), save=False)
-    evidence.save()
-    return evidence
-
-
 @transaction.atomic
 def attach_evidence(
     problem: Problem, handle: IO[bytes], file_name: str, size: int, *, actor: Actor, caption: str = ""
 ) -> Evidence:
     """Attach a photo, scan or document to a problem; its type is judged from its content and its size checked."""
     require(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
-    evidence = store_evidence(handle, file_name, size, actor=actor, problem=problem, caption=caption)
+    evidence = store_evidence(handle, file_name, uploaded_by=user_or_none(actor), caption=caption)
+    problem.evidence.add(evidence)
     record_event(
         "findings.evidence_attached",
         evidence,

@@ -1,5 +1,5 @@
 """What inspection groups find on site: problems (working papers), suggestions, petitions, sealed clues, and the
-evidence files attached to them."""
+evidence files attached to them (the files themselves live in the evidence app)."""
 
 from __future__ import annotations
 
@@ -120,6 +120,7 @@ class Problem(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    evidence = models.ManyToManyField("evidence.Evidence", verbose_name=_("evidence"), related_name="+", blank=True)
 
     objects = ProblemQuerySet.as_manager()
 
@@ -352,6 +353,7 @@ class Petition(models.Model):
         blank=True,
     )
     disposed_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    evidence = models.ManyToManyField("evidence.Evidence", verbose_name=_("photos"), related_name="+", blank=True)
 
     objects = PetitionQuerySet.as_manager()
 
@@ -468,91 +470,3 @@ class Clue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("findings:clue-detail", args=[self.pk])
-
-
-def evidence_path(instance: Evidence, filename: str) -> str:
-    """A random name under a dated folder: the uploaded file name is kept only in the database."""
-    today = timezone.localdate()
-    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
-
-
-class EvidenceQuerySet(models.QuerySet["Evidence"]):
-    def visible_to(self, user: AnyUser) -> EvidenceQuerySet:
-        from xuncha.rectification.models import LedgerItem, ReturnVisit
-
-        return self.filter(
-            Q(problem__in=Problem.objects.visible_to(user))
-            | Q(petition__in=Petition.objects.visible_to(user))
-            | Q(progress__item__in=LedgerItem.objects.visible_to(user))
-            | Q(visit_check__visit__in=ReturnVisit.objects.visible_to(user))
-        )
-
-
-class Evidence(models.Model):
-    """A photo, scan or document supporting a problem or sent with a petition. Served only through a view that
-    checks the reader's scope, never as a public file."""
-
-    problem = models.ForeignKey(
-        Problem, verbose_name=_("problem"), on_delete=models.PROTECT, related_name="evidence", null=True, blank=True
-    )
-    petition = models.ForeignKey(
-        Petition, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="evidence", null=True, blank=True
-    )
-    progress = models.ForeignKey(
-        "rectification.Progress",
-        verbose_name=_("progress note"),
-        on_delete=models.PROTECT,
-        related_name="evidence",
-        null=True,
-        blank=True,
-    )
-    visit_check = models.ForeignKey(
-        "rectification.VisitCheck",
-        verbose_name=_("return-visit check"),
-        on_delete=models.PROTECT,
-        related_name="evidence",
-        null=True,
-        blank=True,
-    )
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=120)
-    extension = models.CharField(_("extension"), max_length=10)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    objects = EvidenceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("evidence file")
-        verbose_name_plural = _("evidence files")
-        ordering = ["uploaded_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(problem__isnull=False)
-                | Q(petition__isnull=False)
-                | Q(progress__isnull=False)
-                | Q(visit_check__isnull=False),
-                name="evidence_has_an_owner",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.caption or self.original_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("findings:evidence-file", args=[self.pk])
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

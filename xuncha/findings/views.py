@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refuse_form, run_action
+from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions, permissions
 from xuncha.findings.filters import ProblemFilter
 from xuncha.findings.forms import (
@@ -36,7 +37,7 @@ from xuncha.findings.forms import (
     SuggestionForm,
     TransferForm,
 )
-from xuncha.findings.models import Category, Clue, Evidence, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.inspections.models import Assignment
 from xuncha.organisations.models import AdminUnit
 
@@ -426,29 +427,10 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """Serve an evidence file to those who may see what it belongs to (never as a public static file)."""
-    return evidence_response(get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk))
-
-
-def evidence_response(evidence: Evidence) -> FileResponse:
-    """The file of an evidence row the caller has looked up through ``visible_to``; shared with the API."""
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = evidence.is_image or evidence.content_type == "application/pdf"
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type,
-        as_attachment=not inline,
-        filename=evidence.original_name,
-    )
-    # Whatever the file holds, the browser must not run it as a page of this site.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+def problem_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """Serve a problem's evidence file to those who may see the problem (never as a public static file)."""
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    return evidence_response(get_object_or_404(problem.evidence, pk=evidence_pk))
 
 
 # Suggestions ------------------------------------------------------------------------------------------------------
@@ -573,6 +555,13 @@ def petition_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         refuse_form(request, form)
     return redirect(petition)
+
+
+@login_required
+def petition_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """Serve a petition's photo to those who may see the petition."""
+    petition = get_object_or_404(Petition.objects.visible_to(request.user), pk=pk)
+    return evidence_response(get_object_or_404(petition.evidence, pk=evidence_pk))
 
 
 # Clues ------------------------------------------------------------------------------------------------------------

@@ -405,6 +405,7 @@ class Progress(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    evidence = models.ManyToManyField("evidence.Evidence", verbose_name=_("evidence"), related_name="+", blank=True)
 
     class Meta:
         verbose_name = _("progress note")
@@ -498,6 +499,7 @@ class VisitCheck(models.Model):
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict, blank=True)
     note = models.TextField(_("what was seen"), blank=True)
     new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    evidence = models.ManyToManyField("evidence.Evidence", verbose_name=_("photos"), related_name="+", blank=True)
 
     class Meta:
         verbose_name = _("checked item")

@@ -19,6 +19,11 @@ urlpatterns = [
     path("ledger/<int:pk>/", ledger.item_detail, name="item-detail"),
     path("ledger/<int:pk>/plan/", ledger.plan, name="item-plan"),
     path("ledger/<int:pk>/progress/", ledger.progress, name="item-progress"),
+    path(
+        "ledger/<int:pk>/progress/<int:progress_pk>/files/<int:evidence_pk>/",
+        ledger.progress_file,
+        name="progress-file",
+    ),
     path("ledger/<int:pk>/submit/", ledger.submit, name="item-submit"),
     path("ledger/<int:pk>/review/", ledger.review_one, name="item-review-one"),
     path("ledger/<int:pk>/return/", ledger.return_reviewed, name="item-return"),
@@ -32,5 +37,6 @@ urlpatterns = [
     path("visits/new/", visits.plan, name="visit-plan"),
     path("visits/<int:pk>/", visits.detail, name="visit-detail"),
     path("visits/<int:pk>/record/", visits.record, name="visit-record"),
+    path("visits/<int:pk>/checks/<int:check_pk>/photos/<int:evidence_pk>/", visits.photo_file, name="visit-file"),
     path("visits/checks/<int:pk>/photo/", visits.photo, name="visit-photo"),
 ]

@@ -38,8 +38,9 @@ from xuncha.demo import (
     showcases,
 )
 from xuncha.demo.builder import ACCOUNT_GRANTS
+from xuncha.evidence.models import Evidence
 from xuncha.findings.models import Category as ProblemCategory
-from xuncha.findings.models import Clue, Evidence, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.models import Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.findings.queries import findings_figures
 from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Membership, Round, Term
 from xuncha.organisations.models import AdminUnit, Category
@@ -523,9 +524,10 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert extensions.filter(text__contains="茶叶基地建设受季节影响").exists()
 
     # Evidence: one of the demo's small real PNGs per submission that came with files.
-    evidence = Evidence.objects.filter(progress__isnull=False)
-    assert evidence.count() > 400
-    assert evidence.count() == evidence.values("progress").distinct().count()
+    links = Progress.evidence.through._default_manager.all()
+    assert links.count() > 400
+    assert links.count() == links.values("progress").distinct().count()
+    evidence = Evidence.objects.filter(pk__in=links.values("evidence"))
     assert set(evidence.values_list("content_type", flat=True)) == {"image/png"}
     assert not evidence.filter(size__gt=5000).exists()
 

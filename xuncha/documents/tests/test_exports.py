@@ -24,7 +24,8 @@ from xuncha.core.xlsx import GREEN, RED, YELLOW
 from xuncha.documents import exports
 from xuncha.documents.exports import LEDGER_COLUMNS, PROBLEM_COLUMNS
 from xuncha.documents.files import XLSX
-from xuncha.findings.models import Clue, Evidence, Problem
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import Clue, Problem
 from xuncha.findings.tests.factories import CLUE_SUBJECT, CLUE_SUMMARY, ClueFactory
 from xuncha.inspections.models import Round
 from xuncha.rectification.models import LedgerItem, Progress
@@ -101,15 +102,16 @@ def test_a_ledger_row_holds_the_items_values_with_their_types(
         item=item, kind=Progress.Kind.PROGRESS, text="租金3.2万元已全部入账", on=date(2024, 1, 8)
     )
     for name, caption in (("receipt.jpg", "收款凭证"), ("minutes.pdf", "")):
-        Evidence.objects.create(
-            progress=latest,
-            file=f"evidence/{name}",
-            original_name=name,
-            content_type="image/jpeg",
-            extension=name.rsplit(".", 1)[1],
-            size=10,
-            sha256="0" * 64,
-            caption=caption,
+        latest.evidence.add(
+            Evidence.objects.create(
+                file=f"evidence/{name}",
+                original_name=name,
+                content_type="image/jpeg",
+                extension=name.rsplit(".", 1)[1],
+                size=10,
+                sha256="0" * 64,
+                caption=caption,
+            )
         )
     row = next(row for row in table(ledger_sheet(office, world)) if row["编号"] == item.number)
     assert row["村（社区）"] == "甲一村"

@@ -8,16 +8,20 @@ when the clue is opened, which is logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xuncha.evidence.models import Evidence
+from xuncha.evidence.serializers import EvidenceSerializer, evidence_data
 from xuncha.findings.models import (
     Category,
     Clue,
-    Evidence,
     FixType,
     ImmediateFixNotice,
     Petition,
@@ -86,34 +90,6 @@ class NoticeSerializer(serializers.ModelSerializer[ImmediateFixNotice]):
         read_only_fields = fields
 
 
-class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
-    """An evidence file's metadata; the file itself is served by the page at ``url``, which checks the reader's
-    scope."""
-
-    uploaded_by = _person(nullable=True)
-    url = serializers.CharField(
-        source="get_absolute_url", read_only=True, help_text=_("Where a signed-in browser opens the file")
-    )
-
-    class Meta:
-        model = Evidence
-        fields = [
-            "id",
-            "url",
-            "problem",
-            "petition",
-            "original_name",
-            "content_type",
-            "extension",
-            "size",
-            "sha256",
-            "caption",
-            "uploaded_by",
-            "uploaded_at",
-        ]
-        read_only_fields = fields
-
-
 class ProblemSerializer(serializers.ModelSerializer[Problem]):
     village = _village_code()
     village_name = _village_name()
@@ -152,11 +128,20 @@ class ProblemDetailSerializer(ProblemSerializer):
     """A working paper with its immediate-fix notice and evidence files."""
 
     notice = NoticeSerializer(read_only=True, allow_null=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = serializers.SerializerMethodField()
 
     class Meta(ProblemSerializer.Meta):
         fields = [*ProblemSerializer.Meta.fields, "notice", "evidence"]
         read_only_fields = fields
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_evidence(self, problem: Problem) -> Any:
+        return evidence_data(problem.evidence.all(), problem_file_url(problem))
+
+
+def problem_file_url(problem: Problem) -> Callable[[Evidence], str]:
+    """Where a problem serves its evidence files."""
+    return lambda evidence: reverse("findings:problem-file", args=[problem.pk, evidence.pk])
 
 
 class ProblemCreateSerializer(serializers.Serializer[Any]):

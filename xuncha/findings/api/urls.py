@@ -9,6 +9,5 @@ router.register("problems", views.ProblemViewSet, basename="problem")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("petitions", views.PetitionViewSet, basename="petition")
 router.register("clues", views.ClueViewSet, basename="clue")
-router.register("evidence", views.EvidenceViewSet, basename="evidence")
 
 urlpatterns = router.urls

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
-from drf_spectacular.types import OpenApiTypes
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -23,11 +23,12 @@ from xuncha.core.api import (
     read_schema,
     write_schema,
 )
+from xuncha.evidence.serializers import EvidenceSerializer, file_schema
+from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions
 from xuncha.findings.api import serializers as s
 from xuncha.findings.filters import ClueFilter, PetitionFilter, ProblemFilter, SuggestionFilter
-from xuncha.findings.models import Clue, Evidence, Petition, Problem, Suggestion
-from xuncha.findings.views import evidence_response
+from xuncha.findings.models import Clue, Petition, Problem, Suggestion
 
 
 @extend_schema_view(
@@ -104,7 +105,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     @write_schema(
         s.EvidenceUploadSerializer,
-        s.EvidenceSerializer,
+        EvidenceSerializer,
         "Attach a photo, scan or document (multipart); its "
         "type is judged from its content and its size checked (400 when refused).",
         status=201,
@@ -116,7 +117,14 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         evidence = actions.attach_evidence(
             problem, upload, upload.name or "", upload.size or 0, actor=self.actor, caption=body["caption"]
         )
-        return self.respond(s.EvidenceSerializer, evidence, status=201)
+        data = EvidenceSerializer(evidence, context={"file_url": s.problem_file_url(problem)}).data
+        return Response(data, status=201)
+
+    @file_schema("A file of the problem's evidence, for token clients; the same scope as the problem.")
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)/file")
+    def evidence_file(self, request: Request, evidence_pk: str, pk: str | None = None) -> FileResponse:
+        problem = self.get_object()
+        return evidence_response(get_object_or_404(problem.evidence, pk=evidence_pk))
 
 
 @extend_schema_view(
@@ -180,6 +188,12 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         data = self.body(s.PetitionCreateSerializer)
         petition = actions.record_petition(data.pop("assignment"), actor=self.actor, **data)
         return self.respond(s.PetitionSerializer, petition, status=201)
+
+    @file_schema("A photo sent with the petition, for token clients; the same scope as the petition.")
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)/file")
+    def evidence_file(self, request: Request, evidence_pk: str, pk: str | None = None) -> FileResponse:
+        petition = self.get_object()
+        return evidence_response(get_object_or_404(petition.evidence, pk=evidence_pk))
 
     @write_schema(s.DisposeSerializer, s.PetitionSerializer, "The group leader settles a petition.")
     @action(detail=True, methods=["post"])
@@ -262,19 +276,3 @@ class ClueViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.respond(
             s.ClueEnvelopeSerializer, actions.give_clue_feedback(clue, body["feedback"], actor=self.actor)
         )
-
-
-@extend_schema_view(retrieve=read_schema(s.EvidenceSerializer, "An evidence file's metadata."))
-class EvidenceViewSet(mixins.RetrieveModelMixin, ScopedViewSet):
-    model = Evidence
-    related = ("uploaded_by",)
-    serializer_class = s.EvidenceSerializer
-
-    @extend_schema(
-        summary="Download the file",
-        description="The evidence file itself, for token clients; the same scope as its metadata.",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 404)},
-    )
-    @action(detail=True, methods=["get"], url_path="file")
-    def file(self, request: Request, pk: str | None = None) -> FileResponse:
-        return evidence_response(self.get_object())

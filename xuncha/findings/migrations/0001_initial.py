@@ -4,6 +4,7 @@ import datetime
 import django.db.models.deletion
 import django.utils.timezone
 import uuid
+import xuncha.evidence.models
 import xuncha.findings.models
 from django.conf import settings
 from django.db import migrations, models
@@ -372,7 +373,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=200, upload_to=xuncha.findings.models.evidence_path, verbose_name="file"
+                        max_length=200, upload_to=xuncha.evidence.models.evidence_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=200, verbose_name="file name")),

@@ -28,7 +28,6 @@ from xuncha.findings import actions
 from xuncha.findings.models import (
     Category,
     Clue,
-    Evidence,
     FixType,
     ImmediateFixNotice,
     Petition,
@@ -164,20 +163,6 @@ class ClueFactory(factory.django.DjangoModelFactory[Clue]):
     summary = CLUE_SUMMARY
     receiver = Clue.Receiver.DISCIPLINE
     registered_by = factory.SubFactory(UserFactory)
-
-
-class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
-    """An evidence row without a file behind it (for scoping). Pass ``problem`` or ``petition``."""
-
-    class Meta:
-        model = Evidence
-
-    file = factory.Sequence(lambda n: f"evidence/2023/09/{n:032x}.png")
-    original_name = "现场照片.png"
-    content_type = "image/png"
-    extension = "png"
-    size = 67
-    sha256 = "0" * 64
 
 
 # Through the actions --------------------------------------------------------------------------------------------

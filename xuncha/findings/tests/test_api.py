@@ -21,9 +21,10 @@ from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import TEST_PASSWORD
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
+from xuncha.evidence.models import Evidence
 from xuncha.findings import actions
 from xuncha.findings.filters import ClueFilter, PetitionFilter, ProblemFilter, SuggestionFilter
-from xuncha.findings.models import Category, Clue, Evidence, FixType, Petition, Problem, Suggestion
+from xuncha.findings.models import Category, Clue, FixType, Petition, Problem, Suggestion
 
 API = "/api/v1"
 REPORTER_NAME = "王秀英"
@@ -261,11 +262,16 @@ def test_evidence_metadata_is_scoped_like_its_problem(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "账本.png", len(PNG), actor=group_member)
-    assert client_for(group_member).get(f"{API}/evidence/{evidence.pk}/").json()["sha256"] == evidence.sha256
-    assert client_for(township_user).get(f"{API}/evidence/{evidence.pk}/").status_code == 404
-    assert client_for(outsider).get(f"{API}/evidence/{evidence.pk}/").status_code == 404
+    file_url = f"{API}/problems/{problem.pk}/evidence/{evidence.pk}/file/"
+    shown = client_for(group_member).get(f"{API}/problems/{problem.pk}/").json()["evidence"]
+    assert [(row["sha256"], row["url"]) for row in shown] == [
+        (evidence.sha256, f"/problems/{problem.pk}/evidence/{evidence.pk}/")
+    ]
+    assert client_for(group_member).get(file_url).status_code == 200
+    assert client_for(township_user).get(file_url).status_code == 404
+    assert client_for(outsider).get(file_url).status_code == 404
     feed_back(problem)
-    assert client_for(township_user).get(f"{API}/evidence/{evidence.pk}/").status_code == 200
+    assert client_for(township_user).get(file_url).status_code == 200
 
 
 def test_filters_narrow_the_problem_list(world: World, group_member: User, office: User) -> None:
@@ -494,7 +500,7 @@ def test_evidence_is_uploaded_as_multipart_and_checked_by_content(
     body = response.json()
     assert (body["content_type"], body["original_name"], body["caption"]) == ("image/png", "账本照片.png", "账本")
     evidence = Evidence.objects.get(pk=body["id"])
-    assert body["url"] == f"/evidence/{evidence.pk}/"
+    assert body["url"] == f"/problems/{problem.pk}/evidence/{evidence.pk}/"
     assert events("findings.evidence_attached", evidence) == 1
     assert client.get(f"{API}/problems/{problem.pk}/").json()["evidence"][0]["id"] == evidence.pk
 
@@ -751,7 +757,7 @@ def test_no_endpoint_shows_the_reporter(
         petition=petition,
         actor=group_leader,
     )
-    evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "p.png", len(PNG), actor=group_member)
+    actions.attach_evidence(problem, io.BytesIO(PNG), "p.png", len(PNG), actor=group_member)
     clue = Clue.objects.get()
     client = client_for(office_lead)
     paths = [
@@ -761,7 +767,6 @@ def test_no_endpoint_shows_the_reporter(
         f"petitions/{petition.pk}/",
         "clues/",
         f"clues/{clue.pk}/",
-        f"evidence/{evidence.pk}/",
         "suggestions/",
     ]
     for path in paths:

@@ -31,6 +31,7 @@ ENDPOINTS = {
     "/api/v1/petitions/": {"get", "post"},
     "/api/v1/petitions/{id}/": {"get"},
     "/api/v1/petitions/{id}/dispose/": {"post"},
+    "/api/v1/petitions/{id}/evidence/{evidence_pk}/file/": {"get"},
     "/api/v1/petitions/{id}/reveal/": {"post"},
     "/api/v1/clues/": {"get", "post"},
     "/api/v1/clues/{id}/": {"get"},
@@ -38,8 +39,7 @@ ENDPOINTS = {
     "/api/v1/clues/{id}/receive/": {"post"},
     "/api/v1/clues/{id}/dispose/": {"post"},
     "/api/v1/clues/{id}/feedback/": {"post"},
-    "/api/v1/evidence/{id}/": {"get"},
-    "/api/v1/evidence/{id}/file/": {"get"},
+    "/api/v1/problems/{id}/evidence/{evidence_pk}/file/": {"get"},
     "/api/v1/dashboard/{code}/": {"get"},
 }
 

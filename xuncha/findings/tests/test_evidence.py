@@ -20,8 +20,9 @@ from xuncha.conftest import World
 from xuncha.core import uploads
 from xuncha.core.exceptions import PermissionDenied
 from xuncha.core.uploads import FileKind, UploadRefused, check_upload, sniff
+from xuncha.evidence.models import Evidence
 from xuncha.findings import actions
-from xuncha.findings.models import Evidence, Problem
+from xuncha.findings.models import Problem
 from xuncha.findings.tests import factories
 from xuncha.findings.tests.factories import ProblemFactory, only_event, persona, png_bytes, record_problem
 
@@ -178,14 +179,15 @@ def test_attach_evidence_stores_the_file_under_a_random_name(
     assert stored.is_relative_to(media)
     assert stored.read_bytes() == data
     assert stored_files(media) == [stored]
-    assert (evidence.problem, evidence.petition, evidence.uploaded_by) == (problem, None, actor)
+    assert list(problem.evidence.all()) == [evidence]
+    assert evidence.uploaded_by == actor
     assert (evidence.original_name, evidence.caption) == ("村委会账本第3页.png", "账本照片")
     assert (evidence.content_type, evidence.extension, evidence.size) == ("image/png", "png", len(data))
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
     assert evidence.is_image
     event = only_event("findings.evidence_attached")
     assert event.actor == actor
-    assert (event.object_type, event.object_id) == ("findings.evidence", str(evidence.pk))
+    assert (event.object_type, event.object_id) == ("evidence.evidence", str(evidence.pk))
     assert event.unit == world.village_a1
     assert event.after == {
         "problem": problem.serial,
@@ -278,4 +280,6 @@ def test_evidence_is_still_added_after_confirmation(world: World, group_member: 
     """Confirmed and fed-back papers still take evidence (the village's fix is documented on them)."""
     problem = ProblemFactory.create(assignment=world.assignment, status=status)
 
-    assert attach(problem, png_bytes(), "photo.png", group_member).problem == problem
+    evidence = attach(problem, png_bytes(), "photo.png", group_member)
+
+    assert list(problem.evidence.all()) == [evidence]

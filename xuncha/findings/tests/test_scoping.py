@@ -18,10 +18,11 @@ from django.db.models import Model
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.conftest import World
-from xuncha.findings.models import Clue, Evidence, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.evidence.models import Evidence
+from xuncha.evidence.tests.factories import EvidenceFactory
+from xuncha.findings.models import Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.findings.tests.factories import (
     ClueFactory,
-    EvidenceFactory,
     NoticeFactory,
     PetitionFactory,
     ProblemFactory,
@@ -37,7 +38,6 @@ MODELS: dict[str, type[Any]] = {
     "suggestion": Suggestion,
     "petition": Petition,
     "clue": Clue,
-    "evidence": Evidence,
 }
 
 GROUP3_PROBLEMS = {"p3_draft", "p3_confirmed", "p3_fed_back", "p3_discarded"}
@@ -58,8 +58,9 @@ GROUP4 = {
     "clue": set(),
     "evidence": {"e_p4_b1_fed_back"},
 }
-COUNTY = {model: GROUP3[model] | GROUP4[model] for model in MODELS}
-NOTHING: dict[str, set[str]] = {model: set() for model in MODELS}
+KINDS = [*MODELS, "evidence"]  # evidence files are read through their owners, not through a ``visible_to`` of their own
+COUNTY = {kind: GROUP3[kind] | GROUP4[kind] for kind in KINDS}
+NOTHING: dict[str, set[str]] = {kind: set() for kind in KINDS}
 
 # Office, director and county leaders see their county; groups their own; townships and villages only fed-back
 # papers (with their notices and evidence), never drafts, suggestions, petitions or clues; the office of another
@@ -180,13 +181,20 @@ def scene(world: World, group4: Assignment) -> Scene:
         "n3_fed_back": NoticeFactory.create(problem=objects["p3_fed_back"]),
         "n4_b1": NoticeFactory.create(problem=objects["p4_b1_fed_back"]),
         "nx": NoticeFactory.create(problem=objects["px_fed_back"]),
-        "e_p3_draft": EvidenceFactory.create(problem=objects["p3_draft"]),
-        "e_p3_fed_back": EvidenceFactory.create(problem=objects["p3_fed_back"]),
-        "e_pet3": EvidenceFactory.create(petition=objects["pet3"]),
-        "e_p4_b1_fed_back": EvidenceFactory.create(problem=objects["p4_b1_fed_back"]),
-        "e_px": EvidenceFactory.create(problem=objects["px_fed_back"]),
+        "e_p3_draft": _file_of(objects["p3_draft"]),
+        "e_p3_fed_back": _file_of(objects["p3_fed_back"]),
+        "e_pet3": _file_of(objects["pet3"]),
+        "e_p4_b1_fed_back": _file_of(objects["p4_b1_fed_back"]),
+        "e_px": _file_of(objects["px_fed_back"]),
     }
     return Scene(objects)
+
+
+def _file_of(owner: Model) -> Evidence:
+    evidence = EvidenceFactory.create()
+    assert isinstance(owner, Problem | Petition)
+    owner.evidence.add(evidence)
+    return evidence
 
 
 def persona(request: pytest.FixtureRequest, name: str) -> Any:
@@ -212,6 +220,20 @@ def test_each_persona_sees_exactly_its_findings(
 
     assert scene.names(visible) == EXPECTED[name][model]
     assert visible.count() == len(EXPECTED[name][model])
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_each_persona_reads_exactly_the_files_of_what_it_sees(
+    scene: Scene, request: pytest.FixtureRequest, name: str
+) -> None:
+    """A file is read through its owner: the files of the problems and petitions the persona sees, no other."""
+    user = persona(request, name)
+    owners: list[Problem | Petition] = [
+        *Problem.objects.visible_to(user).prefetch_related("evidence"),
+        *Petition.objects.visible_to(user).prefetch_related("evidence"),
+    ]
+
+    assert scene.names(evidence for owner in owners for evidence in owner.evidence.all()) == EXPECTED[name]["evidence"]
 
 
 @pytest.mark.parametrize("status", Status.values)

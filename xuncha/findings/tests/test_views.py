@@ -10,12 +10,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
+from xuncha.evidence.models import Evidence
+from xuncha.evidence.storage import store_evidence
 from xuncha.findings import actions
-from xuncha.findings.models import Clue, Evidence, Petition, Problem
+from xuncha.findings.models import Clue, Petition, Problem
+from xuncha.findings.tests.factories import PetitionFactory
 from xuncha.inspections.models import Round
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -140,15 +144,50 @@ def test_evidence_is_served_only_within_scope(
     """The group downloads its evidence; a village user (before feedback) and an outsider get 404."""
     problem = _problem(world, group_member)
     evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
+    url = reverse("findings:problem-file", args=[problem.pk, evidence.pk])
     client.force_login(group_member)
-    response = client.get(evidence.get_absolute_url())
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
+    assert url in client.get(problem.get_absolute_url()).content.decode()
     for user in (village_user, outsider):
         client.force_login(user)
-        assert client.get(evidence.get_absolute_url()).status_code == 404
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("media")
+def test_a_petition_photo_is_served_only_to_the_petitions_readers(
+    client: Client, world: World, group_member: User, township_user: User, village_user: User, outsider: User
+) -> None:
+    """The group reads the photo sent with a petition; the township, the village and an outsider get 404."""
+    petition = PetitionFactory.create(assignment=world.assignment)
+    evidence = store_evidence(io.BytesIO(PNG), "现场.png", uploaded_by=None, images_only=True)
+    petition.evidence.add(evidence)
+    url = reverse("findings:petition-file", args=[petition.pk, evidence.pk])
+    client.force_login(group_member)
+    assert client.get(url).status_code == 200
+    assert url in client.get(petition.get_absolute_url()).content.decode()
+    for user in (township_user, village_user, outsider):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    api = APIClient()
+    api.force_authenticate(group_member)
+    assert api.get(f"/api/v1/petitions/{petition.pk}/evidence/{evidence.pk}/file/").status_code == 200
+    api.force_authenticate(township_user)
+    assert api.get(f"/api/v1/petitions/{petition.pk}/evidence/{evidence.pk}/file/").status_code == 404
+
+
+@pytest.mark.usefixtures("media")
+def test_a_file_is_served_only_under_its_own_problem(client: Client, world: World, group_member: User) -> None:
+    """A problem's page serves its own files: another problem's file under its address is 404, though both are
+    visible."""
+    problem, other = _problem(world, group_member), _problem(world, group_member)
+    evidence = actions.attach_evidence(other, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
+    client.force_login(group_member)
+    assert client.get(reverse("findings:problem-file", args=[other.pk, evidence.pk])).status_code == 200
+    assert client.get(reverse("findings:problem-file", args=[problem.pk, evidence.pk])).status_code == 404
 
 
 @pytest.mark.usefixtures("media")
@@ -257,14 +296,12 @@ def test_the_workbench_query_count_does_not_grow_with_problems(
 @pytest.mark.usefixtures("media")
 def test_token_clients_download_evidence_within_scope(world: World, group_member: User, township_user: User) -> None:
     """The API serves the file itself to the group, and answers 404 to a township before feedback."""
-    from rest_framework.test import APIClient
-
     problem = _problem(world, group_member)
     evidence = actions.attach_evidence(problem, io.BytesIO(PNG), "现场.png", len(PNG), actor=group_member)
     api = APIClient()
     api.force_authenticate(group_member)
-    response = api.get(f"/api/v1/evidence/{evidence.pk}/file/")
+    response = api.get(f"/api/v1/problems/{problem.pk}/evidence/{evidence.pk}/file/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
     api.force_authenticate(township_user)
-    assert api.get(f"/api/v1/evidence/{evidence.pk}/file/").status_code == 404
+    assert api.get(f"/api/v1/problems/{problem.pk}/evidence/{evidence.pk}/file/").status_code == 404

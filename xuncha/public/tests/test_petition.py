@@ -17,7 +17,8 @@ from django.utils import timezone
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core import crypto
-from xuncha.findings.models import Category, Evidence, Petition
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import Category, Petition
 from xuncha.inspections.models import Assignment
 from xuncha.public.models import SubmissionQuota
 from xuncha.public.ratelimit import client_key
@@ -174,7 +175,7 @@ def test_a_photo_is_checked_and_kept_with_the_message(client: Client, stationed:
     response = client.post(form_url(stationed), message(photo=photo))
     assert response.status_code == 302
     evidence = Evidence.objects.get()
-    assert evidence.petition == Petition.objects.get()
+    assert list(Petition.objects.get().evidence.all()) == [evidence]
     assert evidence.content_type == "image/png"
     assert evidence.uploaded_by is None
 

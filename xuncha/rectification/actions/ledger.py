@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
-from xuncha.findings import actions as findings_actions
-from xuncha.findings.models import Evidence, FixType
+from xuncha.evidence.models import Evidence
+from xuncha.evidence.storage import store_evidence
+from xuncha.findings.models import FixType
 from xuncha.rectification import permissions
 from xuncha.rectification.actions._common import Status
 from xuncha.rectification.models import LedgerItem, Progress
@@ -114,10 +115,9 @@ def _move(
 
 
 def _attach(progress: Progress, files: Iterable[tuple[IO[bytes], str, int]], actor: Actor) -> list[Evidence]:
-    return [
-        findings_actions.store_evidence(handle, name, size, actor=actor, progress=progress)
-        for handle, name, size in files
-    ]
+    evidence = [store_evidence(handle, name, uploaded_by=user_or_none(actor)) for handle, name, _size in files]
+    progress.evidence.add(*evidence)
+    return evidence
 
 
 @transaction.atomic
@@ -238,7 +238,7 @@ def submit_item(
     require(actor, permissions.can_report_progress(actor, item), _("Only the responsible village submits the item."))
     if not text.strip():
         raise Conflict(_("Write what was done."))
-    has_evidence = Evidence.objects.filter(progress__item=item).exists()
+    has_evidence = Progress.objects.filter(item=item, evidence__isnull=False).exists()
     if not files and not has_evidence:
         raise Conflict(_("Attach the evidence of the rectification (photos, documents)."))
     locked, progress = _move(

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
-from xuncha.findings import actions as findings_actions
-from xuncha.findings.models import Evidence
+from xuncha.evidence.models import Evidence
+from xuncha.evidence.storage import store_evidence
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions
@@ -173,9 +173,8 @@ def attach_check_photo(
 ) -> Evidence:
     """A photo taken on a return visit, attached to the item checked."""
     require(actor, permissions.can_record_visit(actor, check.visit), _("Only the office or the group does this."))
-    evidence = findings_actions.store_evidence(
-        handle, file_name, size, actor=actor, visit_check=check, caption=caption, images_only=True
-    )
+    evidence = store_evidence(handle, file_name, uploaded_by=user_or_none(actor), caption=caption, images_only=True)
+    check.evidence.add(evidence)
     record_event(
         "rectification.visit_photo_attached",
         evidence,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from xuncha.findings.api.serializers import EvidenceSerializer, ScopedPrimaryKeyField, VillageCodeField
+from xuncha.evidence.serializers import EvidenceSerializer, evidence_data
+from xuncha.findings.api.serializers import ScopedPrimaryKeyField, VillageCodeField
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.inspections.models import Round
 from xuncha.rectification import permissions
@@ -280,12 +282,19 @@ class ProgressSerializer(serializers.ModelSerializer[Progress]):
     """A dated step of an item: a plan, a progress report, a submission, a review, a closure, …"""
 
     author = _person(nullable=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Progress
         fields = ["id", "item", "kind", "text", "on", "author", "created_at", "evidence"]
         read_only_fields = fields
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_evidence(self, progress: Progress) -> Any:
+        args = [progress.item_id, progress.pk]
+        return evidence_data(
+            progress.evidence.all(), lambda file: reverse("rectification:progress-file", args=[*args, file.pk])
+        )
 
 
 # ``expected_status`` names a status as the client last read it. Its choices carry no labels, so that the schema
@@ -362,12 +371,19 @@ class VisitCheckSerializer(serializers.ModelSerializer[VisitCheck]):
     item_number = serializers.CharField(source="item.number", read_only=True)
     item_summary = serializers.CharField(source="item.summary_short", read_only=True)
     verdict = serializers.ChoiceField(choices=VisitCheck.Verdict.choices, allow_blank=True, read_only=True)
-    photos = EvidenceSerializer(source="evidence", many=True, read_only=True)
+    photos = serializers.SerializerMethodField()
 
     class Meta:
         model = VisitCheck
         fields = ["id", "item", "item_number", "item_summary", "verdict", "note", "new_deadline", "photos"]
         read_only_fields = fields
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_photos(self, check: VisitCheck) -> Any:
+        args = [check.visit_id, check.pk]
+        return evidence_data(
+            check.evidence.all(), lambda file: reverse("rectification:visit-file", args=[*args, file.pk])
+        )
 
 
 class ReturnVisitSerializer(serializers.ModelSerializer[ReturnVisit]):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import IO, Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
@@ -28,6 +30,8 @@ from xuncha.core.api import (
     read_schema,
     write_schema,
 )
+from xuncha.evidence.serializers import file_schema
+from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import Problem
 from xuncha.rectification import actions, queries
 from xuncha.rectification.api import filters as f
@@ -202,6 +206,19 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def _item(self, item: LedgerItem) -> Response:
         return self.respond(s.LedgerItemSerializer, self.get_queryset().get(pk=item.pk))
 
+    @file_schema("A file of one of the item's progress notes, for token clients; the same scope as the item.")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"progress/(?P<progress_pk>[0-9]+)/evidence/(?P<evidence_pk>[0-9]+)/file",
+        filter_backends=[],
+    )
+    def evidence_file(
+        self, request: Request, progress_pk: str, evidence_pk: str, pk: str | None = None
+    ) -> FileResponse:
+        progress = get_object_or_404(self.get_object().progress, pk=progress_pk)
+        return evidence_response(get_object_or_404(progress.evidence, pk=evidence_pk))
+
     @write_schema(
         s.ItemPlanSerializer,
         s.LedgerItemSerializer,
@@ -341,6 +358,17 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     def get_queryset(self) -> QuerySet[Any]:
         checks = VisitCheck.objects.select_related("item").prefetch_related("evidence__uploaded_by")
         return super().get_queryset().prefetch_related(Prefetch("checks", queryset=checks))
+
+    @file_schema("A photo of one of the visit's checks, for token clients; the same scope as the visit.")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"checks/(?P<check_pk>[0-9]+)/evidence/(?P<evidence_pk>[0-9]+)/file",
+        filter_backends=[],
+    )
+    def evidence_file(self, request: Request, check_pk: str, evidence_pk: str, pk: str | None = None) -> FileResponse:
+        check = get_object_or_404(self.get_object().checks, pk=check_pk)
+        return evidence_response(get_object_or_404(check.evidence, pk=evidence_pk))
 
     @write_schema(
         s.VisitPlanSerializer,

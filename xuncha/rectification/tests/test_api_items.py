@@ -17,7 +17,8 @@ from rest_framework.test import APIClient
 from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.core import workdays
-from xuncha.findings.models import Evidence, FixType
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import FixType
 from xuncha.findings.tests.factories import png_bytes
 from xuncha.rectification.models import LedgerItem, Progress
 from xuncha.rectification.tests.api_helpers import API, DONE_TEXT, Status, client_for, count, events, later
@@ -159,7 +160,7 @@ def test_each_move_is_made_by_its_role_and_audited(request: pytest.FixtureReques
     if move.name in ("reopen", "extend"):
         assert item.deadline.isoformat() == FUTURE
     if move.multipart:
-        assert Evidence.objects.filter(progress__item=item).count() == 1
+        assert Evidence.objects.filter(pk__in=item.progress.values("evidence")).count() == 1
 
 
 @pytest.mark.parametrize("move", MOVES, ids=lambda move: move.name)

@@ -27,6 +27,7 @@ ENDPOINTS = {
     "/api/v1/items/{id}/": {"get"},
     "/api/v1/items/{id}/plan/": {"post"},
     "/api/v1/items/{id}/progress/": {"get", "post"},
+    "/api/v1/items/{id}/progress/{progress_pk}/evidence/{evidence_pk}/file/": {"get"},
     "/api/v1/items/{id}/submit/": {"post"},
     "/api/v1/items/{id}/review/": {"post"},
     "/api/v1/items/{id}/return/": {"post"},
@@ -38,6 +39,7 @@ ENDPOINTS = {
     "/api/v1/visits/": {"get", "post"},
     "/api/v1/visits/{id}/": {"get"},
     "/api/v1/visits/{id}/record/": {"post"},
+    "/api/v1/visits/{id}/checks/{check_pk}/evidence/{evidence_pk}/file/": {"get"},
     "/api/v1/figures/": {"get"},
 }
 

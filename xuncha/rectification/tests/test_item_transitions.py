@@ -18,7 +18,8 @@ from xuncha.accounts.actors import SYSTEM
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import PermissionDenied, TransitionNotAllowed
-from xuncha.findings.models import Evidence, FixType
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import FixType
 from xuncha.findings.tests.factories import persona
 from xuncha.rectification import actions
 from xuncha.rectification.actions.ledger import _move

@@ -18,7 +18,8 @@ from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.core.uploads import UploadRefused
-from xuncha.findings.models import Evidence, FixType
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import FixType
 from xuncha.findings.tests.factories import exe_bytes
 from xuncha.rectification import actions
 from xuncha.rectification.models import Progress
@@ -130,7 +131,8 @@ def test_report_progress_starts_the_work_and_keeps_the_evidence(world: World, vi
         village_user,
     )
     evidence = Evidence.objects.get()
-    assert (evidence.progress, evidence.uploaded_by, evidence.extension) == (progress, village_user, "png")
+    assert list(progress.evidence.all()) == [evidence]
+    assert (evidence.uploaded_by, evidence.extension) == (village_user, "png")
     event = event_of(item, "rectification.item_progress")
     assert event.actor == village_user
     assert event.after == {"status": "IN_PROGRESS", "text": PROGRESS_TEXT, "files": [evidence.sha256]}

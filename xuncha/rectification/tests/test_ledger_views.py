@@ -21,7 +21,8 @@ from xuncha.audit.labels import verb_label
 from xuncha.audit.models import Event
 from xuncha.conftest import BrowserPage, World
 from xuncha.core import workdays
-from xuncha.findings.models import Evidence, FixType, Problem
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import FixType, Problem
 from xuncha.findings.tests.factories import ProblemFactory, png_bytes
 from xuncha.inspections.models import Assignment, Round
 from xuncha.inspections.tests.factories import assign
@@ -170,13 +171,15 @@ def test_the_chain_runs_from_plan_to_closure_through_the_pages(
     )
     assert _messages(response) == ["The item was submitted to the township for review."]
     assert _status(item) == Status.SUBMITTED
-    evidence = Evidence.objects.get(progress__item=item)
+    progress = item.progress.get(kind=Progress.Kind.SUBMISSION)
+    evidence = progress.evidence.get()
+    file_url = reverse("rectification:progress-file", args=[item.pk, progress.pk, evidence.pk])
 
     client.force_login(township_user)
     page = client.get(item.get_absolute_url()).content.decode()
     assert 'data-testid="review-form"' in page and 'data-testid="submit-form"' not in page
-    assert evidence.get_absolute_url() in page
-    assert client.get(evidence.get_absolute_url()).status_code == 200
+    assert file_url in page
+    assert client.get(file_url).status_code == 200
     response = _post(
         client,
         reverse("rectification:item-review-one", args=[item.pk]),
@@ -224,7 +227,9 @@ def test_a_submission_takes_several_files_at_once(
         {"expected_status": Status.OPEN, "text": "已整改。", "evidence": [_png("前.png"), _png("后.png")]},
     )
     assert _status(item) == Status.SUBMITTED
-    names = set(Evidence.objects.filter(progress__item=item).values_list("original_name", flat=True))
+    names = set(
+        Evidence.objects.filter(pk__in=item.progress.values("evidence")).values_list("original_name", flat=True)
+    )
     assert names == {"前.png", "后.png"}
 
 

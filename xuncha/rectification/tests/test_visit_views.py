@@ -17,8 +17,9 @@ from django.utils import timezone
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.conftest import BrowserPage, World
+from xuncha.evidence.models import Evidence
 from xuncha.findings import actions as findings_actions
-from xuncha.findings.models import Evidence, FixType
+from xuncha.findings.models import FixType
 from xuncha.findings.tests.factories import png_bytes
 from xuncha.inspections.models import Round
 from xuncha.rectification import actions
@@ -253,16 +254,17 @@ def test_the_office_records_verdicts_and_a_photo_and_the_satisfaction_shows(
     assert visit.status == ReturnVisit.Status.DONE
     assert (visit.people_asked, visit.people_satisfied) == (20, 18)
     evidence = Evidence.objects.get()
-    assert evidence.visit_check == reopen_check
+    assert list(reopen_check.evidence.all()) == [evidence]
+    file_url = reverse("rectification:visit-file", args=[visit.pk, reopen_check.pk, evidence.pk])
     assert Event.objects.filter(verb="rectification.visit_recorded", actor=office).exists()
 
     html = client.get(visit.get_absolute_url()).content.decode()
     assert "18 of 20 satisfied (90%)" in html
     assert "已重新安装并试水成功。" in html
-    assert reverse("findings:evidence-file", args=[evidence.pk]) in html
+    assert file_url in html
     assert "1 verified, 1 reopened of 2 items checked" in html
     assert 'data-testid="visit-record-form"' not in html
-    assert client.get(reverse("findings:evidence-file", args=[evidence.pk])).status_code == 200
+    assert client.get(file_url).status_code == 200
 
 
 def test_the_verified_item_may_close_and_the_reopened_one_goes_back_in_progress(

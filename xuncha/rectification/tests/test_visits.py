@@ -21,7 +21,7 @@ from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.core.uploads import UploadRefused
-from xuncha.findings.models import Evidence
+from xuncha.evidence.models import Evidence
 from xuncha.findings.tests.factories import pdf_bytes, persona
 from xuncha.inspections.models import Round
 from xuncha.inspections.tests.factories import GroupFactory, RoundFactory, assign
@@ -480,8 +480,8 @@ def test_attach_check_photo_keeps_a_photo_of_what_was_seen(world: World, office:
 
     evidence = actions.attach_check_photo(check, handle, name, size, actor=office, caption=" 试水 ")
 
-    assert (evidence.visit_check, evidence.original_name, evidence.caption, evidence.uploaded_by) == (
-        check,
+    assert list(check.evidence.all()) == [evidence]
+    assert (evidence.original_name, evidence.caption, evidence.uploaded_by) == (
         "消防栓试水.png",
         "试水",
         office,

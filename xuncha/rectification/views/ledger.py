@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
+from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import actions, permissions
@@ -185,6 +186,13 @@ def _step(
         data = form.cleaned_data if form is not None else {}
         run_action(request, lambda: run(item, data), success)
     return _back(request, item)
+
+
+@login_required
+def progress_file(request: AuthenticatedHttpRequest, pk: int, progress_pk: int, evidence_pk: int) -> FileResponse:
+    """Serve a file of a progress note to those who may see the item."""
+    progress = get_object_or_404(_visible_item(request, pk).progress, pk=progress_pk)
+    return evidence_response(get_object_or_404(progress.evidence, pk=evidence_pk))
 
 
 @login_required

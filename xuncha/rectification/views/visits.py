@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal, run_action
+from xuncha.evidence.views import evidence_response
 from xuncha.inspections.models import AssignmentVillage, Round
 from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
@@ -178,6 +179,13 @@ def _detail_context(
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = _visible_visit(request, pk)
     return render(request, "rectification/visits/detail.html", _detail_context(request, visit, _checks(visit)))
+
+
+@login_required
+def photo_file(request: AuthenticatedHttpRequest, pk: int, check_pk: int, evidence_pk: int) -> FileResponse:
+    """Serve a photo of a return visit to those who may see the visit."""
+    check = get_object_or_404(_visible_visit(request, pk).checks, pk=check_pk)
+    return evidence_response(get_object_or_404(check.evidence, pk=evidence_pk))
 
 
 @login_required

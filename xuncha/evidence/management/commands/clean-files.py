@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from xuncha.findings.models import Evidence
+from xuncha.evidence.models import Evidence
 
 
 class Command(BaseCommand):

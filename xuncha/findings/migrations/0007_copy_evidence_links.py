@@ -1,0 +1,36 @@
+"""Each problem's and petition's evidence files, named until now by the file's owner key, become links of the
+owner. Backwards, the links are written back into the owner keys."""
+
+from typing import Any
+
+from django.db import migrations
+
+OWNERS = [("Problem", "problem"), ("Petition", "petition")]
+
+
+def copy_owner_keys(apps: Any, schema_editor: Any) -> None:
+    evidence = apps.get_model("findings", "Evidence")
+    for model, key in OWNERS:
+        through = apps.get_model("findings", model)._meta.get_field("evidence").remote_field.through
+        rows = evidence.objects.filter(**{f"{key}__isnull": False}).values_list("pk", f"{key}_id")
+        through.objects.bulk_create(
+            (through(evidence_id=pk, **{f"{key}_id": owner}) for pk, owner in rows.iterator()), batch_size=1000
+        )
+
+
+def copy_links_back(apps: Any, schema_editor: Any) -> None:
+    evidence = apps.get_model("findings", "Evidence")
+    for model, key in OWNERS:
+        through = apps.get_model("findings", model)._meta.get_field("evidence").remote_field.through
+        for pk, owner in through.objects.values_list("evidence_id", f"{key}_id").iterator():
+            evidence.objects.filter(pk=pk).update(**{f"{key}_id": owner})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("findings", "0006_evidence_links"),
+    ]
+
+    operations = [
+        migrations.RunPython(copy_owner_keys, copy_links_back, elidable=False),
+    ]
