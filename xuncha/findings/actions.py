@@ -21,8 +21,8 @@ from xuncha.audit.actions import PendingEvent, log_access, record_event, record_
 from xuncha.audit.models import AccessLog
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
-from xuncha.evidence.storage import store_evidence
 from xuncha.findings import permissions
 from xuncha.findings.models import (
     Category,

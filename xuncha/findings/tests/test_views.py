@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
+from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
-from xuncha.evidence.storage import store_evidence
 from xuncha.findings import actions
 from xuncha.findings.models import Clue, Petition, Problem
 from xuncha.findings.tests.factories import PetitionFactory

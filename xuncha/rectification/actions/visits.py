@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
+from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
-from xuncha.evidence.storage import store_evidence
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from xuncha.accounts.models import User
 from xuncha.conftest import World
-from xuncha.evidence.storage import store_evidence
+from xuncha.evidence.actions import store_evidence
 from xuncha.rectification import actions
 from xuncha.rectification.models import Progress
 from xuncha.rectification.tests.factories import ledger_item, photo, visit

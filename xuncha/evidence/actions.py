@@ -1,5 +1,6 @@
-"""Taking an evidence file in: its type is judged from its content, its size checked and its SHA-256 kept. The
-owner's action then links the row to its owner in the same transaction and records the audit event."""
+"""Taking an evidence file in, the one write of this app: its type is judged from its content, its size checked and
+its SHA-256 kept. Only the owners' actions call it, after checking their actor; each then links the row to its owner
+in the same transaction and records the audit event."""
 
 from __future__ import annotations
 
