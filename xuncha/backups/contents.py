@@ -112,8 +112,13 @@ def read_archive(handle: IO[bytes], key: str, staging: Path) -> dict[str, Any]:
         raise BackupRefused("The archive is truncated.")
     if not manifest_bytes:
         raise BackupRefused("The archive has no manifest.")
-    manifest: dict[str, Any] = json.loads(manifest_bytes)
-    expected = manifest.get("members", {})
+    try:
+        manifest = json.loads(manifest_bytes)
+    except ValueError as exc:
+        raise BackupRefused("The archive's manifest is not readable.") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("members"), dict):
+        raise BackupRefused("The archive's manifest lists no members.")
+    expected = manifest["members"]
     for name in sorted(set(expected) | set(digests)):
         if name not in digests:
             raise BackupRefused(f"The archive lacks {name}, which its manifest lists.")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xuncha.accounts.actors import SYSTEM
-from xuncha.backups.actions import restore_backup
+from xuncha.backups.actions import app_version, restore_backup
 from xuncha.backups.archive import BackupRefused
 
 
@@ -39,6 +39,13 @@ class Command(BaseCommand):
             f"Restored from {path.name} (made {manifest['created_at']} by Xuncha {manifest['version']}): "
             f"the {manifest['engine']} database and {report.media_files} media file(s)."
         )
+        if manifest["version"] != app_version():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The archive was made by Xuncha {manifest['version']}; this is {app_version()}: "
+                    "run `xuncha migrate`."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Audit chain intact: {report.events_verified} events verified; its head #{head['seq']} matches "
