@@ -126,6 +126,9 @@ def test_a_backup_restores_every_record_and_file_into_an_empty_database(
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     assert [path.name for path in archive.parent.iterdir()] == ["nightly.backup"]
     assert "3 media file(s)" in output
+    sealed = archive.read_bytes()
+    for plain in [b"manifest.json", b"SQLite format 3", b"PGDMP", b"audit_event", "甲一村".encode(), png_bytes()[:16]]:
+        assert plain not in sealed
     made = Event.objects.get(verb="backups.made")
     assert made.actor_id is None and made.actor_label == "system"
     assert made.after == {
