@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "xuncha.documents",
     "xuncha.dashboard",
     "xuncha.public",
+    "xuncha.backups",
     "django_tasks_db",
 ]
 
@@ -229,6 +230,10 @@ elif EMBEDDED_DATABASE or DEBUG:
     AUDIT_CHAIN_KEY = load_or_create_key(VAR_DIR / "audit_key")
 else:
     raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")
+
+# Key of the backup archives (`xuncha backup`, `xuncha restore`): a long random string. Keep it outside var/ and
+# away from the archives, so that a stolen archive reveals nothing; without it no archive can be restored.
+BACKUP_KEY = env.secret("XUNCHA_BACKUP_KEY")
 
 # Rectification deadlines, in working days of the Chinese calendar (statutory holidays and 调休 counted): the
 # village's plan after feedback, follow-up items after feedback (months), and when the traffic light turns yellow.

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 VERB_LABELS: dict[str, str | Promise] = {
     "accounts.user_created": _("Account created"),
+    "backups.made": _("Backup made"),
+    "backups.restored": _("Backup restored"),
     "accounts.role_granted": _("Role granted"),
     "accounts.role_revoked": _("Role revoked"),
     "accounts.password_set": _("Password set by the administrator"),
