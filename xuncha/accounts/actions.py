@@ -219,18 +219,16 @@ def enrol_two_factor(user: User, *, key: str, code: str, actor: Actor) -> Enrolm
         raise Conflict(_("A device is already enrolled; the security administrator resets a lost one."))
     if not key_is_valid(key):
         raise Conflict(_("The enrolment has expired; open the enrolment page again."))
-    match = totp_matches(key, normalise_code(code))
-    if match is None:
+    step = totp_matches(key, normalise_code(code))
+    if step is None:
         record_event("accounts.two_factor_failed", user, actor=actor, after={"stage": "enrolment"})
         return None
-    step, drift = match
     # Leftovers of an earlier enrolment (a recovery device without an app) go; the user has one set at a time.
     StaticDevice.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
-    # The code just shown counts as used: it cannot sign in a second time.
-    device = TOTPDevice.objects.create(
-        user=user, name="authenticator", key=key, confirmed=True, last_t=step, drift=drift
-    )
+    # The code just shown counts as used: it cannot sign in a second time. No drift is learnt from one code (a code
+    # typed as the period turns would look like a slow clock); django-otp learns it from the sign-ins.
+    device = TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True, last_t=step)
     recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=recovery, token=token) for token in codes])

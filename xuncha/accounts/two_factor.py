@@ -41,15 +41,15 @@ def base32_secret(key: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def totp_matches(key: str, code: str) -> tuple[int, int] | None:
-    """The time step at which ``code`` is the TOTP of ``key`` (the current one or one step either side) and the
-    drift of the app's clock in steps, or None when it is no such code."""
+def totp_matches(key: str, code: str) -> int | None:
+    """The time step at which ``code`` is the TOTP of ``key`` (the current one or one step either side), or None
+    when it is no such code."""
     if not TOTP_CODE.match(code):
         return None
     totp = TOTP(unhexlify(key))
     totp.time = time.time()
     if totp.verify(int(code), tolerance=1):
-        return int(totp.t()), int(totp.drift)
+        return int(totp.t())
     return None
 
 
