@@ -4,6 +4,7 @@ hold a signed-in user back until the session is confirmed."""
 from __future__ import annotations
 
 import re
+from base64 import b32decode
 from binascii import unhexlify
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import Settings
 
+from xuncha import accounts as accounts_package
 from xuncha.accounts.actions import enrol_two_factor, reset_two_factor, verify_two_factor
 from xuncha.accounts.apps import AccountsConfig
 from xuncha.accounts.models import Role, User
@@ -23,6 +25,8 @@ from xuncha.accounts.tests.factories import TEST_PASSWORD, UserFactory, grant
 from xuncha.accounts.two_factor import RECOVERY_CODE_COUNT, has_two_factor, new_totp_key
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import Conflict, PermissionDenied
+from xuncha.inspections.models import Membership
+from xuncha.inspections.tests.factories import member
 
 if TYPE_CHECKING:
     from xuncha.conftest import World
@@ -93,12 +97,8 @@ def test_the_roles_that_read_clues_close_items_or_administer_need_a_second_facto
 @pytest.mark.django_db
 def test_a_group_leader_needs_it_by_membership_alone(two_factor_on: None, world: World) -> None:
     """Leading a group is enough: no grant of the group leader's role is needed."""
-    from xuncha.inspections.tests.factories import member
-
     user = UserFactory.create(username="leads_by_membership")
     assert not needs_two_factor(user)
-    from xuncha.inspections.models import Membership
-
     member(world.group, user, Membership.GroupRole.LEADER)
     assert needs_two_factor(User.objects.get(pk=user.pk))
 
@@ -115,11 +115,9 @@ def test_nobody_needs_it_while_switched_off_and_the_roles_are_a_setting(
 
 
 def test_an_unknown_role_in_the_setting_is_refused(settings: Settings) -> None:
-    import xuncha.accounts
-
     settings.XUNCHA_2FA_ROLES = ["OFFICE", "JANITOR"]
     with pytest.raises(ImproperlyConfigured, match="JANITOR"):
-        AccountsConfig("xuncha.accounts", xuncha.accounts).ready()
+        AccountsConfig("xuncha.accounts", accounts_package).ready()
 
 
 # Actions
@@ -232,8 +230,6 @@ def test_without_a_device_the_user_is_sent_to_enrolment_and_may_do_nothing_else(
     assert '<svg class="xc-qr"' in body and "style=" not in body.split('<svg class="xc-qr"')[1].split("</svg>")[0]
     match = SECRET.search(body)
     assert match is not None
-    from base64 import b32decode
-
     key = b32decode(match.group(1).replace(" ", "")).hex()
     response = client.post(ENROL_URL, {"code": code_for(key), "next": "/rounds/"})
     assert response.status_code == 200
@@ -252,7 +248,9 @@ def test_with_a_device_the_sign_in_asks_for_the_code_then_goes_on(
     _sign_in(client, "office", next_url="/rounds/")
     response = client.get("/rounds/")
     assert response["Location"] == VERIFY_URL + "?next=%2Frounds%2F"
-    assert client.get("/static/xuncha/app.css").status_code in (200, 404)
+    assert client.get("/static/xuncha/app.css").status_code != 302  # static files are let through
+    htmx = client.post("/rounds/", HTTP_HX_REQUEST="true")
+    assert (htmx.status_code, htmx["HX-Redirect"]) == (204, VERIFY_URL)
 
     refused = client.post(VERIFY_URL, {"code": "000000", "next": "/rounds/"})
     assert refused.status_code == 200 and b"code-error" in refused.content
