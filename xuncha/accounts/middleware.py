@@ -27,8 +27,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.XUNCHA_2FA and not self._exempt(request.path_info):
             user = request.user
-            verified = getattr(user, "is_verified", lambda: False)()
-            if user.is_authenticated and not verified and needs_two_factor(user):
+            if user.is_authenticated and not getattr(user, "is_verified", lambda: False)() and needs_two_factor(user):
                 page = "accounts:two-factor-verify" if has_two_factor(user) else "accounts:two-factor-enrol"
                 return self._refuse(request, page)
         return self.get_response(request)
