@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "xuncha.core",
     "xuncha.accounts",
     "xuncha.organisations",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xuncha.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,6 +174,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, with single-use recovery codes) for the roles that read clues, reveal reporters, close
+# items or administer. Off by default so that the demo accounts sign in with a password alone; a deployment turns
+# it on with XUNCHA_2FA=1 (accounts.apps checks that every name in XUNCHA_2FA_ROLES is a role).
+XUNCHA_2FA = env.get_bool("XUNCHA_2FA", False)
+XUNCHA_2FA_ROLES = env.get_list(
+    "XUNCHA_2FA_ROLES",
+    ["OFFICE", "OFFICE_LEAD", "GROUP_LEADER", "DISCIPLINE", "ORG_DEPT", "SYSADMIN", "SECURITY_ADMIN", "AUDITOR"],
+)
+OTP_TOTP_ISSUER = env.get_str("XUNCHA_2FA_ISSUER", "Xuncha")
+# Wrong codes in a row double the wait before the next try (1 s, 2 s, 4 s, …), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -9,11 +11,29 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.accounts.models import SYSTEM_ROLES, Notification, Role, RoleGrant, User
-from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_mark_notifications_read
+from xuncha.accounts.permissions import (
+    can_enrol_two_factor,
+    can_grant_roles,
+    can_manage_accounts,
+    can_mark_notifications_read,
+    can_reset_two_factor,
+    can_verify_two_factor,
+)
 from xuncha.accounts.scoping import forget_grants
+from xuncha.accounts.two_factor import (
+    RECOVERY_CODE_COUNT,
+    TOTP_CODE,
+    has_two_factor,
+    key_is_valid,
+    normalise_code,
+    totp_matches,
+)
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, PermissionDenied
 from xuncha.organisations.models import AdminUnit
@@ -167,3 +187,107 @@ def mark_notifications_read(user: User, *, ids: list[int] | None, actor: Actor) 
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A confirmed authenticator app and the recovery codes to show its owner, once."""
+
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The outcome of a sign-in code: the device that accepted it, or none; ``throttled`` when too many wrong codes
+    in a row make the device wait before it takes another."""
+
+    device: Device | None
+    throttled: bool = False
+
+
+@transaction.atomic
+def enrol_two_factor(user: User, *, key: str, code: str, actor: Actor) -> Enrolment | None:
+    """Make the authenticator app that shows ``code`` for the secret ``key`` the user's second factor, with
+    ``RECOVERY_CODE_COUNT`` fresh single-use recovery codes. Only the user enrols, once: a lost device is reset by
+    the security administrator first. A wrong code enrols nothing and is recorded as a failed check (None).
+
+    Events never hold the secret or a code.
+    """
+    require(actor, can_enrol_two_factor(actor, user), _("Only the account's owner enrols its second factor."))
+    if has_two_factor(user):
+        raise Conflict(_("A device is already enrolled; the security administrator resets a lost one."))
+    if not key_is_valid(key):
+        raise Conflict(_("The enrolment has expired; open the enrolment page again."))
+    step = totp_matches(key, normalise_code(code))
+    if step is None:
+        record_event("accounts.two_factor_failed", user, actor=actor, after={"stage": "enrolment"})
+        return None
+    # Leftovers of an earlier enrolment (a recovery device without an app) go; the user has one set at a time.
+    StaticDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    # The code just shown counts as used: it cannot sign in a second time. No drift is learnt from one code (a code
+    # typed as the period turns would look like a slow clock); django-otp learns it from the sign-ins.
+    device = TOTPDevice.objects.create(user=user, name="authenticator", key=key, confirmed=True, last_t=step)
+    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=token) for token in codes])
+    record_event("accounts.two_factor_enrolled", user, actor=actor, after={"recovery_codes": len(codes)})
+    return Enrolment(device, codes)
+
+
+@transaction.atomic
+def verify_two_factor(user: User, *, code: str, actor: Actor) -> CodeCheck:
+    """Check a sign-in code: six digits from the authenticator app, or else one of the recovery codes (used up).
+
+    django-otp throttles each device: after wrong codes in a row it refuses every code, right or wrong, for a
+    doubling time. Every check is recorded, successful (``two_factor_verified``) or not (``two_factor_failed``),
+    without the code.
+    """
+    require(actor, can_verify_two_factor(actor, user), _("Only the signed-in account checks its own code."))
+    code = normalise_code(code)
+    method = "app" if TOTP_CODE.match(code) else "recovery_code"
+    model: type[TOTPDevice] | type[StaticDevice] = TOTPDevice if method == "app" else StaticDevice
+    # Locked, so that two requests cannot both spend one code or both escape the throttle.
+    device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        record_event("accounts.two_factor_failed", user, actor=actor, after={"method": method, "reason": "no_device"})
+        return CodeCheck(None)
+    allowed, _details = device.verify_is_allowed()
+    if allowed and device.verify_token(code):
+        after: dict[str, object] = {"method": method}
+        if isinstance(device, StaticDevice):
+            after["recovery_codes_left"] = device.token_set.count()
+        record_event("accounts.two_factor_verified", user, actor=actor, after=after)
+        return CodeCheck(device)
+    record_event(
+        "accounts.two_factor_failed",
+        user,
+        actor=actor,
+        after={
+            "method": method,
+            "reason": "wrong_code" if allowed else "throttled",
+            "failures_in_a_row": device.throttling_failure_count,
+        },
+    )
+    return CodeCheck(None, throttled=not allowed)
+
+
+@transaction.atomic
+def reset_two_factor(user: User, *, actor: Actor) -> None:
+    """Remove the user's authenticator app and recovery codes after a loss; the user enrols again at the next
+    sign-in (a session verified with the old device must confirm again too). Only the security administrator, and
+    never for themself."""
+    require(
+        actor,
+        can_reset_two_factor(actor, user),
+        _("Only the security administrator resets another person's two-factor device."),
+    )
+    apps = TOTPDevice.objects.filter(user=user)
+    recovery = StaticDevice.objects.filter(user=user)
+    before = {"apps": apps.count(), "recovery_codes": StaticToken.objects.filter(device__user=user).count()}
+    if not before["apps"] and not recovery.exists():
+        raise Conflict(_("%(user)s has no two-factor device.") % {"user": user})
+    apps.delete()
+    recovery.delete()
+    record_event("accounts.two_factor_reset", user, actor=actor, before=before)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 from xuncha.accounts.models import Role
-from xuncha.accounts.scoping import grants_of, roles_of
+from xuncha.accounts.scoping import grants_of, held_roles, roles_of
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
@@ -88,3 +90,31 @@ def landing_grant(user: AnyUser) -> Grant | None:
 def can_mark_notifications_read(user: AnyUser | None, owner: User) -> bool:
     """A notification is its addressee's alone: only they mark it read."""
     return user is not None and user.is_authenticated and user.pk == owner.pk
+
+
+def two_factor_roles() -> frozenset[Role]:
+    """The roles that sign in with a second factor when it is switched on (``XUNCHA_2FA_ROLES``)."""
+    return frozenset(Role(name) for name in settings.XUNCHA_2FA_ROLES)
+
+
+def needs_two_factor(user: AnyUser | None) -> bool:
+    """Whether the user must confirm a sign-in with a one-time code: with ``XUNCHA_2FA`` on, everyone who holds one
+    of ``XUNCHA_2FA_ROLES`` (by a grant, or a group's leader by membership) and every superuser."""
+    if user is None or not settings.XUNCHA_2FA or not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(held_roles(user) & two_factor_roles())
+
+
+def can_enrol_two_factor(user: AnyUser | None, owner: User) -> bool:
+    """A device is enrolled by its owner alone, and only while the owner's roles ask for one."""
+    return user is not None and user.is_authenticated and user.pk == owner.pk and needs_two_factor(user)
+
+
+def can_verify_two_factor(user: AnyUser | None, owner: User) -> bool:
+    """A code is checked for the account that signed in with its password, by that account's own request."""
+    return user is not None and user.is_authenticated and user.pk == owner.pk
+
+
+def can_reset_two_factor(user: AnyUser | None, owner: User) -> bool:
+    """The security administrator resets a lost device of someone else; no one resets their own."""
+    return has_role(user, Role.SECURITY_ADMIN) and user is not None and user.pk != owner.pk

@@ -29,6 +29,9 @@ NOTHING = Q(pk__in=[])
 # groups reach the units they are assigned to: ``inspections.scoping.group_units_q``). A list of functions, so that
 # this module imports nothing of the apps above it.
 UNIT_SCOPES: list[Callable[[AnyUser], Q]] = []
+# Roles that a user holds otherwise than by a grant, each added by the app that knows of it (leading an inspection
+# group makes one a group leader: ``inspections.scoping.group_roles``). Asked by ``held_roles``.
+ROLE_SOURCES: list[Callable[[AnyUser], Iterable[Role]]] = []
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,14 @@ def forget_grants(user: AnyUser) -> None:
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
     return frozenset(grant.role for grant in grants_of(user))
+
+
+def held_roles(user: AnyUser) -> frozenset[Role]:
+    """The roles of the user's grants and those the user holds through the apps above (a group's leadership)."""
+    roles = set(roles_of(user))
+    for source in ROLE_SOURCES:
+        roles.update(source(user))
+    return frozenset(roles)
 
 
 def grants_for(user: AnyUser, roles: Iterable[Role]) -> list[Grant]:

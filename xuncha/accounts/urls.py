@@ -19,6 +19,9 @@ urlpatterns = [
         ),
         name="password-change",
     ),
+    path("two-factor/", views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two-factor-enrol"),
+    path("users/<int:pk>/two-factor/reset/", views.two_factor_reset, name="two-factor-reset"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notification_read, name="notification-read"),
 ]

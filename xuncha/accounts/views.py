@@ -1,23 +1,42 @@
-"""The signed-in user's inbox of notifications (the bell in the header)."""
+"""The signed-in user's inbox of notifications (the bell in the header), and two-factor sign-in: the code page,
+enrolment of an authenticator app and the security administrator's reset of a lost one."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from xuncha.accounts.actions import mark_notifications_read
+from xuncha.accounts.actions import enrol_two_factor, mark_notifications_read, reset_two_factor, verify_two_factor
 from xuncha.accounts.context_processors import NotificationBell
-from xuncha.accounts.models import Notification
-from xuncha.core.http import AuthenticatedHttpRequest
+from xuncha.accounts.forms import TwoFactorCodeForm
+from xuncha.accounts.models import Notification, User
+from xuncha.accounts.permissions import can_enrol_two_factor, can_reset_two_factor, needs_two_factor
+from xuncha.accounts.two_factor import (
+    base32_secret,
+    enrolment_url,
+    has_two_factor,
+    key_is_valid,
+    new_totp_key,
+    qr_code_svg,
+    recovery_codes_left,
+)
+from xuncha.core.exceptions import ActionRefused
+from xuncha.core.http import AuthenticatedHttpRequest, refusal, run_action
 
 NOTIFICATIONS_PER_PAGE = 50
 # What the daily reminders (``xuncha remind``) are about: a label and a Bootstrap icon for each kind.
@@ -74,3 +93,112 @@ def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not one and marked:
         messages.success(request, _("All notifications are marked read."))
     return redirect("accounts:notification-list")
+
+
+# The secret of an app being enrolled waits in the session until a code confirms it; no device row exists before.
+ENROLMENT_KEY = "xuncha_two_factor_key"
+# Fewer recovery codes than this left after one is used: the user is told to ask for a reset in time.
+RECOVERY_CODES_LOW = 3
+
+
+def _next_url(request: AuthenticatedHttpRequest) -> str:
+    """Where to go once the sign-in is confirmed: ``next`` when it is a page of this site, else home."""
+    following = request.POST.get("next") or request.GET.get("next", "")
+    return following if _is_local(request, following) else reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _is_verified(request: AuthenticatedHttpRequest) -> bool:
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+@never_cache
+@login_required
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """After the password: the code of the authenticator app, or a recovery code, confirms the sign-in."""
+    user = request.user
+    if _is_verified(request) or not needs_two_factor(user):
+        return redirect(_next_url(request))
+    if not has_two_factor(user):
+        return redirect(reverse("accounts:two-factor-enrol") + "?" + urlencode({"next": _next_url(request)}))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = verify_two_factor(user, code=form.cleaned_data["code"], actor=user)
+        if check.device is not None:
+            request.session.cycle_key()
+            otp_login(request, check.device)
+            if isinstance(check.device, StaticDevice) and recovery_codes_left(user) < RECOVERY_CODES_LOW:
+                messages.warning(
+                    request,
+                    _("Only %(count)s recovery codes are left: ask the security administrator for a reset in time.")
+                    % {"count": recovery_codes_left(user)},
+                )
+            return redirect(_next_url(request))
+        if check.throttled:
+            form.add_error("code", _("Too many wrong codes in a row: wait a moment, then try again."))
+        else:
+            form.add_error("code", _("This code is not right. Check the time of your phone, or use a recovery code."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@login_required
+def two_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the secret), confirm with a code, then note the
+    recovery codes, which are shown this once."""
+    user = request.user
+    if has_two_factor(user):
+        return redirect(reverse("accounts:two-factor-verify") + "?" + urlencode({"next": _next_url(request)}))
+    if not can_enrol_two_factor(user, user):
+        return redirect(_next_url(request))
+    key = request.session.get(ENROLMENT_KEY, "")
+    if not key_is_valid(key):
+        key = request.session[ENROLMENT_KEY] = new_totp_key()
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = enrol_two_factor(user, key=key, code=form.cleaned_data["code"], actor=user)
+        except ActionRefused as exc:
+            refusal(request, exc)
+            return redirect("accounts:two-factor-enrol")
+        if enrolment is not None:
+            del request.session[ENROLMENT_KEY]
+            request.session.cycle_key()
+            otp_login(request, enrolment.device)
+            shown = {"codes": enrolment.recovery_codes, "next": _next_url(request)}
+            return render(request, "accounts/two_factor_recovery_codes.html", shown)
+        form.add_error("code", _("This code is not right. Check the time of your phone and scan the code again."))
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "qr_code": qr_code_svg(enrolment_url(user, key), _("QR code for your authenticator app")),
+        "secret": base32_secret(key),
+    }
+    return render(request, "accounts/two_factor_enrol.html", context)
+
+
+@never_cache
+@login_required
+def two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The security administrator removes a user's lost device; the user enrols again at the next sign-in.
+    ``next`` (a page of this site) is where to return afterwards."""
+    owner = get_object_or_404(User, pk=pk)
+    if not can_reset_two_factor(request.user, owner):
+        raise PermissionDenied
+    if request.method == "POST":
+        done = run_action(
+            request,
+            lambda: reset_two_factor(owner, actor=request.user),
+            _("The two-factor device of %(user)s is reset: they enrol a new one at their next sign-in.")
+            % {"user": owner},
+        )
+        following = request.POST.get("next", "")
+        if done and _is_local(request, following):
+            return redirect(following)
+        return redirect("accounts:two-factor-reset", pk=owner.pk)
+    context = {
+        "owner": owner,
+        "enrolled": has_two_factor(owner),
+        "codes_left": recovery_codes_left(owner),
+        "next": request.GET.get("next", "") if _is_local(request, request.GET.get("next", "")) else "",
+    }
+    return render(request, "accounts/two_factor_reset.html", context)

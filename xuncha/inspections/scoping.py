@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from xuncha.accounts.models import Role
 from xuncha.inspections.models import Assignment, AssignmentVillage, Membership
 
 if TYPE_CHECKING:
@@ -36,6 +37,11 @@ def group_ids_of(user: AnyUser) -> list[int]:
 
 def leads_a_group(user: AnyUser) -> bool:
     return any(role == Membership.GroupRole.LEADER for _group_id, role in memberships_of(user))
+
+
+def group_roles(user: AnyUser) -> list[Role]:
+    """The role a user holds by leading a group, whether or not a grant names it."""
+    return [Role.GROUP_LEADER] if leads_a_group(user) else []
 
 
 def group_unit_ids(user: AnyUser) -> QuerySet[Any, Any]:
