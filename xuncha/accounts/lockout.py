@@ -35,13 +35,17 @@ def address_locked(ip_address: str | None) -> bool:
     return address_failures(ip_address) >= settings.XUNCHA_LOGIN_ADDRESS_FAILURE_LIMIT
 
 
+def _locks_out() -> bool:
+    return bool(getattr(settings, "AXES_LOCK_OUT_AT_FAILURE", True))
+
+
 class LockoutHandler(AxesDatabaseHandler):
     """django-axes' database handler with a second, separate limit per client address."""
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
         if super().is_locked(request, credentials):
             return True
-        return settings.AXES_LOCK_OUT_AT_FAILURE and address_locked(getattr(request, "axes_ip_address", None))
+        return _locks_out() and address_locked(getattr(request, "axes_ip_address", None))
 
     def user_login_failed(
         self, sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
@@ -51,7 +55,7 @@ class LockoutHandler(AxesDatabaseHandler):
         if request is None or already or request.axes_locked_out:  # type: ignore[attr-defined]
             return
         ip_address = request.axes_ip_address  # type: ignore[attr-defined]
-        if settings.AXES_LOCK_OUT_AT_FAILURE and address_locked(ip_address):
+        if _locks_out() and address_locked(ip_address):
             request.axes_locked_out = True  # type: ignore[attr-defined]
             request.axes_credentials = credentials  # type: ignore[attr-defined]
             user_locked_out.send(
