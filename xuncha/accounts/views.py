@@ -1,25 +1,44 @@
-"""The signed-in user's inbox of notifications (the bell in the header)."""
+"""The signed-in user's own pages (the inbox of notifications, the password change) and the pages of the three
+administrators of 三员分立: the system administrator's accounts, the security administrator's grants and credentials,
+the auditor's logs."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from xuncha.accounts.actions import mark_notifications_read
+from xuncha.accounts import actions
+from xuncha.accounts.actions import change_password, mark_notifications_read
 from xuncha.accounts.context_processors import NotificationBell
-from xuncha.accounts.models import Notification
-from xuncha.core.http import AuthenticatedHttpRequest
+from xuncha.accounts.forms import AccountForm, GrantForm
+from xuncha.accounts.lockout import locked_usernames
+from xuncha.accounts.models import Notification, Role, RoleGrant, User
+from xuncha.accounts.permissions import (
+    can_disable_user,
+    can_grant_roles,
+    can_manage_accounts,
+    can_read_audit_log,
+    can_reset_credentials,
+)
+from xuncha.accounts.scoping import prime_grants
+from xuncha.core.exceptions import ActionRefused
+from xuncha.core.http import AuthenticatedHttpRequest, refusal, refuse_form, run_action
 
 NOTIFICATIONS_PER_PAGE = 50
+ACCOUNTS_PER_PAGE = 50
 # What the daily reminders (``xuncha remind``) are about: a label and a Bootstrap icon for each kind.
 KINDS: dict[str, tuple[str | Promise, str]] = {
     "DUE_SOON": (gettext_lazy("Due soon"), "hourglass-split"),
@@ -74,3 +93,166 @@ def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not one and marked:
         messages.success(request, _("All notifications are marked read."))
     return redirect("accounts:notification-list")
+
+
+@sensitive_post_parameters()
+@login_required
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user chooses a new password (the old one proves it is them). Users whose credentials were reset, or
+    administrators whose password expired, are sent here by ``PasswordChangeRequiredMiddleware`` until they do."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_password(request.user, form.cleaned_data["new_password1"], actor=request.user)
+        except ActionRefused as exc:
+            refusal(request, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
+
+
+def _accounts_page(request: AuthenticatedHttpRequest) -> tuple[Page[User], str]:
+    """The accounts of the administrators' lists, searched by user name or name, 50 a page."""
+    query = request.GET.get("q", "").strip()
+    rows = User.objects.visible_to(request.user).order_by("username")
+    if query:
+        rows = rows.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
+    return Paginator(rows, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page")), query
+
+
+@login_required
+def system_admin(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The system administrator's page: every account, with create and disable; links to units and master data."""
+    if not can_manage_accounts(request.user):
+        raise Http404
+    page, query = _accounts_page(request)
+    accounts = list(page.object_list)
+    prime_grants(accounts)
+    for account in accounts:
+        account.may_disable = can_disable_user(request.user, account)  # type: ignore[attr-defined]
+    context = {"page_obj": page, "accounts": accounts, "q": query, "form": AccountForm()}
+    return render(request, "accounts/system_admin.html", context)
+
+
+@login_required
+@require_POST
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST)
+    if not form.is_valid():
+        refuse_form(request, form)
+        return redirect("accounts:system")
+    data = form.cleaned_data
+    run_action(
+        request,
+        lambda: actions.create_user(
+            data["username"], display_name=data["display_name"], title=data["title"], password=None, actor=request.user
+        ),
+        _("The account %(username)s is created; the security administrator issues its password.")
+        % {"username": data["username"]},
+    )
+    return redirect("accounts:system")
+
+
+@login_required
+@require_POST
+def account_disable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    run_action(request, lambda: actions.disable_user(account, actor=request.user), _("The account is disabled."))
+    return redirect("accounts:system")
+
+
+@login_required
+@require_POST
+def account_enable(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    run_action(request, lambda: actions.enable_user(account, actor=request.user), _("The account is enabled."))
+    return redirect("accounts:system")
+
+
+@login_required
+def security_admin(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The security administrator's page: each account's grants with grant and revoke, credential resets, and the
+    accounts locked out after failed sign-ins, with unlock."""
+    if not can_grant_roles(request.user):
+        raise Http404
+    page, query = _accounts_page(request)
+    accounts = list(page.object_list)
+    grants: dict[int, list[RoleGrant]] = {account.pk: [] for account in accounts}
+    for grant in RoleGrant.objects.visible_to(request.user).filter(user__in=accounts).select_related("unit"):
+        grants[grant.user_id].append(grant)
+    for account in accounts:
+        account.role_grants = grants[account.pk]  # type: ignore[attr-defined]
+        account.may_reset = can_reset_credentials(request.user, account)  # type: ignore[attr-defined]
+    visible = User.objects.visible_to(request.user)
+    locked = list(visible.filter(username__in=locked_usernames()).order_by("username"))
+    context = {
+        "page_obj": page,
+        "accounts": accounts,
+        "q": query,
+        "locked": locked,
+        "form": GrantForm(users=visible.filter(is_active=True)),
+    }
+    return render(request, "accounts/security_admin.html", context)
+
+
+@login_required
+@require_POST
+def grant_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = GrantForm(request.POST, users=User.objects.visible_to(request.user))
+    if not form.is_valid():
+        refuse_form(request, form)
+        return redirect("accounts:security")
+    data = form.cleaned_data
+    run_action(
+        request,
+        lambda: actions.grant_role(
+            data["user"],
+            Role(data["role"]),
+            data["unit_code"],
+            actor=request.user,
+            includes_descendants=data["includes_descendants"],
+        ),
+        _("The role is granted."),
+    )
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def grant_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(RoleGrant.objects.visible_to(request.user).select_related("user", "unit"), pk=pk)
+    run_action(request, lambda: actions.revoke_role(grant, actor=request.user), _("The role is revoked."))
+    return redirect("accounts:security")
+
+
+@never_cache
+@login_required
+@require_POST
+def credentials_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Reset an account's password and show the temporary one on this response only (never in a message or a
+    redirect, which would keep it in the session)."""
+    account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    try:
+        temporary = actions.reset_credentials(account, actor=request.user)
+    except ActionRefused as exc:
+        refusal(request, exc)
+        return redirect("accounts:security")
+    return render(request, "accounts/credentials_reset.html", {"account": account, "temporary": temporary})
+
+
+@login_required
+@require_POST
+def account_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    run_action(request, lambda: actions.unlock_account(account, actor=request.user), _("The account is unlocked."))
+    return redirect("accounts:security")
+
+
+@login_required
+def auditor(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The auditor's page: where the audit log and the log of sensitive reads are."""
+    if not can_read_audit_log(request.user):
+        raise Http404
+    return render(request, "accounts/auditor.html")
