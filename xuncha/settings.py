@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 
 from xuncha.core.crypto import load_or_create_key
 from xuncha.core.env import Env
+from xuncha.core.http import trusted_networks
 
 env = Env(os.environ)
 
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "xuncha.accounts.middleware.TwoFactorMiddleware",
+    "xuncha.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -157,9 +159,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords: a minimum length and a mix of character classes (lower, upper, digits, others); administrators' passwords
+# (三员) expire after XUNCHA_ADMIN_PASSWORD_DAYS and must then be changed at the next sign-in.
+XUNCHA_PASSWORD_MIN_LENGTH = env.get_int("XUNCHA_PASSWORD_MIN_LENGTH", 10, minimum=8)
+XUNCHA_PASSWORD_MIN_CLASSES = env.get_int("XUNCHA_PASSWORD_MIN_CLASSES", 3, minimum=1)
+if XUNCHA_PASSWORD_MIN_CLASSES > 4:
+    raise ImproperlyConfigured("XUNCHA_PASSWORD_MIN_CLASSES counts four kinds of character at most.")
+XUNCHA_ADMIN_PASSWORD_DAYS = env.get_int("XUNCHA_ADMIN_PASSWORD_DAYS", 90, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": XUNCHA_PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "xuncha.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": XUNCHA_PASSWORD_MIN_CLASSES},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -167,10 +183,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Five failed sign-ins for one user name from one address lock that pair out for half an hour.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated): behind one of them
+# the client is the right-most untrusted address of the header; from anyone else the header is ignored
+# (core.http.client_ip, used by the lockout, the public rate limits and the access log).
+XUNCHA_TRUSTED_PROXIES = env.get_list("XUNCHA_TRUSTED_PROXIES", [])
+try:
+    trusted_networks(XUNCHA_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"XUNCHA_TRUSTED_PROXIES holds something that is no address or CIDR: {exc}") from exc
+
+# Five failed sign-ins lock the account out for half an hour, from wherever they came (accounts.lockout); a client
+# address is locked on its own after XUNCHA_LOGIN_ADDRESS_FAILURE_LIMIT failures for any user names. The security
+# administrator unlocks either before the time is up.
 AXES_FAILURE_LIMIT = env.get_int("XUNCHA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+XUNCHA_LOGIN_ADDRESS_FAILURE_LIMIT = env.get_int("XUNCHA_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("XUNCHA_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "xuncha.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "xuncha.core.http.client_ip"
+# axes warns when its lockout is not keyed on the address; accounts.lockout.LockoutHandler keeps its own per-address
+# limit beside the per-account one.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from xuncha.core import views as core_views
 
@@ -24,5 +25,7 @@ urlpatterns = [
     path("p/", include("xuncha.public.urls")),
     path("api/", include("xuncha.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One's own password is changed on the platform's page, through the action that audits it.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password-change")),
     path("admin/", admin.site.urls),
 ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,17 +18,22 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from xuncha.accounts.actors import Actor, require, user_or_none
+from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
 from xuncha.accounts.models import SYSTEM_ROLES, Notification, Role, RoleGrant, User
 from xuncha.accounts.permissions import (
+    can_change_password,
+    can_disable_user,
     can_enrol_two_factor,
     can_grant_roles,
     can_manage_accounts,
     can_mark_notifications_read,
+    can_reset_credentials,
     can_reset_two_factor,
+    can_unlock_accounts,
     can_verify_two_factor,
+    separation_conflict,
 )
-from xuncha.accounts.scoping import forget_grants
+from xuncha.accounts.scoping import forget_grants, roles_of
 from xuncha.accounts.two_factor import (
     RECOVERY_CODE_COUNT,
     TOTP_CODE,
@@ -34,6 +42,7 @@ from xuncha.accounts.two_factor import (
     normalise_code,
     totp_matches,
 )
+from xuncha.accounts.validators import password_expired
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, PermissionDenied
 from xuncha.organisations.models import AdminUnit
@@ -93,11 +102,17 @@ def create_user(
     email: str = "",
     validate: bool = True,
 ) -> User:
-    """Create an account. ``password=None`` leaves it without a usable password (an inspector who never signs in).
+    """Create an account. ``password=None`` leaves it without a usable password (an inspector who never signs in,
+    or someone the security administrator then issues a temporary password to).
 
-    ``SYSTEM`` acts for a command run on the server; otherwise the actor must be the system administrator.
+    ``SYSTEM`` acts for a command run on the server; otherwise the actor must be the system administrator, who
+    creates accounts but never knows their passwords (三员分立): only ``SYSTEM`` creates one with a password.
     """
     require(actor, can_manage_accounts(actor), _("Only the system administrator may create accounts."))
+    if password is not None and actor is not SYSTEM:
+        raise PermissionDenied(
+            _("The system administrator creates accounts without a password; the security administrator issues it.")
+        )
     if User.objects.filter(username=username).exists():
         raise Conflict(_("The user name %(username)s is taken.") % {"username": username})
     user = User(username=username, display_name=display_name, title=title, email=email)
@@ -110,6 +125,7 @@ def create_user(
             except ValidationError as exc:
                 raise Conflict(" ".join(exc.messages)) from exc
         user.set_password(password)
+        user.password_changed_at = timezone.now()
     user.save()
     record_event(
         "accounts.user_created",
@@ -134,12 +150,9 @@ def grant_role(
     if actor.pk is not None and actor.pk == user.pk:
         raise PermissionDenied(_("No one may grant roles to themselves."))
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
-    if role in SYSTEM_ROLES and held - {role}:
-        raise Conflict(
-            _("The three administrators are separate people: %(user)s already holds other roles.") % {"user": user}
-        )
-    if role not in SYSTEM_ROLES and held & {r.value for r in SYSTEM_ROLES}:
-        raise Conflict(_("%(user)s is a system administrator and may not hold a role over case data.") % {"user": user})
+    conflict = separation_conflict(held, role)
+    if conflict is not None:
+        raise Conflict(conflict)
     if role.needs_unit and unit is None:
         raise Conflict(_("The role %(role)s needs a unit.") % {"role": role.label})
     if not role.needs_unit and unit is not None:
@@ -172,6 +185,154 @@ def revoke_role(grant: RoleGrant, *, actor: Actor) -> None:
     forget_grants(grant.user)
     if grant.role in STAFF_PERMISSIONS:
         _sync_staff_access(grant.user, revoked=grant.role)
+
+
+def _account_state(user: User) -> dict[str, object]:
+    return {"is_active": user.is_active, "must_change_password": user.must_change_password}
+
+
+@transaction.atomic
+def disable_user(user: User, *, actor: Actor) -> User:
+    """Deactivate an account: it can no longer sign in and its open sessions end at their next request. Accounts are
+    never deleted (the audit trail refers to them). Administrators' accounts are not the system administrator's to
+    disable."""
+    require(actor, can_disable_user(actor, user), _("Only the system administrator may disable this account."))
+    if not user.is_active:
+        raise Conflict(_("%(user)s is already disabled.") % {"user": user})
+    before = _account_state(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record_event("accounts.user_disabled", user, actor=actor, before=before, after=_account_state(user))
+    return user
+
+
+@transaction.atomic
+def enable_user(user: User, *, actor: Actor) -> User:
+    """Let a disabled account sign in again."""
+    require(actor, can_disable_user(actor, user), _("Only the system administrator may enable this account."))
+    if user.is_active:
+        raise Conflict(_("%(user)s is already enabled.") % {"user": user})
+    before = _account_state(user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_event("accounts.user_enabled", user, actor=actor, before=before, after=_account_state(user))
+    return user
+
+
+# A temporary password: long and of every class, so that it passes the validators it never went through.
+TEMPORARY_PASSWORD_LENGTH = 16
+
+
+def _temporary_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _i in range(TEMPORARY_PASSWORD_LENGTH - 4))
+    return (
+        "".join(
+            [secrets.choice(string.ascii_uppercase), secrets.choice(string.ascii_lowercase), secrets.choice("23456789")]
+        )
+        + body[:6]
+        + "-"
+        + body[6:]
+    )
+
+
+@transaction.atomic
+def reset_credentials(user: User, *, actor: Actor) -> str:
+    """Give ``user`` a new temporary password and make them choose their own at the next sign-in. Returns the
+    temporary password, to be handed over once; neither it nor its hash is recorded. A reset also lifts a lockout
+    of the account."""
+    require(actor, can_reset_credentials(actor, user), _("Only the security administrator may reset credentials."))
+    before = _account_state(user)
+    temporary = _temporary_password()
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    AccessAttempt.objects.filter(username=user.get_username()).delete()
+    record_event(
+        "accounts.credentials_reset",
+        user,
+        actor=actor,
+        before=before,
+        after={**_account_state(user), "changed": ["password"]},
+    )
+    return temporary
+
+
+@transaction.atomic
+def unlock_account(user: User, *, actor: Actor) -> int:
+    """Lift the sign-in lockout of ``user``'s account before its time is up. Returns how many counted attempts were
+    cleared (0 when it was not locked: the unlock is recorded all the same)."""
+    require(actor, can_unlock_accounts(actor), _("Only the security administrator may unlock accounts."))
+    cleared, _deleted = AccessAttempt.objects.filter(username=user.get_username()).delete()
+    record_event("accounts.account_unlocked", user, actor=actor, after={"cleared_attempts": cleared})
+    return cleared
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str, *, actor: Actor) -> User:
+    """The user chooses a new password (validated by ``AUTH_PASSWORD_VALIDATORS``); a forced change is then done."""
+    require(actor, can_change_password(actor, user), _("Only the account's owner may choose its password."))
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise Conflict(" ".join(exc.messages)) from exc
+    before = _account_state(user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record_event(
+        "accounts.password_changed",
+        user,
+        actor=actor,
+        before=before,
+        after={**_account_state(user), "changed": ["password"]},
+    )
+    return user
+
+
+# What the sign-in machinery reports (``accounts.signals`` adapts Django's and django-axes' signals to these). They
+# check no permission: they record facts about an authentication that already happened, for the auditor.
+
+
+def record_sign_in(user: User, *, ip_address: str | None) -> None:
+    """Record a successful sign-in by ``user``. An administrator whose password has expired must change it now:
+    the flag is set here, at sign-in, so that no page pays a query to check the age of a password."""
+    if password_expired(user, bool(roles_of(user) & SYSTEM_ROLES)) and not user.must_change_password:
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+        record_event("accounts.password_expired", user, actor=SYSTEM, after=_account_state(user))
+    record_event("accounts.signed_in", user, actor=user, after={"ip_address": ip_address})
+
+
+def record_sign_out(user: User, *, ip_address: str | None) -> None:
+    record_event("accounts.signed_out", user, actor=user, after={"ip_address": ip_address})
+
+
+def _attempted(username: str) -> User:
+    """The account a user name names, or an unsaved stand-in carrying the name when none does."""
+    return User.objects.filter(username=username).first() or User(username=username[:150])
+
+
+def record_failed_sign_in(username: str, *, ip_address: str | None) -> None:
+    """Record a failed sign-in: the user name tried and the address, never the password."""
+    record_event(
+        "accounts.sign_in_failed",
+        _attempted(username),
+        actor=SYSTEM,
+        after={"username": username[:150], "ip_address": ip_address},
+    )
+
+
+def record_lockout(username: str, *, ip_address: str | None) -> None:
+    """Record that django-axes locked out a user name (or the address it was tried from)."""
+    record_event(
+        "accounts.locked_out",
+        _attempted(username),
+        actor=SYSTEM,
+        after={"username": username[:150], "ip_address": ip_address},
+    )
 
 
 @transaction.atomic

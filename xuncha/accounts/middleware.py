@@ -1,6 +1,8 @@
-"""Two-factor sign-in: a user whose roles ask for a second factor reaches nothing but the two-factor pages, sign-out
-and static files until the session is confirmed with a code (django-otp's ``OTPMiddleware`` tells, from the device
-the session was verified with)."""
+"""What a signed-in user reaches before the sign-in is complete: a user whose roles ask for a second factor reaches
+nothing but the two-factor pages, sign-out and static files until the session is confirmed with a code (django-otp's
+``OTPMiddleware`` tells, from the device the session was verified with); then a user who must choose a new password
+(after a credential reset, or an administrator's expired password) reaches the password-change page before anything
+else. ``TwoFactorMiddleware`` comes first, so that the password is changed by a confirmed session."""
 
 from __future__ import annotations
 
@@ -15,6 +17,10 @@ from django.utils.translation import gettext as _
 
 from xuncha.accounts.permissions import needs_two_factor
 from xuncha.accounts.two_factor import has_two_factor
+
+# Paths that stay open meanwhile: the change itself, two-factor sign-in, signing out, the language switch, static
+# files, public pages.
+OPEN_PREFIXES = ("/accounts/password/", "/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/healthz", "/p/")
 
 
 class TwoFactorMiddleware:
@@ -56,3 +62,16 @@ class TwoFactorMiddleware:
             response["HX-Redirect"] = url
             return response
         return redirect(url)
+
+
+class PasswordChangeRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not path.startswith((*OPEN_PREFIXES, settings.STATIC_URL)):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+                return redirect(f"{reverse('accounts:password-change')}")
+        return self.get_response(request)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,12 +59,45 @@ UNIT_ROLES = frozenset(
 )
 
 
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
+
+
+def _manages_accounts(user: AnyUser) -> bool:
+    """The system and the security administrator work on every account (their existence; grants and credentials)."""
+    from xuncha.accounts.scoping import roles_of
+
+    return bool(roles_of(user) & {Role.SYSADMIN, Role.SECURITY_ADMIN})
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: AnyUser) -> UserQuerySet:
+        """Every account for the system and security administrators; one's own account for everyone else."""
+        if _manages_accounts(user):
+            return self
+        return self.filter(pk=user.pk) if user.is_authenticated else self.none()
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager with ``visible_to``."""
+
+    use_in_migrations = True
+
+
 class User(AbstractUser):
     """A person who signs in: office staff, inspectors, township and village cadres, leaders, administrators."""
 
     display_name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("The person's name, e.g. 张三"))
     title = models.CharField(_("post"), max_length=100, blank=True, help_text=_("Post and work unit"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set by a credential reset: the user chooses a new password at the next sign-in."),
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -76,6 +112,14 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.username
+
+
+class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
+    def visible_to(self, user: AnyUser) -> RoleGrantQuerySet:
+        """Every grant for the system and security administrators; one's own grants for everyone else."""
+        if _manages_accounts(user):
+            return self
+        return self.filter(user_id=user.pk) if user.is_authenticated else self.none()
 
 
 class RoleGrant(models.Model):
@@ -103,6 +147,8 @@ class RoleGrant(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = RoleGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role grant")

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-from xuncha.accounts.models import Role
+from xuncha.accounts.models import SYSTEM_ROLES, Role
 from xuncha.accounts.scoping import grants_of, held_roles, roles_of
 
 if TYPE_CHECKING:
@@ -53,15 +54,52 @@ def can_manage_master_data(user: AnyUser | None) -> bool:
 
 
 def can_manage_accounts(user: AnyUser | None) -> bool:
+    """The system administrator creates and disables accounts (their existence, never their passwords or roles)."""
     return has_role(user, Role.SYSADMIN)
+
+
+def can_disable_user(user: AnyUser | None, target: User) -> bool:
+    """The system administrator disables business accounts; not their own, nor another administrator's (三员分立:
+    none of the three can silence another)."""
+    return (
+        can_manage_accounts(user)
+        and user is not None
+        and user.pk != target.pk
+        and not (roles_of(target) & SYSTEM_ROLES)
+    )
 
 
 def can_grant_roles(user: AnyUser | None) -> bool:
     return has_role(user, Role.SECURITY_ADMIN)
 
 
+def can_reset_credentials(user: AnyUser | None, target: User) -> bool:
+    """The security administrator issues a temporary password to someone else (their own they change themselves)."""
+    return can_grant_roles(user) and user is not None and user.pk != target.pk
+
+
+def can_unlock_accounts(user: AnyUser | None) -> bool:
+    return has_role(user, Role.SECURITY_ADMIN)
+
+
+def can_change_password(user: AnyUser | None, target: User) -> bool:
+    """A password is its owner's: only they choose it (others reset it to a temporary one)."""
+    return user is not None and user.is_authenticated and user.pk == target.pk
+
+
 def can_read_audit_log(user: AnyUser | None) -> bool:
     return has_role(user, Role.AUDITOR)
+
+
+def separation_conflict(held: Iterable[str], role: Role) -> str | None:
+    """Why an account holding ``held`` roles may not also take ``role`` (三员分立), or None when it may: no account
+    holds two of the three administrators' roles, or one of them together with a role over case data."""
+    others = {Role(value) for value in held} - {role}
+    if role in SYSTEM_ROLES and others:
+        return _("The three administrators are separate people: this account already holds other roles.")
+    if role not in SYSTEM_ROLES and others & SYSTEM_ROLES:
+        return _("This account is an administrator (三员) and may not hold a role over case data.")
+    return None
 
 
 # Where each role lands after signing in, most specific first.

@@ -54,18 +54,30 @@ def grants_of(user: AnyUser) -> tuple[Grant, ...]:
     cached: tuple[Grant, ...] | None = getattr(user, "_xuncha_grants", None)
     if cached is None:
         rows = RoleGrant.objects.filter(user=user).select_related("unit").order_by("pk")
-        cached = tuple(
-            Grant(
-                role=Role(row.role),
-                unit_id=row.unit_id,
-                path=row.unit.path if row.unit else "",
-                level=row.unit.level if row.unit else "",
-                includes_descendants=row.includes_descendants,
-            )
-            for row in rows
-        )
+        cached = tuple(_grant(row) for row in rows)
         setattr(user, "_xuncha_grants", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
+
+
+def _grant(row: RoleGrant) -> Grant:
+    return Grant(
+        role=Role(row.role),
+        unit_id=row.unit_id,
+        path=row.unit.path if row.unit else "",
+        level=row.unit.level if row.unit else "",
+        includes_descendants=row.includes_descendants,
+    )
+
+
+def prime_grants(users: Iterable[User]) -> None:
+    """Read the grants of many users with one query and cache them on each, for a list that asks a permission
+    about every row."""
+    active = {user.pk: user for user in users if user.is_active}
+    found: dict[int, list[Grant]] = {pk: [] for pk in active}
+    for row in RoleGrant.objects.filter(user_id__in=active).select_related("unit").order_by("pk"):
+        found[row.user_id].append(_grant(row))
+    for pk, user in active.items():
+        setattr(user, "_xuncha_grants", tuple(found[pk]))  # noqa: B010 - the same cache as grants_of
 
 
 def forget_grants(user: AnyUser) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.accounts.permissions import can_read_audit_log
+from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_read_audit_log
 from xuncha.accounts.scoping import roles_of
 from xuncha.dashboard.permissions import can_see_dashboard
 from xuncha.findings.permissions import can_see_clue_list
@@ -45,6 +45,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("Documents and spreadsheets"), reverse("documents:index"), "file-earmark-word", on_lists),
         (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", can_see_clue_list(user)),
         (_("Recusals"), reverse("inspections:recusal-list"), "person-x", handles_recusals(user)),
+        (_("System administration"), reverse("accounts:system"), "pc-display", can_manage_accounts(user)),
+        (_("Security administration"), reverse("accounts:security"), "shield-lock", can_grant_roles(user)),
+        (_("Security audit"), reverse("accounts:auditor"), "eye", can_read_audit_log(user)),
         (_("Audit log"), reverse("audit:event-list"), "journal-check", can_read_audit_log(user)),
         (_("Administration"), reverse("admin:index"), "gear", user.is_staff),
     ]

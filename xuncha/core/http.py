@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -24,8 +27,53 @@ class AuthenticatedHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def trusted_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
+    """The addresses and CIDR blocks of ``XUNCHA_TRUSTED_PROXIES`` (``ValueError`` for one that is not)."""
+    return _networks(tuple(proxies))
+
+
+def _parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: tuple[Network, ...]) -> bool:
+    return any(address in network for network in networks)
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The address of the client: ``REMOTE_ADDR``, unless that is a trusted reverse proxy (``XUNCHA_TRUSTED_PROXIES``).
+
+    Behind a trusted proxy the client is the right-most address of X-Forwarded-For that is not itself a trusted
+    proxy: each proxy appends the address it was connected from, so everything left of that entry was written by the
+    client and may be forged. From any other peer the header is ignored entirely, since a client can send it.
+    Rate limits, the sign-in lockout (``AXES_CLIENT_IP_CALLABLE``) and the access log all use this one answer.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    networks = trusted_networks(getattr(settings, "XUNCHA_TRUSTED_PROXIES", ()))
+    peer = _parse(remote) if remote else None
+    if peer is None or not networks or not _trusted(peer, networks):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for entry in reversed(forwarded.split(",")):
+        address = _parse(entry)
+        if address is None:
+            # No header, or an entry no proxy of ours wrote: nothing to its left can be trusted either.
+            return remote
+        if not _trusted(address, networks):
+            return str(address)
+    # Only trusted proxies on the way (or no header): the request came from the proxies' own network.
+    return remote
 
 
 def refusal(request: HttpRequest, exc: ActionRefused) -> None:

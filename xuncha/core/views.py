@@ -28,9 +28,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(view, code=unit.code)
     if group_ids_of(request.user):
         return redirect("inspections:round-list")
+    # The three administrators of 三员分立 start from their own pages (each holds only one of these roles).
+    if can_manage_accounts(request.user):
+        return redirect("accounts:system")
+    if can_grant_roles(request.user):
+        return redirect("accounts:security")
     if can_read_audit_log(request.user):
-        return redirect("audit:event-list")
-    if can_manage_accounts(request.user) or can_grant_roles(request.user) or request.user.is_staff:
+        return redirect("accounts:auditor")
+    if request.user.is_staff:
         return redirect(reverse("admin:index"))
     return render(request, "core/no_role.html")
 

@@ -136,9 +136,11 @@ def _create_accounts(the_county: AdminUnit) -> dict[str, User]:
         )
         account_actions.grant_role(users[username], ACCOUNT_GRANTS[username][0], None, actor=SYSTEM)
     sysadmin, security_admin = users["sysadmin"], users["security_admin"]
+    # The demo accounts share one known password, which only the system may set: the system administrator creates
+    # accounts without one (三员分立), so these are made by SYSTEM as a command would.
     for username, name, post in data.ACCOUNTS[2:]:
         users[username] = account_actions.create_user(
-            username, display_name=name, title=post, password=password, actor=sysadmin, validate=False
+            username, display_name=name, title=post, password=password, actor=SYSTEM, validate=False
         )
         role, code = ACCOUNT_GRANTS[username]
         unit = None if code is None else (the_county if code == "" else AdminUnit.objects.get(code=code))

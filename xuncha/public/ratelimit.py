@@ -1,7 +1,7 @@
 """Hourly allowances of the public forms, counted in the database so that every gunicorn worker sees one count.
 
-A client is known by its address, ``REMOTE_ADDR``. Behind a reverse proxy that would be the proxy's address, and
-every resident would share one allowance; such deployments are out of scope (a county serves gunicorn directly).
+A client is known by its address (``core.http.client_ip``): ``REMOTE_ADDR``, or behind a trusted reverse proxy
+(``XUNCHA_TRUSTED_PROXIES``) the address the proxy forwarded, so that residents behind one proxy are counted apart.
 The address is never stored: only a keyed SHA-256 of it (``salted_hmac`` under the secret key), which cannot be
 turned back into the address by someone who reads the database.
 """

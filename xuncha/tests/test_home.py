@@ -69,20 +69,22 @@ def test_a_unit_role_comes_before_a_group_membership(client: Client, world: Worl
     assert _landing(client, group_member) == f"/units/{world.township_b.code}/"
 
 
-def test_auditor_lands_on_the_audit_log(client: Client, auditor: User) -> None:
-    """The security auditor starts at the audit log."""
+def test_auditor_lands_on_the_auditors_page(client: Client, auditor: User) -> None:
+    """The security auditor starts at their own page, which leads to the audit and access logs."""
     location = _landing(client, auditor)
-    assert location == "/audit/"
+    assert location == "/accounts/auditor/"
     assert client.get(location).status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.SYSADMIN, Role.SECURITY_ADMIN])
-def test_administrators_land_on_the_django_admin(client: Client, world: World, role: Role) -> None:
-    """The system and security administrators, made staff by their grant, start at the Django admin."""
+@pytest.mark.parametrize(
+    ("role", "page"), [(Role.SYSADMIN, "/accounts/system/"), (Role.SECURITY_ADMIN, "/accounts/security/")]
+)
+def test_administrators_land_on_their_own_pages(client: Client, world: World, role: Role, page: str) -> None:
+    """The system and security administrators start at their own pages in the platform's look, not the admin."""
     user = UserFactory.create(username="admin_person")
     grant_role(user, role, None, actor=SYSTEM)
     location = _landing(client, User.objects.get(pk=user.pk))
-    assert location == "/admin/"
+    assert location == page
     assert client.get(location).status_code == 200
 
 

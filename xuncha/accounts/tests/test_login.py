@@ -121,7 +121,7 @@ def test_five_wrong_passwords_lock_the_user_name_out(client: Client, office: Use
 
 
 def test_lockout_does_not_touch_other_user_names(client: Client, office: User, leader: User) -> None:
-    """The lock is on the user name (with the address): a colleague at the same address still signs in."""
+    """The lock is on the account: a colleague at the same address still signs in."""
     for _attempt in range(5):
         _sign_in(client, office.username, "wrong")
     response = _sign_in(client, leader.username, TEST_PASSWORD)

@@ -170,21 +170,62 @@ def test_the_system_administrator_cannot_take_over_the_security_administrator(
     assert not Event.objects.for_object(admin_security).filter(verb__in=["admin.changed", "accounts.password_set"])
 
 
-def test_setting_a_password_in_the_admin_is_recorded(client: Client, world: World, admin_sysadmin: User) -> None:
-    """A password the system administrator sets for someone is an audited change (without the password)."""
-    person = UserFactory.create(username="person")
+def test_the_system_administrator_cannot_take_over_a_business_account(
+    client: Client, world: World, admin_sysadmin: User, office: User
+) -> None:
+    """三员分立: the system administrator cannot set the password of an office user in the admin (refused with a page
+    that says why), so cannot sign in as them and read what they read."""
     client.force_login(admin_sysadmin)
     new_password = "Lq8-wintry-terrace-71"
     response = client.post(
-        f"/admin/accounts/user/{person.pk}/password/",
+        f"/admin/accounts/user/{office.pk}/password/",
         {"password1": new_password, "password2": new_password, "usable_password": "true"},
     )
-    assert response.status_code == 302
-    person.refresh_from_db()
-    assert person.check_password(new_password)
-    events = list(Event.objects.for_object(person))
-    assert [event.actor for event in events] == [admin_sysadmin]
-    assert new_password not in str(events[0].after)
+    assert response.status_code == 403
+    assert "No one sets another person" in response.content.decode()
+    office.refresh_from_db()
+    assert not office.check_password(new_password)
+    response = Client().post("/accounts/login/", {"username": office.username, "password": new_password})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in response.wsgi_request.session
+    assert not Event.objects.for_object(office).filter(verb__startswith="accounts.password")
+
+
+def test_the_change_form_offers_no_password_link_for_another_account(
+    client: Client, world: World, admin_sysadmin: User, office: User
+) -> None:
+    client.force_login(admin_sysadmin)
+    html = client.get(f"/admin/accounts/user/{office.pk}/change/").content.decode()
+    assert "../password/" not in html
+    assert 'name="password' not in html
+
+
+def test_an_account_created_in_the_admin_has_no_password(client: Client, world: World, admin_sysadmin: User) -> None:
+    """The system administrator creates accounts through ``create_user`` without a password (the security
+    administrator issues one), so they never know it."""
+    client.force_login(admin_sysadmin)
+    response = client.post(
+        "/admin/accounts/user/add/", {"username": "newcomer", "display_name": "新人", "title": "县财政局"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    newcomer = User.objects.get(username="newcomer")
+    assert not newcomer.has_usable_password()
+    event = Event.objects.for_object(newcomer).get()
+    assert (event.verb, event.actor) == ("accounts.user_created", admin_sysadmin)
+
+
+def test_the_admin_refuses_a_business_role_for_an_administrator_with_the_reason(
+    client: Client, world: World, admin_security: User, auditor: User
+) -> None:
+    """A grant that would give an administrator a role over case data is refused on the form, with the reason."""
+    client.force_login(admin_security)
+    response = client.post(
+        "/admin/accounts/rolegrant/add/",
+        {"user": str(auditor.pk), "role": Role.OFFICE, "unit": str(world.county.pk), "includes_descendants": "on"},
+    )
+    assert response.status_code == 200
+    assert "may not hold a role over case data" in str(response.context["adminform"].form.errors)
+    assert list(RoleGrant.objects.filter(user=auditor).values_list("role", flat=True)) == [Role.AUDITOR]
 
 
 def test_role_grant_admin_grants_through_the_action(client: Client, world: World, admin_security: User) -> None:
