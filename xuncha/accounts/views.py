@@ -361,6 +361,8 @@ def two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(request, "accounts/two_factor_reset.html", context)
 
 
+@never_cache
+@login_required
 @require_POST
 def credentials_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Reset an account's password and show the temporary one on this response only (never in a message or a
