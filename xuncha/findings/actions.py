@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.apps import apps as django_apps
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import RESIDENT, SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import PendingEvent, log_access, record_event, record_events, snapshot
-from xuncha.audit.models import AccessLog
+from xuncha.audit.models import AccessLog, ChainHead
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.core.fields import EncryptedTextField
 from xuncha.evidence.models import Evidence
 from xuncha.evidence.storage import store_evidence
 from xuncha.findings import permissions
@@ -815,6 +817,49 @@ def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue
         raise PermissionDenied(_("You may not open this clue."))
     log_access(actor, AccessLog.Action.CLUE_READ, clue, ip_address=ip_address)
     return clue
+
+
+# Keys -------------------------------------------------------------------------------------------------------------
+
+# Columns that hold a Fernet token as written by ``crypto.encrypt`` (read only through ``reveal_reporter``); every
+# ``EncryptedTextField`` of any app is found by ``_encrypted_columns`` without being listed.
+TOKEN_COLUMNS: list[tuple[str, list[str]]] = [("findings.Petition", ["reporter_name_token", "reporter_phone_token"])]
+
+
+def _encrypted_columns() -> list[tuple[type[models.Model], list[str]]]:
+    columns = [(django_apps.get_model(label), list(names)) for label, names in TOKEN_COLUMNS]
+    for model in django_apps.get_models():
+        names = [field.name for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)]
+        if names:
+            columns.append((model, names))
+    return columns
+
+
+@transaction.atomic
+def rotate_field_keys(*, actor: Actor) -> dict[str, int]:
+    """Re-encrypt every encrypted column (residents' identities, sealed clues' texts) under the first key of
+    ``FIELD_ENCRYPTION_KEYS`` (``MultiFernet.rotate``), so that the older keys can then be dropped.
+
+    All or nothing: a token that no configured key opens raises ``InvalidToken`` and nothing is changed. The raw
+    columns are read and written, so the text itself is never in memory as a model attribute. The audit event
+    holds counts only. Returns the number of tokens re-encrypted per ``app.Model.field``.
+    """
+    require(actor, permissions.can_rotate_field_keys(actor), _("Only the platform rotates keys."))
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for model, names in _encrypted_columns():
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            for name in names:
+                column = connection.ops.quote_name(model._meta.get_field(name).column)
+                cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
+                rows = [(crypto.rotate(token), key) for key, token in cursor.fetchall()]
+                if rows:
+                    cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", rows)  # noqa: S608
+                counts[f"{model._meta.label}.{name}"] = len(rows)
+    # The event concerns the whole database, not one record: it is filed under the audit chain itself.
+    record_event("findings.field_keys_rotated", ChainHead(pk=1), actor=actor, after={"tokens": counts})
+    return counts
 
 
 # Evidence ---------------------------------------------------------------------------------------------------------

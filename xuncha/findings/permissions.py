@@ -105,6 +105,11 @@ def can_transfer_clue(user: AnyUser | None, clue: Clue) -> bool:
     return has_role_over(user, [Role.OFFICE_LEAD], clue.round.term.county)
 
 
+def can_rotate_field_keys(user: AnyUser | None) -> bool:
+    """No person re-encrypts the stored secrets: the platform does, through ``xuncha rotate-keys`` (as ``SYSTEM``)."""
+    return False
+
+
 def can_feed_back_problem(user: AnyUser | None, problem: Problem) -> bool:
     """The office of the problem's county puts a confirmed paper into a village's feedback."""
     return can_plan_in(user, problem.round.term.county)
