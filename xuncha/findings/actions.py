@@ -25,7 +25,7 @@ from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllo
 from xuncha.core.fields import EncryptedTextField
 from xuncha.evidence.models import Evidence
 from xuncha.evidence.storage import store_evidence
-from xuncha.findings import permissions
+from xuncha.findings import permissions, sealing
 from xuncha.findings.models import (
     Category,
     Clue,
@@ -224,8 +224,13 @@ def update_problem(
 ) -> Problem:
     """Edit a working paper. ``expected_version`` is the version the editor started from: if someone saved in
     between, the edit is refused (``Conflict``) instead of silently overwriting theirs."""
-    # Only the group edits its papers; whether this one may still be edited is decided on the locked row below.
-    require(actor, permissions.is_member(actor, problem.assignment), _("You may not edit this working paper now."))
+    # The group edits its papers, and the office rewords a confirmed one before feedback; whether this one may still
+    # be edited is decided on the locked row below.
+    require(
+        actor,
+        permissions.is_member(actor, problem.assignment) or permissions.can_feed_back_problem(actor, problem),
+        _("You may not edit this working paper now."),
+    )
     locked = Problem.objects.select_for_update().select_related("assignment__round").get(pk=problem.pk)
     if locked.status not in (Problem.Status.DRAFT, Problem.Status.CONFIRMED):
         raise TransitionNotAllowed(_("A paper that was fed back or discarded is no longer edited."))
@@ -687,9 +692,16 @@ def register_clue(
     problem: Problem | None = None,
     petition: Petition | None = None,
     village: AdminUnit | None = None,
+    feedback_wording: str = "",
 ) -> Clue:
     """The group leader registers a sealed clue from a problem, a petition or a talk. A petition it comes from
-    is settled as CLUE."""
+    is settled as CLUE.
+
+    The clue and a working paper it comes from are separate texts: the facts (who, what, how much) live only on
+    the clue, and the paper, which may be fed back, keeps a wording fit for feedback. ``feedback_wording``, when
+    given, becomes the paper's phenomenon (an audited edit, like ``update_problem``). A paper not yet fed back that
+    still repeats the clue (``sealing.overlap``) refuses the registration.
+    """
     require(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
     _check_choice(source, Clue.Source, _("source"))
     _check_choice(receiver, Clue.Receiver, _("receiver"))
@@ -704,6 +716,8 @@ def register_clue(
     village = village or (problem.village if problem else petition.village if petition else None)
     if village is not None:
         _check_village(assignment, village)
+    if source == Clue.Source.PROBLEM and problem is not None:
+        _separate_paper(problem, subject, summary, feedback_wording, actor)
     clue = Clue.objects.create(
         assignment=assignment,
         round=assignment.round,
@@ -721,6 +735,30 @@ def register_clue(
     if petition is not None and source == Clue.Source.PETITION and petition.status == Petition.Status.RECEIVED:
         dispose_petition(petition, Petition.Disposition.CLUE, actor=actor, note=_("Registered as a sealed clue."))
     return clue
+
+
+def _separate_paper(problem: Problem, subject: str, summary: str, wording: str, actor: Actor) -> None:
+    """Give the paper the leader's wording for feedback, and refuse a paper that still repeats the clue."""
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    if wording.strip():
+        update_problem(
+            locked,
+            {"phenomenon": wording},
+            expected_version=locked.version,
+            actor=actor,
+            note=_("Worded for feedback; the facts went to a sealed clue."),
+        )
+    if locked.status == Problem.Status.FED_BACK:
+        return  # already with the village: the office is told of it, nothing here can unsay it
+    if any(sealing.overlap(text.text, subject, summary) for text in sealing.problem_texts(locked)):
+        raise Conflict(
+            _(
+                "Working paper %(serial)s repeats what the clue says; give it a wording fit for feedback, without "
+                "names, amounts or the details of the allegation."
+            )
+            % {"serial": locked.serial}
+        )
+    problem.__dict__.update({name: getattr(locked, name) for name in ["phenomenon", "version"]})
 
 
 def _group_leader(assignment: Assignment) -> User:

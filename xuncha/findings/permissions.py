@@ -52,11 +52,12 @@ def can_record_findings(user: AnyUser | None, assignment: Assignment) -> bool:
 
 
 def can_edit_problem(user: AnyUser | None, problem: Problem) -> bool:
-    """Drafts are edited by any member; a confirmed paper only by the leader (and every edit is audited)."""
+    """Drafts are edited by any member; a confirmed paper by the leader, and by the office that feeds it back (to
+    word it for feedback, e.g. when it repeats a sealed clue); every edit is audited."""
     if problem.status == problem.Status.DRAFT:
         return is_member(user, problem.assignment)
     if problem.status == problem.Status.CONFIRMED:
-        return leads(user, problem.assignment)
+        return leads(user, problem.assignment) or can_feed_back_problem(user, problem)
     return False
 
 
