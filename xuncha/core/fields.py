@@ -9,7 +9,7 @@ from django.db import models
 from xuncha.core import crypto
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Text the database holds only encrypted, under the newest key of ``FIELD_ENCRYPTION_KEYS``.
 
     Python code reads and writes plain text; the column holds the token. A token no configured key opens raises

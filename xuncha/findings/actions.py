@@ -12,7 +12,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from django.apps import apps as django_apps
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -861,16 +861,23 @@ def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue
 
 # Columns that hold a Fernet token as written by ``crypto.encrypt`` (read only through ``reveal_reporter``); every
 # ``EncryptedTextField`` of any app is found by ``_encrypted_columns`` without being listed.
-TOKEN_COLUMNS: list[tuple[str, list[str]]] = [("findings.Petition", ["reporter_name_token", "reporter_phone_token"])]
+TOKEN_COLUMNS: dict[str, list[str]] = {"findings.Petition": ["reporter_name_token", "reporter_phone_token"]}
 
 
-def _encrypted_columns() -> list[tuple[type[models.Model], list[str]]]:
-    columns = [(django_apps.get_model(label), list(names)) for label, names in TOKEN_COLUMNS]
+def _encrypted_columns() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """Per model with encrypted columns: its label, table, primary key column, and (field name, column) pairs."""
+    found = []
     for model in django_apps.get_models():
-        names = [field.name for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)]
-        if names:
-            columns.append((model, names))
-    return columns
+        label = model._meta.label
+        fields = [
+            (field.name, str(field.column))
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField) or field.name in TOKEN_COLUMNS.get(label, [])
+        ]
+        if fields:
+            pk = str(next(field.column for field in model._meta.concrete_fields if field.primary_key))
+            found.append((label, model._meta.db_table, pk, fields))
+    return found
 
 
 @transaction.atomic
@@ -883,18 +890,21 @@ def rotate_field_keys(*, actor: Actor) -> dict[str, int]:
     holds counts only. Returns the number of tokens re-encrypted per ``app.Model.field``.
     """
     require(actor, permissions.can_rotate_field_keys(actor), _("Only the platform rotates keys."))
+    quote = connection.ops.quote_name
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
-        for model, names in _encrypted_columns():
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            for name in names:
-                column = connection.ops.quote_name(model._meta.get_field(name).column)
-                cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
+        for label, table, pk, fields in _encrypted_columns():
+            for name, column in fields:
+                cursor.execute(
+                    f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} WHERE {quote(column)} <> ''"  # noqa: S608
+                )
                 rows = [(crypto.rotate(token), key) for key, token in cursor.fetchall()]
                 if rows:
-                    cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", rows)  # noqa: S608
-                counts[f"{model._meta.label}.{name}"] = len(rows)
+                    cursor.executemany(
+                        f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(pk)} = %s",  # noqa: S608
+                        rows,
+                    )
+                counts[f"{label}.{name}"] = len(rows)
     # The event concerns the whole database, not one record: it is filed under the audit chain itself.
     record_event("findings.field_keys_rotated", ChainHead(pk=1), actor=actor, after={"tokens": counts})
     return counts

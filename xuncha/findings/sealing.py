@@ -26,6 +26,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from xuncha.findings.models import Clue, Problem
 
 PASSAGE = 12
@@ -112,6 +115,11 @@ class Repeat:
 
 
 PROBLEM_FIELDS = ["phenomenon", "basis", "responsibility"]
+FIELD_LABELS: dict[str, str | Promise] = {
+    "phenomenon": _("what was found"),
+    "basis": _("basis for the finding"),
+    "responsibility": _("responsibility"),
+}
 
 
 def problem_texts(problem: Problem) -> list[FedBackText]:
@@ -120,7 +128,7 @@ def problem_texts(problem: Problem) -> list[FedBackText]:
     for name in PROBLEM_FIELDS:
         value = getattr(problem, name)
         if value:
-            label = f"{problem.serial} · {Problem._meta.get_field(name).verbose_name}"
+            label = f"{problem.serial} · {FIELD_LABELS[name]}"
             texts.append(FedBackText(label, frozenset({problem.village_id}), value, problem))
     return texts
 

@@ -104,6 +104,7 @@ def test_rotate_keys_moves_everything_to_the_first_key(
     )
     event = Event.objects.get(verb="findings.field_keys_rotated")
     assert event.actor_id is None
+    assert event.after is not None
     assert event.after["tokens"]["findings.Clue.subject"] == 1
     assert event.after["tokens"]["findings.Petition.reporter_name_token"] == 1
     for text in (CLUE_SUBJECT, CLUE_SUMMARY, REPORTER_NAME):
