@@ -5,6 +5,7 @@ encrypted field (clues and petitions' reporters) to the newest key, all or nothi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
@@ -132,3 +134,29 @@ def test_only_the_platform_rotates_keys(world: World, office_lead: User) -> None
     """No person rotates keys, not even the office director."""
     with pytest.raises(PermissionDenied):
         actions.rotate_field_keys(actor=office_lead)
+
+
+@pytest.fixture
+def _latest_afterwards() -> Iterator[None]:
+    """Whatever the test leaves, the database ends on the latest migrations for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_latest_afterwards")
+def test_the_migration_encrypts_existing_clues_and_back(world: World, group_leader: User) -> None:
+    """A clue written in plain text before the migration is encrypted by it, and decrypted when going back."""
+    clue = register_clue(world.assignment, group_leader)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("findings", "0009_clue_texts_as_text")])
+    assert _raw(clue.pk)[:2] == (CLUE_SUBJECT, CLUE_SUMMARY)  # plain again, as before the encryption
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    subject, summary, feedback = _raw(clue.pk)
+    assert CLUE_SUBJECT not in subject and CLUE_SUMMARY not in summary and feedback == ""
+    fresh = Clue.objects.get(pk=clue.pk)
+    assert (fresh.subject, fresh.summary) == (CLUE_SUBJECT, CLUE_SUMMARY)

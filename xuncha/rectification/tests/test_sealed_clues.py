@@ -34,6 +34,7 @@ def _paper(world: World, group_member: User, group_leader: User, phenomenon: str
 
 
 def _register(world: World, group_leader: User, problem: Problem, wording: str = "") -> Clue:
+    extra = {"feedback_wording": wording} if wording else {}
     return finding_actions.register_clue(
         world.assignment,
         source=Clue.Source.PROBLEM,
@@ -41,8 +42,8 @@ def _register(world: World, group_leader: User, problem: Problem, wording: str =
         summary=SUMMARY,
         receiver=Clue.Receiver.DISCIPLINE,
         problem=problem,
-        feedback_wording=wording,
         actor=group_leader,
+        **extra,
     )
 
 
