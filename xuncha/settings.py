@@ -261,9 +261,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Keys for encrypted fields (residents' identities). XUNCHA_FIELD_KEY holds one or more comma-separated Fernet
-# keys, newest first, so that keys can be rotated. The embedded SQLite set-up (and DEBUG) keeps a generated key in
-# var/; a production database must be given its key, so that a lost var/ cannot make the data unreadable.
+# Keys for encrypted fields (residents' identities, sealed clues). XUNCHA_FIELD_KEY holds one or more comma-separated
+# Fernet keys, newest first, so that keys can be rotated (`xuncha rotate-keys`). The embedded SQLite set-up (and DEBUG)
+# keeps a generated key in var/; a production database must be given its key, so that a lost var/ cannot make the data
+# unreadable.
 _field_keys = env.secret("XUNCHA_FIELD_KEY")
 if _field_keys:
     FIELD_ENCRYPTION_KEYS = [key.strip() for key in _field_keys.split(",") if key.strip()]

@@ -62,6 +62,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "findings.clue_received": _("Clue received"),
     "findings.clue_disposed": _("Clue disposed of"),
     "findings.clue_feedback": _("Clue feedback given"),
+    "findings.field_keys_rotated": _("Encrypted fields re-encrypted under the newest key"),
     "findings.evidence_attached": _("Evidence attached"),
     "rectification.list_built": _("List built"),
     "rectification.common_item_added": _("Common item added"),

@@ -1,4 +1,4 @@
-"""Key handling and encryption of sensitive fields (residents' names and phone numbers)."""
+"""Key handling and encryption of sensitive fields (residents' names and phone numbers, sealed clues)."""
 
 from __future__ import annotations
 
@@ -51,4 +51,14 @@ def decrypt(token: str) -> str:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode("ascii")).decode("utf-8")
 
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "load_or_create_key"]
+def rotate(token: str) -> str:
+    """The same text under the newest key (the first of ``FIELD_ENCRYPTION_KEYS``); "" stays "".
+
+    Raises ``InvalidToken`` when no configured key opens ``token``.
+    """
+    if not token:
+        return ""
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).rotate(token.encode("ascii")).decode("ascii")
+
+
+__all__ = ["InvalidToken", "decrypt", "encrypt", "load_or_create_key", "rotate"]

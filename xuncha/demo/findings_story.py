@@ -192,6 +192,7 @@ class _Paper:
     values: dict[str, object]
     discard: str = ""
     clue: tuple[str, str, str, str] | None = None  # subject, summary, status, disposal
+    wording: str = ""  # what the paper says once its facts went to the clue (fit for feedback)
     notice: tuple[date, date, date | None, str, str] | None = None  # issued, deadline, completed, requirement, note
     problem: Problem | None = None
 
@@ -433,7 +434,9 @@ class _AssignmentFindings:
                     receiver=Clue.Receiver.DISCIPLINE,
                     actor=self.leader,
                     problem=paper.problem,
+                    feedback_wording=paper.wording,
                 )
+                paper.phenomenon = paper.problem.phenomenon
                 registered.append((clue, status, disposal, paper.values))
         for spec in self.petitions:
             if spec.clue is not None:
@@ -652,11 +655,15 @@ class _VillagePlanner:
         return paper
 
     def _corruption_clue(self, status: str, disposal: str) -> None:
-        index, _text = self.template("CORRUPTION")
+        index, text = self.template("CORRUPTION")
         paper = self._generic(category="CORRUPTION", index=index)
         subject = problem_texts.CORRUPTION_SUBJECTS[index].format_map(paper.values)
-        summary = f"{paper.phenomenon}该问题涉嫌违纪违法，按规定移交县纪委监委处置。"
+        # The clue states the facts without the paper's lead-in ("第三巡察组在个别谈话中了解到，"), which other papers
+        # of the village share.
+        summary = f"{text.format_map(paper.values)}该问题涉嫌违纪违法，按规定移交县纪委监委处置。"
         paper.clue = (subject, summary, status, disposal)
+        # The group wrote the facts; when the clue is registered the paper keeps only a wording fit for feedback.
+        paper.wording = problem_texts.CLUE_FEEDBACK_WORDINGS[index].format_map(paper.values)
 
     def _petition(
         self, category: str, text: str, received: date, *, disposition: str, named: bool | None = None

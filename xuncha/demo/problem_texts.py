@@ -214,6 +214,20 @@ CORRUPTION_SUBJECTS: list[str] = [
     "该{o}报账员",
 ]
 
+# What a CORRUPTION paper a clue was registered from says when it is fed back (by the index of its phenomenon): the
+# facts — who, what, how much — went to the sealed clue, the township and the village read only that a problem of this
+# kind was found and handed over.
+CLUE_FEEDBACK_WORDINGS: list[str] = [
+    "{v}集体资金管理存在廉洁风险，相关问题线索已按程序移交。",
+    "{v}征地补偿款核定发放工作存在廉洁风险，相关问题线索已按程序移交。",
+    "{zr}在工程项目中存在廉洁风险，相关问题线索已按程序移交。",
+    "{v}惠民补贴发放管理存在廉洁风险，相关问题线索已按程序移交。",
+    "{v}集体资金支出审核把关不严，存在廉洁风险，相关问题线索已按程序移交。",
+    "{v}危房改造对象评定工作存在廉洁风险，相关问题线索已按程序移交。",
+    "{v}集体资产处置管理存在廉洁风险，相关问题线索已按程序移交。",
+    "{v}特困供养资金代领代发管理存在廉洁风险，相关问题线索已按程序移交。",
+]
+
 # 定性依据, by category.
 BASES: dict[str, list[str]] = {
     "FINANCE": [

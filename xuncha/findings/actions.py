@@ -11,19 +11,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.apps import apps as django_apps
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import RESIDENT, SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import PendingEvent, log_access, record_event, record_events, snapshot
-from xuncha.audit.models import AccessLog
+from xuncha.audit.models import AccessLog, ChainHead
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from xuncha.core.fields import EncryptedTextField
 from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
-from xuncha.findings import permissions
+from xuncha.findings import permissions, sealing
 from xuncha.findings.models import (
     Category,
     Clue,
@@ -222,8 +224,13 @@ def update_problem(
 ) -> Problem:
     """Edit a working paper. ``expected_version`` is the version the editor started from: if someone saved in
     between, the edit is refused (``Conflict``) instead of silently overwriting theirs."""
-    # Only the group edits its papers; whether this one may still be edited is decided on the locked row below.
-    require(actor, permissions.is_member(actor, problem.assignment), _("You may not edit this working paper now."))
+    # The group edits its papers, and the office rewords a confirmed one before feedback; whether this one may still
+    # be edited is decided on the locked row below.
+    require(
+        actor,
+        permissions.is_member(actor, problem.assignment) or permissions.can_feed_back_problem(actor, problem),
+        _("You may not edit this working paper now."),
+    )
     locked = Problem.objects.select_for_update().select_related("assignment__round").get(pk=problem.pk)
     if locked.status not in (Problem.Status.DRAFT, Problem.Status.CONFIRMED):
         raise TransitionNotAllowed(_("A paper that was fed back or discarded is no longer edited."))
@@ -685,9 +692,16 @@ def register_clue(
     problem: Problem | None = None,
     petition: Petition | None = None,
     village: AdminUnit | None = None,
+    feedback_wording: str = "",
 ) -> Clue:
     """The group leader registers a sealed clue from a problem, a petition or a talk. A petition it comes from
-    is settled as CLUE."""
+    is settled as CLUE.
+
+    The clue and a working paper it comes from are separate texts: the facts (who, what, how much) live only on
+    the clue, and the paper, which may be fed back, keeps a wording fit for feedback. ``feedback_wording``, when
+    given, becomes the paper's phenomenon (an audited edit, like ``update_problem``). A paper not yet fed back that
+    still repeats the clue (``sealing.overlap``) refuses the registration.
+    """
     require(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
     _check_choice(source, Clue.Source, _("source"))
     _check_choice(receiver, Clue.Receiver, _("receiver"))
@@ -702,6 +716,8 @@ def register_clue(
     village = village or (problem.village if problem else petition.village if petition else None)
     if village is not None:
         _check_village(assignment, village)
+    if source == Clue.Source.PROBLEM and problem is not None:
+        _separate_paper(problem, subject, summary, feedback_wording, actor)
     clue = Clue.objects.create(
         assignment=assignment,
         round=assignment.round,
@@ -719,6 +735,30 @@ def register_clue(
     if petition is not None and source == Clue.Source.PETITION and petition.status == Petition.Status.RECEIVED:
         dispose_petition(petition, Petition.Disposition.CLUE, actor=actor, note=_("Registered as a sealed clue."))
     return clue
+
+
+def _separate_paper(problem: Problem, subject: str, summary: str, wording: str, actor: Actor) -> None:
+    """Give the paper the leader's wording for feedback, and refuse a paper that still repeats the clue."""
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    if wording.strip():
+        update_problem(
+            locked,
+            {"phenomenon": wording},
+            expected_version=locked.version,
+            actor=actor,
+            note=_("Worded for feedback; the facts went to a sealed clue."),
+        )
+    if locked.status == Problem.Status.FED_BACK:
+        return  # already with the village: the office is told of it, nothing here can unsay it
+    if any(sealing.overlap(text.text, subject, summary) for text in sealing.problem_texts(locked)):
+        raise Conflict(
+            _(
+                "Working paper %(serial)s repeats what the clue says; give it a wording fit for feedback, without "
+                "names, amounts or the details of the allegation."
+            )
+            % {"serial": locked.serial}
+        )
+    problem.__dict__.update({name: getattr(locked, name) for name in ["phenomenon", "version"]})
 
 
 def _group_leader(assignment: Assignment) -> User:
@@ -815,6 +855,59 @@ def read_clue(clue: Clue, *, actor: User, ip_address: str | None = None) -> Clue
         raise PermissionDenied(_("You may not open this clue."))
     log_access(actor, AccessLog.Action.CLUE_READ, clue, ip_address=ip_address)
     return clue
+
+
+# Keys -------------------------------------------------------------------------------------------------------------
+
+# Columns that hold a Fernet token as written by ``crypto.encrypt`` (read only through ``reveal_reporter``); every
+# ``EncryptedTextField`` of any app is found by ``_encrypted_columns`` without being listed.
+TOKEN_COLUMNS: dict[str, list[str]] = {"findings.Petition": ["reporter_name_token", "reporter_phone_token"]}
+
+
+def _encrypted_columns() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """Per model with encrypted columns: its label, table, primary key column, and (field name, column) pairs."""
+    found = []
+    for model in django_apps.get_models():
+        label = model._meta.label
+        fields = [
+            (field.name, str(field.column))
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField) or field.name in TOKEN_COLUMNS.get(label, [])
+        ]
+        if fields:
+            pk = str(next(field.column for field in model._meta.concrete_fields if field.primary_key))
+            found.append((label, model._meta.db_table, pk, fields))
+    return found
+
+
+@transaction.atomic
+def rotate_field_keys(*, actor: Actor) -> dict[str, int]:
+    """Re-encrypt every encrypted column (residents' identities, sealed clues' texts) under the first key of
+    ``FIELD_ENCRYPTION_KEYS`` (``MultiFernet.rotate``), so that the older keys can then be dropped.
+
+    All or nothing: a token that no configured key opens raises ``InvalidToken`` and nothing is changed. The raw
+    columns are read and written, so the text itself is never in memory as a model attribute. The audit event
+    holds counts only. Returns the number of tokens re-encrypted per ``app.Model.field``.
+    """
+    require(actor, permissions.can_rotate_field_keys(actor), _("Only the platform rotates keys."))
+    quote = connection.ops.quote_name
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for label, table, pk, fields in _encrypted_columns():
+            for name, column in fields:
+                cursor.execute(
+                    f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} WHERE {quote(column)} <> ''"  # noqa: S608
+                )
+                rows = [(crypto.rotate(token), key) for key, token in cursor.fetchall()]
+                if rows:
+                    cursor.executemany(
+                        f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(pk)} = %s",  # noqa: S608
+                        rows,
+                    )
+                counts[f"{label}.{name}"] = len(rows)
+    # The event concerns the whole database, not one record: it is filed under the audit chain itself.
+    record_event("findings.field_keys_rotated", ChainHead(pk=1), actor=actor, after={"tokens": counts})
+    return counts
 
 
 # Evidence ---------------------------------------------------------------------------------------------------------

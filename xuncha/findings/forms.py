@@ -132,6 +132,15 @@ class ClueForm(forms.Form):
     subject = forms.CharField(label=_("Person concerned"), max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
     receiver = forms.ChoiceField(label=_("Transfer to"), choices=Clue.Receiver.choices)
+    feedback_wording = forms.CharField(
+        label=_("Wording of the working paper for feedback"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "For a clue from a problem: what the paper will say when it is fed back, without names, amounts or the "
+            "details of the allegation, e.g. 村委会主任在工程项目中存在廉洁风险，相关问题线索已按程序移交."
+        ),
+    )
 
 
 class TransferForm(forms.Form):

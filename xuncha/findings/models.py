@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import NOTHING, county_readers, local_roles, path_q
+from xuncha.core.fields import EncryptedTextField
 from xuncha.inspections.scoping import group_ids_of
 
 if TYPE_CHECKING:
@@ -441,8 +442,9 @@ class Clue(models.Model):
     petition = models.ForeignKey(
         Petition, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    subject = models.CharField(_("person concerned"), max_length=200, help_text=_("Name and post"))
-    summary = models.TextField(_("summary"))
+    # Whom a clue concerns and what it alleges are kept encrypted (``core.fields``); only its readers open them.
+    subject = EncryptedTextField(_("person concerned"), max_length=200, help_text=_("Name and post"))
+    summary = EncryptedTextField(_("summary"))
     receiver = models.CharField(_("transferred to"), max_length=10, choices=Receiver)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.REGISTERED)
     registered_by = models.ForeignKey(
@@ -454,7 +456,7 @@ class Clue(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     disposal = models.CharField(_("disposal"), max_length=14, choices=Disposal, blank=True)
     disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
-    feedback = models.TextField(_("feedback"), blank=True)
+    feedback = EncryptedTextField(_("feedback"), blank=True)
     feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
 
     objects = ClueQuerySet.as_manager()

@@ -52,11 +52,12 @@ def can_record_findings(user: AnyUser | None, assignment: Assignment) -> bool:
 
 
 def can_edit_problem(user: AnyUser | None, problem: Problem) -> bool:
-    """Drafts are edited by any member; a confirmed paper only by the leader (and every edit is audited)."""
+    """Drafts are edited by any member; a confirmed paper by the leader, and by the office that feeds it back (to
+    word it for feedback, e.g. when it repeats a sealed clue); every edit is audited."""
     if problem.status == problem.Status.DRAFT:
         return is_member(user, problem.assignment)
     if problem.status == problem.Status.CONFIRMED:
-        return leads(user, problem.assignment)
+        return leads(user, problem.assignment) or can_feed_back_problem(user, problem)
     return False
 
 
@@ -103,6 +104,11 @@ def can_register_clue(user: AnyUser | None, assignment: Assignment) -> bool:
 def can_transfer_clue(user: AnyUser | None, clue: Clue) -> bool:
     """The office director transfers sealed clues to the receiving body."""
     return has_role_over(user, [Role.OFFICE_LEAD], clue.round.term.county)
+
+
+def can_rotate_field_keys(user: AnyUser | None) -> bool:
+    """No person re-encrypts the stored secrets: the platform does, through ``xuncha rotate-keys`` (as ``SYSTEM``)."""
+    return False
 
 
 def can_feed_back_problem(user: AnyUser | None, problem: Problem) -> bool:

@@ -5,13 +5,16 @@ Each group of figures is one aggregate query with conditional counts, whatever t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
 from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.permissions import can_count_clues
 
 if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
     from xuncha.inspections.models import Term
     from xuncha.organisations.models import AdminUnit
 
@@ -86,3 +89,13 @@ def findings_figures(county: AdminUnit, term: Term | None) -> dict[str, Any]:
         },
         "immediate_fix_notices": notices,
     }
+
+
+def problems_with_clues(user: AnyUser, problems: Iterable[Problem]) -> set[int]:
+    """Which of ``problems`` (their villages loaded) a sealed clue was registered from, for a badge shown to those
+    who may count clues (``can_count_clues``): that a clue exists, never what it says. Nothing for anyone else, and
+    no query when the user may count none of them."""
+    countable = [problem.pk for problem in problems if can_count_clues(user, problem.village)]
+    if not countable:
+        return set()
+    return set(Clue.objects.filter(problem_id__in=countable).values_list("problem_id", flat=True))

@@ -19,7 +19,7 @@ from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refuse_form, run_action
 from xuncha.evidence.views import evidence_response
-from xuncha.findings import actions, permissions
+from xuncha.findings import actions, permissions, queries
 from xuncha.findings.filters import ProblemFilter
 from xuncha.findings.forms import (
     ClueForm,
@@ -98,7 +98,8 @@ def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment)
         "villages": villages,
     }
     if context["tab"] == "problems":
-        context["problems"] = _filtered_problems(request, assignment)[:ROWS_PER_TAB]
+        context["problems"] = list(_filtered_problems(request, assignment)[:ROWS_PER_TAB])
+        context["with_clues"] = queries.problems_with_clues(user, context["problems"])
         context["problem_filters"] = request.GET
         context["category_choices"] = Category.choices
         context["status_choices"] = Problem.Status.choices
@@ -253,6 +254,7 @@ def clue_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 receiver=data["receiver"],
                 problem=data["problem"],
                 petition=data["petition"],
+                feedback_wording=data["feedback_wording"],
                 actor=request.user,
             ),
             _("The clue was registered and sealed."),
@@ -313,6 +315,7 @@ def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "evidence_form": EvidenceForm() if permissions.can_upload_evidence(user, problem) else None,
+        "with_clues": queries.problems_with_clues(user, [problem]),
         "timeline": _timeline(problem),
     }
     return render(request, "findings/problem_detail.html", context)

@@ -15,10 +15,20 @@ from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import RoleGrant
 from xuncha.accounts.scoping import planners
-from xuncha.findings.models import FixType
+from xuncha.findings import sealing
+from xuncha.findings.models import FixType, Problem
 from xuncha.rectification import permissions
 from xuncha.rectification.lights import light_q, overdue_q
-from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, Receipt, ReturnVisit
+from xuncha.rectification.models import (
+    DONE_STATUSES,
+    CommonItem,
+    LedgerItem,
+    Light,
+    ListEntry,
+    ProblemList,
+    Receipt,
+    ReturnVisit,
+)
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import Role
@@ -217,3 +227,29 @@ def _unsigned_receipts() -> list[Reminder]:
             for user_id in set(holders[receipt.unit.path]):
                 reminders.append(Reminder(user_id, "RECEIPT_MISSING", f"receipt:{receipt.pk}", message, url, county))
     return reminders
+
+
+def sealed_repeats(round_id: int, village: AdminUnit) -> list[sealing.Repeat]:
+    """The texts that feeding back ``village``'s lists would send that repeat a sealed clue of the round
+    (``findings.sealing``): its individual list's papers, the common items naming it and the village's papers they
+    were built from (which become readable to the village), in list order. Which texts only, never the clue."""
+    individual = ListEntry.objects.filter(
+        problem_list__round_id=round_id, problem_list__kind=ProblemList.Kind.INDIVIDUAL, problem_list__village=village
+    )
+    papers = [entry.problem for entry in individual.select_related("problem").order_by("problem__serial")]
+    items = list(
+        CommonItem.objects.filter(problem_list__round_id=round_id, villages=village)
+        .prefetch_related("villages")
+        .order_by("number")
+    )
+    papers += Problem.objects.filter(common_items__in=items, village=village).order_by("serial")
+    texts = [text for paper in papers for text in sealing.problem_texts(paper)]
+    texts += [
+        sealing.FedBackText(
+            _("Common item %(number)s") % {"number": item.number},
+            frozenset(unit.pk for unit in item.villages.all()),
+            item.text,
+        )
+        for item in items
+    ]
+    return sealing.repeats(round_id, texts)

@@ -39,12 +39,14 @@ from xuncha.demo import (
 )
 from xuncha.demo.builder import ACCOUNT_GRANTS
 from xuncha.evidence.models import Evidence
+from xuncha.findings import sealing
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.findings.queries import findings_figures
 from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Membership, Round, Term
 from xuncha.organisations.models import AdminUnit, Category
 from xuncha.organisations.tests import factories as units
+from xuncha.public.models import Disclosure
 from xuncha.public.tests.demo_checks import check_disclosure_demo
 from xuncha.rectification import lights
 from xuncha.rectification.models import (
@@ -161,6 +163,9 @@ class TestLoadedDemo:
 
     def test_its_findings(self, figures: dict[str, Any]) -> None:
         _check_findings(figures)
+
+    def test_no_fed_back_text_repeats_a_clue(self, demo: str) -> None:
+        _check_no_text_repeats_a_clue()
 
     def test_its_rectification(self, figures: dict[str, Any]) -> None:
         _check_rectification(figures)
@@ -280,6 +285,41 @@ def _check_documents(figures: dict[str, Any]) -> None:
     assert len(rows) - 1 == figures["ledger_items"]
 
 
+def _fed_back_texts(village_id: int) -> Iterator[tuple[str, str]]:
+    """Every text of a village that left the inspection office: its fed-back papers, the common items naming it,
+    its ledger items with their progress notes, and what residents were shown."""
+    for problem in Problem.objects.filter(village_id=village_id, status=Problem.Status.FED_BACK):
+        for name in ("phenomenon", "basis", "responsibility"):
+            yield f"{problem.serial} {name}", getattr(problem, name)
+    for item in CommonItem.objects.filter(villages=village_id):
+        yield f"common item {item.pk}", item.text
+    for ledger_item in LedgerItem.objects.filter(village_id=village_id):
+        for name in ("summary", "measures", "goal"):
+            yield f"ledger item {ledger_item.number} {name}", getattr(ledger_item, name)
+    for progress in Progress.objects.filter(item__village_id=village_id):
+        yield f"progress {progress.pk}", progress.text
+    for disclosure in Disclosure.objects.filter(item__village_id=village_id):
+        yield f"disclosure {disclosure.pk}", f"{disclosure.summary}\n{disclosure.result}"
+
+
+def _check_no_text_repeats_a_clue() -> None:
+    """No text the demo fed back to a township, a village or residents repeats a sealed clue of its village, in
+    any round (``findings.sealing.overlap``: the person's name, a passage of 12 characters, or much shared
+    wording); the papers the clues came from say only that a problem was handed over."""
+    clues = list(Clue.objects.exclude(village=None).values_list("village_id", "source", "subject", "summary"))
+    assert len(clues) == 13
+    repeats = [
+        (label, subject)
+        for village_id, _source, subject, summary in clues
+        for label, text in _fed_back_texts(village_id)
+        if sealing.overlap(text, subject, summary) is not None
+    ]
+    assert repeats == []
+    from_papers = Problem.objects.filter(pk__in=Clue.objects.exclude(problem=None).values("problem_id"))
+    assert from_papers.count() == 7
+    assert all("相关问题线索已按程序移交" in problem.phenomenon for problem in from_papers)
+
+
 def _check_findings(figures: dict[str, Any]) -> None:
     """The term's findings: Longsheng's published 732 problems and 13 clues, 山东村's suggestions, 城南社区's
     hydrants, each paper written and confirmed by the right people on the right days."""
@@ -338,7 +378,8 @@ def _check_findings(figures: dict[str, Any]) -> None:
     assert len([count for count in figures["clues_by_disposal"].values() if count]) >= 4
     assert set(Clue.objects.values_list("receiver", flat=True)) == {Clue.Receiver.DISCIPLINE}
     assert set(Clue.objects.values_list("source", flat=True)) == set(Clue.Source.values)
-    assert not Clue.objects.exclude(subject__startswith="该").exists()  # a post in the village, never a name
+    subjects = Clue.objects.values_list("subject", flat=True)  # encrypted: compared once decrypted
+    assert all(subject.startswith("该") for subject in subjects)  # a post in the village, never a name
 
     suggestions = figures["suggestions"]
     assert all(suggestions[outcome] for outcome in Suggestion.Outcome.values)
@@ -615,6 +656,7 @@ def test_demo_texts_fill_their_placeholders() -> None:
         *(text for pair in findings_data.TALK_CLUES for text in pair),
         *findings_data.CLUE_FEEDBACK.values(),
         *problem_texts.CORRUPTION_SUBJECTS,
+        *problem_texts.CLUE_FEEDBACK_WORDINGS,
         *findings_data.DISCARD_REASONS,
         *problem_texts.SUGGESTION_BASES.values(),
         *(text for _topic, _proposer, text, _outcome, note in findings_data.OTHER_SUGGESTIONS for text in (text, note)),
@@ -636,6 +678,7 @@ def test_demo_texts_fill_their_placeholders() -> None:
         assert len(problem_texts.BASIS_OF[category]) == len(templates), category
         assert max(problem_texts.BASIS_OF[category]) < len(problem_texts.BASES[category]), category
     assert len(problem_texts.CORRUPTION_SUBJECTS) == len(problem_texts.PHENOMENA["CORRUPTION"])
+    assert len(problem_texts.CLUE_FEEDBACK_WORDINGS) == len(problem_texts.PHENOMENA["CORRUPTION"])
     outcomes = [outcome for _proposer, _text, outcome, _note, _group in findings_data.SHANDONG_SUGGESTIONS]
     assert (outcomes.count("IMMEDIATE"), outcomes.count("FOLLOW_UP")) == (9, 8)
 

@@ -398,6 +398,12 @@ class ClueRegisterSerializer(serializers.Serializer[Any]):
         queryset=Petition.objects.all(), required=False, allow_null=True, default=None, help_text=_("For PETITION")
     )
     village = VillageCodeField(required=False, allow_null=True, default=None)
+    feedback_wording = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("For PROBLEM: the paper's new wording, fit for feedback (the facts stay on the clue)"),
+    )
 
 
 class TransferSerializer(serializers.Serializer[Any]):

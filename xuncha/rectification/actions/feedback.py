@@ -20,7 +20,7 @@ from xuncha.findings.models import FixType, ImmediateFixNotice, Problem
 from xuncha.inspections import actions as inspections_actions
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import permissions
+from xuncha.rectification import permissions, queries
 from xuncha.rectification.actions._common import Status, _check_feedback_time, _office
 from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, ProblemList, Progress, Receipt
 
@@ -43,6 +43,9 @@ def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on:
 def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_back_on: date | None = None) -> Feedback:
     """Feed back a village's individual list together with the round's common list, at the same time to the
     township party committee and the village party organisation (同步双向反馈).
+
+    A text that would go out repeating a sealed clue of the round and village (``queries.sealed_repeats``) refuses
+    the feedback, naming the text; the office rewords it and publishes again.
 
     Both see the lists from this moment and are asked to sign; the problems become FED_BACK; the ledger gets one
     item per problem of the individual list and one per common item naming the village, with deadlines counted on
@@ -67,6 +70,15 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
         raise Conflict(
             _("%(serial)s was confirmed after the list was built; refresh the list of %(village)s first.")
             % {"serial": stranded.serial, "village": village}
+        )
+    repeats = queries.sealed_repeats(round_.pk, village)
+    if repeats:
+        raise Conflict(
+            _(
+                "These texts repeat a sealed clue and cannot be fed back unchanged: %(texts)s. Reword them without "
+                "names, amounts or the details of the allegation (edit the working paper), then publish again."
+            )
+            % {"texts": "; ".join(str(repeat) for repeat in repeats)}
         )
     common = ProblemList.objects.filter(round=round_, kind=ProblemList.Kind.COMMON).first()
     common_items = list(CommonItem.objects.filter(problem_list=common, villages=village)) if common else []

@@ -428,8 +428,8 @@ def test_the_list_page_costs_the_same_whatever_the_number_of_problems(
     url = feedback.individual_list.get_absolute_url()
     client.force_login(office)
     # Session, user, grants, memberships, the list, entries, ledger items, feedback, receipts, common items,
-    # timeline, the notification bell.
-    with django_assert_num_queries(12):
+    # which entries have a clue (the office counts clues), timeline, the notification bell.
+    with django_assert_num_queries(13):
         client.get(url)
 
     round_b = Round.objects.create(
@@ -441,7 +441,7 @@ def test_the_list_page_costs_the_same_whatever_the_number_of_problems(
         _confirmed(assignment)
     actions.build_individual_list(round_b, reporting.village_a1, actor=office)
     bigger = actions.publish_feedback(round_b, reporting.village_a1, actor=office)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(bigger.individual_list.get_absolute_url())
 
 

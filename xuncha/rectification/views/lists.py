@@ -24,10 +24,11 @@ from xuncha.accounts.permissions import has_a_role
 from xuncha.audit.models import Event
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
 from xuncha.findings.models import Problem
+from xuncha.findings.queries import problems_with_clues
 from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Round
 from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit, Level
-from xuncha.rectification import actions, permissions
+from xuncha.rectification import actions, permissions, queries
 from xuncha.rectification.forms import CommonItemForm, PublishForm
 from xuncha.rectification.models import (
     CommonItem,
@@ -288,7 +289,7 @@ class CommonRow:
 def _individual_context(user: User, problem_list: ProblemList) -> dict[str, Any]:
     entries = list(
         problem_list.entries.filter(problem__in=Problem.objects.visible_to(user))
-        .select_related("problem")
+        .select_related("problem__village")
         .order_by("problem__serial")
     )
     items = {
@@ -313,7 +314,10 @@ def _individual_context(user: User, problem_list: ProblemList) -> dict[str, Any]
     )
     round_ = problem_list.round
     open_for_feedback = feedback is None and round_.status in actions.FEEDBACK_STATUSES
+    can_publish = open_for_feedback and permissions.can_publish_feedback(user, round_)
     receipts = list(feedback.receipts.all()) if feedback else []
+    village = problem_list.village
+    assert village is not None  # noqa: S101 - an individual list names its village
     return {
         "entries": [(entry, items.get(entry.problem_id)) for entry in entries],
         "feedback": feedback,
@@ -321,7 +325,9 @@ def _individual_context(user: User, problem_list: ProblemList) -> dict[str, Any]
         "signable": _signable(user, feedbacks),
         "common": common,
         "can_build": open_for_feedback and permissions.can_build_lists(user, round_),
-        "can_publish": open_for_feedback and permissions.can_publish_feedback(user, round_),
+        "can_publish": can_publish,
+        "sealed_repeats": queries.sealed_repeats(round_.pk, village) if can_publish else [],
+        "with_clues": problems_with_clues(user, [entry.problem for entry in entries]),
         "today": timezone.localdate(),
         "timeline": _timeline([problem_list, *feedbacks, *receipts]),
     }
