@@ -47,6 +47,10 @@ if env.get_bool("XUNCHA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env.get_int("XUNCHA_SESSION_HOURS", 10, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are stored under a keyed hash of the cookie's key (core/sessions.py), never the key itself.
+SESSION_ENGINE = "xuncha.core.sessions"
+# API tokens expire after this many hours; signing out, a new password or a change of roles revokes them earlier.
+XUNCHA_TOKEN_HOURS = env.get_int("XUNCHA_TOKEN_HOURS", 12, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -62,7 +66,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -286,7 +289,7 @@ LOGGING = {
 # The REST API (/api/v1/): session or token sign-in, signed-in users only, JSON in and out, 50 rows a page.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xuncha.accounts.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

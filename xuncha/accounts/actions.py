@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -11,8 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import Actor, require, user_or_none
-from xuncha.accounts.models import SYSTEM_ROLES, Notification, Role, RoleGrant, User
-from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_mark_notifications_read
+from xuncha.accounts.models import SYSTEM_ROLES, ApiToken, Notification, Role, RoleGrant, User
+from xuncha.accounts.permissions import (
+    can_grant_roles,
+    can_issue_token,
+    can_manage_accounts,
+    can_mark_notifications_read,
+    can_revoke_tokens,
+)
 from xuncha.accounts.scoping import forget_grants
 from xuncha.audit.actions import record_event
 from xuncha.core.exceptions import Conflict, PermissionDenied
@@ -132,6 +144,7 @@ def grant_role(
     forget_grants(user)
     if role in STAFF_PERMISSIONS:
         _sync_staff_access(user)
+    revoke_tokens(user, actor=actor, reason="role_granted")
     record_event(
         "accounts.role_granted",
         grant,
@@ -149,6 +162,7 @@ def revoke_role(grant: RoleGrant, *, actor: Actor) -> None:
     before = {"user": grant.user.username, "role": grant.role, "unit": grant.unit.code if grant.unit else None}
     record_event("accounts.role_revoked", grant, actor=actor, unit=grant.unit, before=before)
     grant.delete()
+    revoke_tokens(grant.user, actor=actor, reason="role_revoked")
     forget_grants(grant.user)
     if grant.role in STAFF_PERMISSIONS:
         _sync_staff_access(grant.user, revoked=grant.role)
@@ -167,3 +181,62 @@ def mark_notifications_read(user: User, *, ids: list[int] | None, actor: Actor) 
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def token_digest(key: str) -> str:
+    """What is stored of an API token: the SHA-256 of its key (keys are random, so no salt or stretching is needed)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: ``key`` is shown to its owner this once and stored nowhere."""
+
+    token: ApiToken
+    key: str
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.token.expires_at
+
+
+@transaction.atomic
+def issue_token(user: User, *, actor: Actor) -> IssuedToken:
+    """Issue ``user`` an API token valid for ``XUNCHA_TOKEN_HOURS``; only the user themself, signed in with their
+    password, asks for one. Their expired tokens are deleted on the way."""
+    require(actor, can_issue_token(actor, user), _("A token is issued only to the user who signed in for it."))
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=token_digest(key),
+        password_stamp=user.get_session_auth_hash(),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.XUNCHA_TOKEN_HOURS),
+    )
+    record_event(
+        "accounts.token_issued",
+        token,
+        actor=actor,
+        after={"user": user.username, "expires_at": token.expires_at},
+    )
+    return IssuedToken(token, key)
+
+
+@transaction.atomic
+def revoke_tokens(user: User, *, actor: Actor, reason: str) -> int:
+    """Delete all of ``user``'s API tokens, each with an event naming ``reason`` (signed_out, password_changed,
+    role_granted, role_revoked, revoked). The owner or the security administrator may. Returns how many."""
+    require(actor, can_revoke_tokens(actor, user), _("Only the owner or the security administrator revokes tokens."))
+    tokens = list(ApiToken.objects.filter(user=user))
+    for token in tokens:
+        record_event(
+            "accounts.token_revoked",
+            token,
+            actor=actor,
+            before={"user": user.username, "expires_at": token.expires_at},
+            after={"reason": reason},
+        )
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
+    return len(tokens)

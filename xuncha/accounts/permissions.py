@@ -88,3 +88,13 @@ def landing_grant(user: AnyUser) -> Grant | None:
 def can_mark_notifications_read(user: AnyUser | None, owner: User) -> bool:
     """A notification is its addressee's alone: only they mark it read."""
     return user is not None and user.is_authenticated and user.pk == owner.pk
+
+
+def can_issue_token(user: AnyUser | None, owner: User) -> bool:
+    """A token is issued to the user who signed in for it, never on someone else's behalf."""
+    return user is not None and user.is_authenticated and user.pk == owner.pk
+
+
+def can_revoke_tokens(user: AnyUser | None, owner: User) -> bool:
+    """The owner signs their tokens out; the security administrator, who resets credentials, may too."""
+    return user is not None and user.is_authenticated and (user.pk == owner.pk or has_role(user, Role.SECURITY_ADMIN))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xuncha.accounts.actions import mark_notifications_read
+from xuncha.accounts.actions import mark_notifications_read, revoke_tokens
 from xuncha.accounts.context_processors import NotificationBell
 from xuncha.accounts.models import Notification
 from xuncha.core.http import AuthenticatedHttpRequest
@@ -74,3 +76,13 @@ def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not one and marked:
         messages.success(request, _("All notifications are marked read."))
     return redirect("accounts:notification-list")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; a new password also revokes the user's API tokens (the token's password stamp
+    refuses them anyway, this records it)."""
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        revoke_tokens(form.user, actor=form.user, reason="password_changed")
+        return response
