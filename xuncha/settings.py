@@ -49,6 +49,9 @@ SESSION_COOKIE_AGE = env.get_int("XUNCHA_SESSION_HOURS", 10, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are stored under a keyed hash of the cookie's key (core/sessions.py), never the key itself.
 SESSION_ENGINE = "xuncha.core.sessions"
+# A web session idle for this many minutes is signed out; the page warns this many minutes before.
+XUNCHA_IDLE_MINUTES = env.get_int("XUNCHA_IDLE_MINUTES", 30, minimum=1)
+XUNCHA_IDLE_WARNING_MINUTES = env.get_int("XUNCHA_IDLE_WARNING_MINUTES", 2, minimum=1)
 # API tokens expire after this many hours; signing out, a new password or a change of roles revokes them earlier.
 XUNCHA_TOKEN_HOURS = env.get_int("XUNCHA_TOKEN_HOURS", 12, minimum=1)
 X_FRAME_OPTIONS = "DENY"
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xuncha.core.middleware.IdleTimeoutMiddleware",
+    "xuncha.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
