@@ -166,10 +166,26 @@ def log_access(
     )
 
 
+# What an event holds in place of free text. The auditor reads the trail (三员分立) but not case content, and the
+# trail is kept for good: an event names the text fields that were written or changed, never what they say.
+WITHHELD = "[withheld]"
+
+
+def withheld(text: str | None) -> str:
+    """The stand-in for a free text in an event: empty stays empty (the field was cleared or left blank)."""
+    return WITHHELD if text else ""
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The named fields of ``obj`` as a JSON-ready dict, for the before/after of an event."""
+    """The named fields of ``obj`` as a JSON-ready dict, for the before/after of an event.
+
+    Structured values (statuses, categories, dates, numbers, codes, keys) are kept; free text (every ``TextField``:
+    working papers, notes, requirements, summaries) is replaced by ``WITHHELD``, so that the event records that the
+    field was written or changed and who did it, not its content.
+    """
     values: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        values[name] = getattr(obj, field.attname if isinstance(field, models.Field) else name)
+        value = getattr(obj, field.attname if isinstance(field, models.Field) else name)
+        values[name] = withheld(value) if isinstance(field, models.TextField) else value
     return to_json_value(values)
