@@ -20,6 +20,10 @@ from xuncha.core.env import Env
 
 env = Env(os.environ)
 
+# Files this process creates (the SQLite database and its journal, generated keys, uploads, bundles, logs) are its
+# own: 0600, folders 0700. Set before anything is written, whichever entry point (xuncha, gunicorn, the worker) runs.
+os.umask(int(env.get_str("XUNCHA_UMASK", "077"), 8))
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(env.get_str("XUNCHA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -43,6 +47,9 @@ HTTPS = env.get_bool("XUNCHA_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Plain-HTTP requests are redirected to HTTPS (behind a proxy that ends TLS, set XUNCHA_BEHIND_PROXY=1 too).
+SECURE_SSL_REDIRECT = HTTPS
 if env.get_bool("XUNCHA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env.get_int("XUNCHA_SESSION_HOURS", 10, minimum=1) * 3600
@@ -188,6 +195,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env.get_str("XUNCHA_MEDIA_ROOT", str(VAR_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -217,6 +226,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The files the keys are read from, for the deployment check (``core/checks.py``): keys belong outside var/ and the
+# database's folder, readable by the service's user alone.
+XUNCHA_KEY_FILES = {
+    name: path
+    for name in ("SECRET_KEY", "XUNCHA_FIELD_KEY", "XUNCHA_AUDIT_KEY")
+    if (path := env.get_str(f"{name}_FILE", ""))
+}
+
 # Keys for encrypted fields (residents' identities). XUNCHA_FIELD_KEY holds one or more comma-separated Fernet
 # keys, newest first, so that keys can be rotated. The embedded SQLite set-up (and DEBUG) keeps a generated key in
 # var/; a production database must be given its key, so that a lost var/ cannot make the data unreadable.
@@ -225,6 +242,7 @@ if _field_keys:
     FIELD_ENCRYPTION_KEYS = [key.strip() for key in _field_keys.split(",") if key.strip()]
 elif EMBEDDED_DATABASE or DEBUG:
     FIELD_ENCRYPTION_KEYS = [load_or_create_key(VAR_DIR / "field_key")]
+    XUNCHA_KEY_FILES["XUNCHA_FIELD_KEY"] = str(VAR_DIR / "field_key")
 else:
     raise ImproperlyConfigured("XUNCHA_FIELD_KEY (or XUNCHA_FIELD_KEY_FILE) is required with DATABASE_URL.")
 
@@ -235,6 +253,7 @@ if _audit_key:
     AUDIT_CHAIN_KEY = _audit_key
 elif EMBEDDED_DATABASE or DEBUG:
     AUDIT_CHAIN_KEY = load_or_create_key(VAR_DIR / "audit_key")
+    XUNCHA_KEY_FILES["XUNCHA_AUDIT_KEY"] = str(VAR_DIR / "audit_key")
 else:
     raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")
 
@@ -260,9 +279,13 @@ XUNCHA_PETITIONS_PER_HOUR = env.get_int("XUNCHA_PETITIONS_PER_HOUR", 5, minimum=
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 
-# Outgoing mail (reminders). Without EMAIL_HOST, reminders stay in the app (the bell) and no mail is sent.
+# Outgoing mail (reminders). Without EMAIL_HOST, reminders stay in the app (the bell) and no mail is sent: under
+# DEBUG mail is printed to the log; in production say so with XUNCHA_NO_EMAIL=1 (else `check --deploy` fails).
 _email_host = env.get_str("EMAIL_HOST", "")
 XUNCHA_EMAIL_ENABLED = bool(_email_host)
+_no_email = env.get_bool("XUNCHA_NO_EMAIL", False)
+if _email_host and _no_email:
+    raise ImproperlyConfigured("Set either EMAIL_HOST or XUNCHA_NO_EMAIL=1, not both.")
 MAILERS = {
     "default": (
         {
@@ -277,6 +300,8 @@ MAILERS = {
             },
         }
         if _email_host
+        else {"BACKEND": "xuncha.core.mail.NoEmailBackend"}
+        if _no_email
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from xuncha.core import checks  # noqa: F401 - registers the deployment checks
         from xuncha.core.middleware import stamp_activity
 
         user_logged_in.connect(stamp_activity, dispatch_uid="xuncha.core.stamp_activity")
