@@ -176,7 +176,7 @@ def log_access(
         "ip_address": AccessLog._meta.get_field("ip_address").get_prep_value(ip_address),
     }
     row = AccessLog.objects.create(**fields, hash=access_hash(**fields))
-    head.seq, head.hash = row.seq, row.hash
+    head.seq, head.hash = fields["seq"], row.hash
     head.save(update_fields=["seq", "hash"])
     return row
 

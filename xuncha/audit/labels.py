@@ -10,6 +10,8 @@ VERB_LABELS: dict[str, str | Promise] = {
     "accounts.role_granted": _("Role granted"),
     "accounts.role_revoked": _("Role revoked"),
     "accounts.password_set": _("Password set by the administrator"),
+    "accounts.token_issued": _("API token issued"),
+    "accounts.token_revoked": _("API token revoked"),
     "organisations.divisions_imported": _("Divisions imported"),
     "organisations.village_classified": _("Village classified"),
     "organisations.profile_updated": _("Profile updated"),
