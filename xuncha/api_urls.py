@@ -3,7 +3,8 @@
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from xuncha.core.api import TokenView, not_found, swagger_view
+from xuncha.accounts.api import TokenView
+from xuncha.core.api import not_found, swagger_view
 
 v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

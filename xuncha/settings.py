@@ -21,6 +21,10 @@ from xuncha.core.http import trusted_networks
 
 env = Env(os.environ)
 
+# Files this process creates (the SQLite database and its journal, generated keys, uploads, bundles, logs) are its
+# own: 0600, folders 0700. Set before anything is written, whichever entry point (xuncha, gunicorn, the worker) runs.
+os.umask(int(env.get_str("XUNCHA_UMASK", "077"), 8))
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(env.get_str("XUNCHA_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -44,10 +48,20 @@ HTTPS = env.get_bool("XUNCHA_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Plain-HTTP requests are redirected to HTTPS (behind a proxy that ends TLS, set XUNCHA_BEHIND_PROXY=1 too).
+SECURE_SSL_REDIRECT = HTTPS
 if env.get_bool("XUNCHA_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env.get_int("XUNCHA_SESSION_HOURS", 10, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are stored under a keyed hash of the cookie's key (core/sessions.py), never the key itself.
+SESSION_ENGINE = "xuncha.core.sessions"
+# A web session idle for this many minutes is signed out; the page warns this many minutes before.
+XUNCHA_IDLE_MINUTES = env.get_int("XUNCHA_IDLE_MINUTES", 30, minimum=1)
+XUNCHA_IDLE_WARNING_MINUTES = env.get_int("XUNCHA_IDLE_WARNING_MINUTES", 2, minimum=1)
+# API tokens expire after this many hours; signing out, a new password or a change of roles revokes them earlier.
+XUNCHA_TOKEN_HOURS = env.get_int("XUNCHA_TOKEN_HOURS", 12, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -63,7 +77,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -100,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xuncha.core.middleware.IdleTimeoutMiddleware",
+    "xuncha.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -232,6 +247,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env.get_str("XUNCHA_MEDIA_ROOT", str(VAR_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -261,6 +278,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The files the keys are read from, for the deployment check (``core/checks.py``): keys belong outside var/ and the
+# database's folder, readable by the service's user alone.
+XUNCHA_KEY_FILES = {
+    name: path
+    for name in ("SECRET_KEY", "XUNCHA_FIELD_KEY", "XUNCHA_AUDIT_KEY")
+    if (path := env.get_str(f"{name}_FILE", ""))
+}
+
 # Keys for encrypted fields (residents' identities, sealed clues). XUNCHA_FIELD_KEY holds one or more comma-separated
 # Fernet keys, newest first, so that keys can be rotated (`xuncha rotate-keys`). The embedded SQLite set-up (and DEBUG)
 # keeps a generated key in var/; a production database must be given its key, so that a lost var/ cannot make the data
@@ -270,6 +295,7 @@ if _field_keys:
     FIELD_ENCRYPTION_KEYS = [key.strip() for key in _field_keys.split(",") if key.strip()]
 elif EMBEDDED_DATABASE or DEBUG:
     FIELD_ENCRYPTION_KEYS = [load_or_create_key(VAR_DIR / "field_key")]
+    XUNCHA_KEY_FILES["XUNCHA_FIELD_KEY"] = str(VAR_DIR / "field_key")
 else:
     raise ImproperlyConfigured("XUNCHA_FIELD_KEY (or XUNCHA_FIELD_KEY_FILE) is required with DATABASE_URL.")
 
@@ -280,6 +306,7 @@ if _audit_key:
     AUDIT_CHAIN_KEY = _audit_key
 elif EMBEDDED_DATABASE or DEBUG:
     AUDIT_CHAIN_KEY = load_or_create_key(VAR_DIR / "audit_key")
+    XUNCHA_KEY_FILES["XUNCHA_AUDIT_KEY"] = str(VAR_DIR / "audit_key")
 else:
     raise ImproperlyConfigured("XUNCHA_AUDIT_KEY (or XUNCHA_AUDIT_KEY_FILE) is required with DATABASE_URL.")
 
@@ -309,9 +336,13 @@ XUNCHA_PETITIONS_PER_HOUR = env.get_int("XUNCHA_PETITIONS_PER_HOUR", 5, minimum=
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 
-# Outgoing mail (reminders). Without EMAIL_HOST, reminders stay in the app (the bell) and no mail is sent.
+# Outgoing mail (reminders). Without EMAIL_HOST, reminders stay in the app (the bell) and no mail is sent: under
+# DEBUG mail is printed to the log; in production say so with XUNCHA_NO_EMAIL=1 (else `check --deploy` fails).
 _email_host = env.get_str("EMAIL_HOST", "")
 XUNCHA_EMAIL_ENABLED = bool(_email_host)
+_no_email = env.get_bool("XUNCHA_NO_EMAIL", False)
+if _email_host and _no_email:
+    raise ImproperlyConfigured("Set either EMAIL_HOST or XUNCHA_NO_EMAIL=1, not both.")
 MAILERS = {
     "default": (
         {
@@ -326,6 +357,8 @@ MAILERS = {
             },
         }
         if _email_host
+        else {"BACKEND": "xuncha.core.mail.NoEmailBackend"}
+        if _no_email
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
@@ -343,7 +376,7 @@ LOGGING = {
 # The REST API (/api/v1/): session or token sign-in, signed-in users only, JSON in and out, 50 rows a page.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xuncha.accounts.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,16 +22,18 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
-from xuncha.accounts.models import SYSTEM_ROLES, Notification, Role, RoleGrant, User
+from xuncha.accounts.models import SYSTEM_ROLES, ApiToken, Notification, Role, RoleGrant, User
 from xuncha.accounts.permissions import (
     can_change_password,
     can_disable_user,
     can_enrol_two_factor,
     can_grant_roles,
+    can_issue_token,
     can_manage_accounts,
     can_mark_notifications_read,
     can_reset_credentials,
     can_reset_two_factor,
+    can_revoke_tokens,
     can_unlock_accounts,
     can_verify_two_factor,
     separation_conflict,
@@ -165,6 +170,7 @@ def grant_role(
     forget_grants(user)
     if role in STAFF_PERMISSIONS:
         _sync_staff_access(user)
+    revoke_tokens(user, actor=actor, reason="role_granted")
     record_event(
         "accounts.role_granted",
         grant,
@@ -182,6 +188,7 @@ def revoke_role(grant: RoleGrant, *, actor: Actor) -> None:
     before = {"user": grant.user.username, "role": grant.role, "unit": grant.unit.code if grant.unit else None}
     record_event("accounts.role_revoked", grant, actor=actor, unit=grant.unit, before=before)
     grant.delete()
+    revoke_tokens(grant.user, actor=actor, reason="role_revoked")
     forget_grants(grant.user)
     if grant.role in STAFF_PERMISSIONS:
         _sync_staff_access(grant.user, revoked=grant.role)
@@ -256,6 +263,7 @@ def reset_credentials(user: User, *, actor: Actor) -> str:
         before=before,
         after={**_account_state(user), "changed": ["password"]},
     )
+    revoke_tokens(user, actor=actor, reason="credentials_reset")
     return temporary
 
 
@@ -289,6 +297,8 @@ def change_password(user: User, new_password: str, *, actor: Actor) -> User:
         before=before,
         after={**_account_state(user), "changed": ["password"]},
     )
+    # The tokens' password stamp refuses them already; revoking records it and clears them.
+    revoke_tokens(user, actor=actor, reason="password_changed")
     return user
 
 
@@ -452,3 +462,62 @@ def reset_two_factor(user: User, *, actor: Actor) -> None:
     apps.delete()
     recovery.delete()
     record_event("accounts.two_factor_reset", user, actor=actor, before=before)
+
+
+def token_digest(key: str) -> str:
+    """What is stored of an API token: the SHA-256 of its key (keys are random, so no salt or stretching is needed)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: ``key`` is shown to its owner this once and stored nowhere."""
+
+    token: ApiToken
+    key: str
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.token.expires_at
+
+
+@transaction.atomic
+def issue_token(user: User, *, actor: Actor) -> IssuedToken:
+    """Issue ``user`` an API token valid for ``XUNCHA_TOKEN_HOURS``; only the user themself, signed in with their
+    password, asks for one. Their expired tokens are deleted on the way."""
+    require(actor, can_issue_token(actor, user), _("A token is issued only to the user who signed in for it."))
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        digest=token_digest(key),
+        password_stamp=user.get_session_auth_hash(),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.XUNCHA_TOKEN_HOURS),
+    )
+    record_event(
+        "accounts.token_issued",
+        token,
+        actor=actor,
+        after={"user": user.username, "expires_at": token.expires_at},
+    )
+    return IssuedToken(token, key)
+
+
+@transaction.atomic
+def revoke_tokens(user: User, *, actor: Actor, reason: str) -> int:
+    """Delete all of ``user``'s API tokens, each with an event naming ``reason`` (signed_out, password_changed,
+    role_granted, role_revoked, revoked). The owner or the security administrator may. Returns how many."""
+    require(actor, can_revoke_tokens(actor, user), _("Only the owner or the security administrator revokes tokens."))
+    tokens = list(ApiToken.objects.filter(user=user))
+    for token in tokens:
+        record_event(
+            "accounts.token_revoked",
+            token,
+            actor=actor,
+            before={"user": user.username, "expires_at": token.expires_at},
+            after={"reason": reason},
+        )
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
+    return len(tokens)

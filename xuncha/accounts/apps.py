@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from xuncha.accounts import signals  # noqa: F401 - connects the sign-in signals to the audit trail
+        from xuncha.accounts import (
+            signals,  # noqa: F401 - connects the sign-in signals to the audit trail
+            tokens,  # noqa: F401 - connects the sign-out receiver
+        )
         from xuncha.accounts.models import Role
 
         unknown = sorted(set(settings.XUNCHA_2FA_ROLES) - set(Role.values))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -174,6 +175,39 @@ class RoleGrant(models.Model):
 def holds_system_role(user: User) -> bool:
     """Whether the user is one of the three administrators of 三员分立."""
     return RoleGrant.objects.filter(user=user, role__in=SYSTEM_ROLE_VALUES).exists()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self) -> ApiTokenQuerySet:
+        """Tokens not yet expired (revoked tokens are deleted)."""
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """An API token of a user, kept only as the SHA-256 digest of its key; the key is shown once, when issued.
+
+    A token expires after ``XUNCHA_TOKEN_HOURS`` and is revoked (deleted) when its user signs out of the web, changes
+    their password or gains or loses a role. ``password_stamp`` binds it to the password it was issued under, so
+    that a password set by any other way (the admin, ``changepassword``) refuses it too.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    password_stamp = models.CharField(_("password stamp"), max_length=128)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.digest[:8]}"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

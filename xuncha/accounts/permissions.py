@@ -156,3 +156,13 @@ def can_verify_two_factor(user: AnyUser | None, owner: User) -> bool:
 def can_reset_two_factor(user: AnyUser | None, owner: User) -> bool:
     """The security administrator resets a lost device of someone else; no one resets their own."""
     return has_role(user, Role.SECURITY_ADMIN) and user is not None and user.pk != owner.pk
+
+
+def can_issue_token(user: AnyUser | None, owner: User) -> bool:
+    """A token is issued to the user who signed in for it, never on someone else's behalf."""
+    return user is not None and user.is_authenticated and user.pk == owner.pk
+
+
+def can_revoke_tokens(user: AnyUser | None, owner: User) -> bool:
+    """The owner signs their tokens out; the security administrator, who resets credentials, may too."""
+    return user is not None and user.is_authenticated and (user.pk == owner.pk or has_role(user, Role.SECURITY_ADMIN))

@@ -12,8 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from xuncha.accounts.actors import SystemActor
-from xuncha.audit.chain import event_hash, to_json_value
-from xuncha.audit.models import AccessLog, ChainHead, Event
+from xuncha.audit.chain import access_hash, event_hash, to_json_value
+from xuncha.audit.models import ACCESS_HEAD_PK, EVENT_HEAD_PK, AccessLog, ChainHead, Event
 
 if TYPE_CHECKING:
     from xuncha.accounts.actors import Actor
@@ -29,12 +29,12 @@ class AuditChainBroken(RuntimeError):
 
 
 def _locked_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    head = ChainHead.objects.select_for_update().filter(pk=EVENT_HEAD_PK).first()
     if head is None:
         # The migration creates the head; only an emptied database (a test flush, demo --reset) lacks it.
         if Event.objects.exists():
             raise AuditChainBroken("The audit chain head is missing; run `xuncha verify-audit` and investigate.")
-        head, _created = ChainHead.objects.get_or_create(pk=1)
+        head, _created = ChainHead.objects.get_or_create(pk=EVENT_HEAD_PK)
     return head
 
 
@@ -70,7 +70,7 @@ def batch() -> Iterator[None]:
 def _batch_head() -> ChainHead:
     """The chain's end as this transaction sees it (the head row itself is locked by ``batch``)."""
     last = Event.objects.order_by("-seq").values_list("seq", "hash").first()
-    return ChainHead(pk=1, seq=last[0], hash=last[1]) if last else ChainHead(pk=1)
+    return ChainHead(pk=EVENT_HEAD_PK, seq=last[0], hash=last[1]) if last else ChainHead(pk=EVENT_HEAD_PK)
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,7 @@ def record_events(pending: Sequence[PendingEvent], *, actor: Actor) -> list[Even
     return events
 
 
+@transaction.atomic(savepoint=False)
 def log_access(
     user: User,
     action: AccessLog.Action,
@@ -155,21 +156,51 @@ def log_access(
     detail: str = "",
     ip_address: str | None = None,
 ) -> AccessLog:
-    """Record a sensitive read (it changes nothing, so it is not part of the event chain)."""
-    return AccessLog.objects.create(
-        user=user,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        detail=detail[:300],
-        ip_address=ip_address,
-    )
+    """Record a sensitive read. It changes nothing, so it is no event, but the access log is chained like the events
+    (its own head row, locked for the rest of the caller's transaction)."""
+    head = ChainHead.objects.select_for_update().filter(pk=ACCESS_HEAD_PK).first()
+    if head is None:
+        if AccessLog.objects.exists():
+            raise AuditChainBroken("The access log's chain head is missing; run `xuncha verify-audit`.")
+        head, _created = ChainHead.objects.get_or_create(pk=ACCESS_HEAD_PK)
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "prev_hash": head.hash,
+        "created_at": timezone.now(),
+        "user_id": user.pk,
+        "action": str(action),
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "detail": detail[:300],
+        # As the column will give it back (an IPv6 address is normalised), so that the hash verifies.
+        "ip_address": AccessLog._meta.get_field("ip_address").get_prep_value(ip_address),
+    }
+    row = AccessLog.objects.create(**fields, hash=access_hash(**fields))
+    head.seq, head.hash = fields["seq"], row.hash
+    head.save(update_fields=["seq", "hash"])
+    return row
+
+
+# What an event holds in place of free text. The auditor reads the trail (三员分立) but not case content, and the
+# trail is kept for good: an event names the text fields that were written or changed, never what they say.
+WITHHELD = "[withheld]"
+
+
+def withheld(text: str | None) -> str:
+    """The stand-in for a free text in an event: empty stays empty (the field was cleared or left blank)."""
+    return WITHHELD if text else ""
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The named fields of ``obj`` as a JSON-ready dict, for the before/after of an event."""
+    """The named fields of ``obj`` as a JSON-ready dict, for the before/after of an event.
+
+    Structured values (statuses, categories, dates, numbers, codes, keys) are kept; free text (every ``TextField``:
+    working papers, notes, requirements, summaries) is replaced by ``WITHHELD``, so that the event records that the
+    field was written or changed and who did it, not its content.
+    """
     values: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        values[name] = getattr(obj, field.attname if isinstance(field, models.Field) else name)
+        value = getattr(obj, field.attname if isinstance(field, models.Field) else name)
+        values[name] = withheld(value) if isinstance(field, models.TextField) else value
     return to_json_value(values)

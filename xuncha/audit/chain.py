@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
-from xuncha.audit.models import GENESIS_HASH, ChainHead, Event
+from xuncha.audit.models import ACCESS_HEAD_PK, EVENT_HEAD_PK, GENESIS_HASH, AccessLog, ChainHead, Event
 
 
 def to_json_value(value: Any) -> Any:
@@ -101,9 +101,87 @@ def verify_chain() -> ChainReport:
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    head = ChainHead.objects.filter(pk=1).first()
+    head = ChainHead.objects.filter(pk=EVENT_HEAD_PK).first()
     if head is None and checked:
         return ChainReport(checked, checked + 1, "the chain head is missing, so missing events cannot be ruled out")
     if head is not None and (head.seq, head.hash) != (checked, prev_hash):
         return ChainReport(checked, checked + 1, f"events after #{checked} are missing (the chain head is #{head.seq})")
+    return ChainReport(checked)
+
+
+def access_hash(
+    *,
+    seq: int,
+    prev_hash: str,
+    created_at: datetime,
+    user_id: int,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: str,
+    ip_address: str | None,
+) -> str:
+    """The keyed hash of an access-log row; ``kind`` keeps it apart from any event's hash."""
+    payload = {
+        "kind": "access",
+        "seq": seq,
+        "prev": prev_hash,
+        "at": created_at.astimezone(UTC).isoformat(),
+        "user": user_id,
+        "action": action,
+        "type": object_type,
+        "id": object_id,
+        "detail": detail,
+        "ip": ip_address,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(settings.AUDIT_CHAIN_KEY.encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def access_hash_of(row: AccessLog) -> str:
+    assert row.seq is not None
+    return access_hash(
+        seq=row.seq,
+        prev_hash=row.prev_hash,
+        created_at=row.created_at,
+        user_id=row.user_id,
+        action=row.action,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        detail=row.detail,
+        ip_address=row.ip_address,
+    )
+
+
+def verify_access_chain() -> ChainReport:
+    """Walk the access log in order, as ``verify_chain`` walks the events: a row edited, removed, inserted outside
+    the chain, or missing from the tail is reported with its sequence number."""
+    unchained = AccessLog.objects.filter(seq__isnull=True).order_by("pk").first()
+    if unchained is not None:
+        return ChainReport(0, 0, f"access-log row id {unchained.pk} was written outside the chain")
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    checked = 0
+    for row in AccessLog.objects.order_by("seq").iterator(chunk_size=2000):
+        assert row.seq is not None
+        if row.seq != expected_seq:
+            return ChainReport(
+                checked,
+                expected_seq,
+                f"access-log row #{expected_seq} is missing (the next stored row is #{row.seq})",
+            )
+        if row.prev_hash != prev_hash:
+            return ChainReport(checked, row.seq, f"access-log row #{row.seq} does not link to row #{row.seq - 1}")
+        if access_hash_of(row) != row.hash:
+            return ChainReport(checked, row.seq, f"access-log row #{row.seq} was altered after it was written")
+        prev_hash = row.hash
+        expected_seq += 1
+        checked += 1
+    head = ChainHead.objects.filter(pk=ACCESS_HEAD_PK).first()
+    if head is None and checked:
+        return ChainReport(checked, checked + 1, "the access log's chain head is missing")
+    if head is not None and (head.seq, head.hash) != (checked, prev_hash):
+        return ChainReport(
+            checked, checked + 1, f"access-log rows after #{checked} are missing (the chain head is #{head.seq})"
+        )
     return ChainReport(checked)

@@ -26,6 +26,8 @@ VERB_LABELS: dict[str, str | Promise] = {
     "accounts.signed_out": _("Signed out"),
     "accounts.sign_in_failed": _("Sign-in failed"),
     "accounts.locked_out": _("Locked out after failed sign-ins"),
+    "accounts.token_issued": _("API token issued"),
+    "accounts.token_revoked": _("API token revoked"),
     "organisations.divisions_imported": _("Divisions imported"),
     "organisations.village_classified": _("Village classified"),
     "organisations.profile_updated": _("Profile updated"),

@@ -6,12 +6,16 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
 
 GENESIS_HASH = "0" * 64
+# The rows of ``ChainHead``: the event chain's and the access log's.
+EVENT_HEAD_PK = 1
+ACCESS_HEAD_PK = 2
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -74,7 +78,8 @@ class Event(models.Model):
 
 
 class ChainHead(models.Model):
-    """The newest link of the event chain; its row lock serialises writers and it reveals a truncated tail."""
+    """The newest link of a chain (row 1: events, row 2: the access log); its row lock serialises writers and it
+    reveals a truncated tail."""
 
     seq = models.BigIntegerField(_("sequence"), default=0)
     hash = models.CharField(_("hash"), max_length=64, default=GENESIS_HASH)
@@ -88,7 +93,11 @@ class ChainHead(models.Model):
 
 
 class AccessLog(models.Model):
-    """A sensitive read: a sealed clue opened, a reporter's identity revealed, a list exported."""
+    """A sensitive read: a sealed clue opened, a reporter's identity revealed, a list exported.
+
+    Rows are only ever inserted and form a hash chain of their own (``seq``, ``prev_hash``, ``hash``, keyed like
+    the events), so that deleting or editing a row is reported by ``xuncha verify-audit``.
+    """
 
     class Action(models.TextChoices):
         CLUE_READ = "CLUE_READ", _("Read a sealed clue")
@@ -97,7 +106,8 @@ class AccessLog(models.Model):
         DOCUMENT = "DOCUMENT", _("Generated a document")
         AUDIT_READ = "AUDIT_READ", _("Read the audit log")
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, editable=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="access_logs"
     )
@@ -106,6 +116,8 @@ class AccessLog(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("access log entry")

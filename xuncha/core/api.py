@@ -1,4 +1,4 @@
-"""Shared pieces of the REST API: refusals as responses, scoped viewsets, documented errors, token and docs views.
+"""Shared pieces of the REST API: refusals as responses, scoped viewsets, documented errors, the docs view.
 
 Every app's ``api/views.py`` builds on these, so that each endpoint answers a refused action, a hidden object and
 an invalid body the same way, and says so in the OpenAPI schema.
@@ -17,7 +17,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
@@ -26,8 +25,6 @@ from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import client_ip
 
 if TYPE_CHECKING:
-    from rest_framework.request import Request
-
     from xuncha.accounts.models import User
 
 
@@ -133,36 +130,6 @@ class ScopedViewSet(GenericViewSet[Any]):
 
     def respond(self, serializer_class: type[serializers.Serializer[Any]], obj: Any, status: int = 200) -> Response:
         return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=status)
-
-
-class TokenRequestSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-
-
-class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField(help_text=_('Send it as "Authorization: Token <token>".'))
-
-
-class TokenView(ObtainAuthToken):
-    """A user's API token for their user name and password.
-
-    DRF passes its request to ``authenticate``, which the axes backend needs: failures are counted and lock out the
-    user name from that address as on the login page. A locked-out request gets the same 400 as a wrong password.
-    """
-
-    @extend_schema(
-        operation_id="auth_token_create",
-        request=TokenRequestSerializer,
-        responses={
-            200: TokenSerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description=_("Wrong user name or password, or locked out.")),
-        },
-        auth=[],
-        tags=["auth"],
-    )
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -58,4 +59,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     matches = [url for _label, url, _icon in shown if (path == url if url == "/" else path.startswith(url))]
     current = max(matches, key=len, default=None)
     items = [NavItem(label, url, icon, url == current) for label, url, icon in shown]
-    return {"nav_items": items, "user_roles": sorted(role.label for role in roles)}
+    return {
+        "nav_items": items,
+        "user_roles": sorted(role.label for role in roles),
+        "idle_minutes": settings.XUNCHA_IDLE_MINUTES,
+        "idle_warning_minutes": min(settings.XUNCHA_IDLE_WARNING_MINUTES, settings.XUNCHA_IDLE_MINUTES),
+    }

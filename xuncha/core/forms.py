@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from xuncha.core.text import strip_invisible
+
 
 class DateInput(forms.DateInput):
     """A native date picker; browsers need the ISO date in its value, whatever the interface language."""
@@ -14,3 +16,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ResidentTextField(forms.CharField):
+    """Text a resident types on a public page: bidirectional controls and zero-width characters are removed before
+    the usual trimming and length checks."""
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, str):
+            value = strip_invisible(value)
+        return str(super().to_python(value))

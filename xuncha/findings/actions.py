@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import RESIDENT, SYSTEM, Actor, require, user_or_none
-from xuncha.audit.actions import PendingEvent, log_access, record_event, record_events, snapshot
+from xuncha.audit.actions import PendingEvent, log_access, record_event, record_events, snapshot, withheld
 from xuncha.audit.models import AccessLog, ChainHead
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -487,7 +487,11 @@ def decide_suggestion(
         locked,
         actor=actor,
         unit=locked.village,
-        after={"outcome": outcome, "problem": problem.serial if problem else None, "note": locked.outcome_note},
+        after={
+            "outcome": outcome,
+            "problem": problem.serial if problem else None,
+            "note": withheld(locked.outcome_note),
+        },
     )
     suggestion.outcome, suggestion.problem = locked.outcome, problem
     return locked
@@ -507,7 +511,6 @@ def _petition_event(petition: Petition, verb: str, actor: Actor) -> None:
             "channel": petition.channel,
             "category": petition.category,
             "anonymous": petition.is_anonymous,
-            "receipt_code": petition.receipt_code,
         },
     )
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xuncha.core.forms import DateInput
+from xuncha.core.forms import DateInput, ResidentTextField
 from xuncha.findings.models import RECEIPT_ALPHABET, RECEIPT_LENGTH, Category
 from xuncha.organisations.models import AdminUnit
 from xuncha.public.models import COMMENT_MAX_LENGTH, SurveyAnswer
@@ -38,19 +38,19 @@ class PetitionForm(forms.Form):
         required=False,
         empty_label=_("Not sure, or more than one"),
     )
-    text = forms.CharField(
+    text = ResidentTextField(
         label=_("What do you want to report?"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Say what happened, where and when, and who was involved, as far as you know."),
     )
-    name = forms.CharField(
+    name = ResidentTextField(
         label=_("Your name (optional)"),
         max_length=50,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(
+    phone = ResidentTextField(
         label=_("Your phone number (optional)"),
         max_length=30,
         required=False,
@@ -147,7 +147,7 @@ class SurveyAnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose one of the three answers.")},
     )
-    comment = forms.CharField(
+    comment = ResidentTextField(
         label=_("Anything to add? (optional)"),
         max_length=COMMENT_MAX_LENGTH,
         required=False,

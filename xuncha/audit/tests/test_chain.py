@@ -168,7 +168,7 @@ def test_verify_chain_names_a_renumbered_tail(events: list[Event]) -> None:
 def test_verify_audit_command_succeeds_on_an_intact_chain(events: list[Event], capsys: pytest.CaptureFixture) -> None:
     """``xuncha verify-audit`` reports the number of verified events."""
     call_command("verify-audit")
-    assert f"Audit chain intact: {Event.objects.count()} events verified." in capsys.readouterr().out
+    assert f"Audit chain intact: {Event.objects.count()} events verified;" in capsys.readouterr().out
 
 
 def test_verify_audit_command_fails_naming_the_broken_event(events: list[Event]) -> None:

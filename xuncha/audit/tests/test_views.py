@@ -145,7 +145,8 @@ def test_event_log_query_count_does_not_grow_with_events(
     for _number in range(3):
         record_event("test.bulk", target, actor=office)
     client.get(URL)  # warm the session
-    with django_assert_num_queries(9) as few:
+    # The access log's row costs three: its chain head locked, the row, the head moved on.
+    with django_assert_num_queries(11) as few:
         client.get(URL)
     for _number in range(27):
         record_event("test.bulk", target, actor=office)

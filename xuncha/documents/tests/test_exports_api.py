@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xuncha.accounts.actions import issue_token
 from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog
 from xuncha.conftest import World
@@ -28,7 +28,7 @@ OPENAPI_JSON = "application/vnd.oai.openapi+json"
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user, actor=user).key}")
     return client
 
 

@@ -13,11 +13,11 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries, Settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xuncha.accounts.actions import token_digest
 from xuncha.accounts.actors import SYSTEM
-from xuncha.accounts.models import User
+from xuncha.accounts.models import ApiToken, User
 from xuncha.accounts.tests.factories import TEST_PASSWORD
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
@@ -119,7 +119,7 @@ def test_a_token_is_obtained_with_user_name_and_password_and_signs_requests(offi
     )
     assert response.status_code == 200, response.content
     token = response.json()["token"]
-    assert Token.objects.get(user=office).key == token
+    assert ApiToken.objects.get(user=office).digest == token_digest(token)
 
     signed = APIClient()
     signed.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -134,7 +134,7 @@ def test_a_wrong_password_gets_no_token(office: User) -> None:
     )
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.filter(user=office).exists()
+    assert not ApiToken.objects.filter(user=office).exists()
 
 
 def test_repeated_wrong_passwords_lock_the_token_endpoint_too(office: User, leader: User, settings: Settings) -> None:
@@ -149,7 +149,7 @@ def test_repeated_wrong_passwords_lock_the_token_endpoint_too(office: User, lead
     assert locked.status_code == 400
     assert "token" not in locked.json()
     assert AccessAttempt.objects.get(username="office", ip_address="10.0.0.8").failures_since_start >= 3
-    assert not Token.objects.filter(user=office).exists()
+    assert not ApiToken.objects.filter(user=office).exists()
     elsewhere = client.post(url, {"username": "office", "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.9")
     assert elsewhere.status_code == 400
     colleague = client.post(url, {"username": leader.username, "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.8")

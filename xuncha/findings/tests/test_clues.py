@@ -13,6 +13,7 @@ from django.db import transaction
 from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
+from xuncha.audit.actions import record_event
 from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -194,8 +195,9 @@ def assert_clue_trail_is_sealed() -> None:
 
 
 def test_the_raw_read_of_the_audit_log_would_find_a_subject(world: World, group_member: User) -> None:
-    """The check used below is able to fail: a subject written into an event (here in a paper's text) is found."""
-    record_problem(world.assignment, group_member, phenomenon=CLUE_SUMMARY)
+    """The check used below is able to fail: a subject written into an event is found (papers' texts no longer
+    reach events, so it is written there directly)."""
+    record_event("tests.poked", world.county, actor=group_member, after={"text": CLUE_SUMMARY})
 
     with pytest.raises(AssertionError):
         assert_clue_trail_is_sealed()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
 from xuncha.accounts.tests.factories import UserFactory
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -80,7 +81,7 @@ def test_issue_notice_issues_a_numbered_notice(world: World, group_leader: User,
         "number": "[2023]4巡3组立改001号",
         "issued_on": "2023-09-15",
         "deadline": "2023-11-30",
-        "requirement": "三日内召开村民代表会议补办手续，租金全额入账。",
+        "requirement": WITHHELD,
     }
 
 
@@ -242,7 +243,7 @@ def test_complete_notice_records_the_fix(
     assert event.after == {
         "status": "COMPLETED",
         "completed_on": "2023-09-20",
-        "completion_note": "已召开村民代表会议，租金入账",
+        "completion_note": WITHHELD,
     }
 
 

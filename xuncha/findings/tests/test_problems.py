@@ -16,6 +16,7 @@ from django.db import transaction
 from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import ActionRefused, Conflict, PermissionDenied, TransitionNotAllowed
@@ -137,9 +138,9 @@ def test_record_problem_writes_a_numbered_draft(world: World, group_member: User
         "serial": "[2023]4巡-3组-001",
         "status": "DRAFT",
         "category": "ASSETS",
-        "phenomenon": PHENOMENON,
-        "basis": "《村民委员会组织法》第二十四条",
-        "responsibility": "村党支部书记负主要责任",
+        "phenomenon": WITHHELD,
+        "basis": WITHHELD,
+        "responsibility": WITHHELD,
         "source": "DOCUMENTS",
         "fix_type": "FOLLOW_UP",
         "found_on": "2023-09-12",
@@ -479,7 +480,7 @@ def test_update_problem_edits_a_draft_by_any_member(
     assert event.actor == actor
     assert event.unit == world.village_a1
     assert event.before == {"category": "ASSETS", "basis": "", "status": "DRAFT"}
-    assert event.after == {"category": "FINANCE", "basis": "《农村集体经济组织财务制度》"}
+    assert event.after == {"category": "FINANCE", "basis": WITHHELD}
     assert event.note == "补充定性依据"
 
 

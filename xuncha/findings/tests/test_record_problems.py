@@ -10,6 +10,7 @@ import pytest
 
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.chain import verify_chain
 from xuncha.audit.models import Event
 from xuncha.conftest import World
@@ -85,8 +86,8 @@ def test_record_problems_writes_one_event_per_paper_on_a_sound_chain(world: Worl
         "serial": "[2023]4巡-3组-005",
         "status": "DRAFT",
         "category": "ASSETS",
-        "phenomenon": f"{PHENOMENON}（3）",
-        "basis": "依据3",
+        "phenomenon": WITHHELD,
+        "basis": WITHHELD,
         "responsibility": "",
         "source": "DOCUMENTS",
         "fix_type": "FOLLOW_UP",

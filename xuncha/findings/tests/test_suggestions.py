@@ -9,6 +9,7 @@ import pytest
 
 from xuncha.accounts.actors import SYSTEM, Actor
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -90,7 +91,7 @@ def test_record_suggestion_keeps_the_suggestion(world: World, group_member: User
     assert (event.object_type, event.object_id) == ("findings.suggestion", str(suggestion.pk))
     assert event.unit == world.village_a1
     assert event.before is None
-    assert event.after == {"topic": "INDUSTRY", "text": TEXT, "proposer": "种植大户", "received_on": "2023-09-10"}
+    assert event.after == {"topic": "INDUSTRY", "text": WITHHELD, "proposer": "种植大户", "received_on": "2023-09-10"}
 
 
 def test_record_suggestion_by_the_system_needs_a_recorder(world: World, group_member: User) -> None:
@@ -174,7 +175,7 @@ def test_adopting_a_suggestion_writes_a_draft_paper(
     assert event.actor == group_leader
     assert event.object_id == str(suggestion.pk)
     assert event.unit == world.village_a1
-    assert event.after == {"outcome": outcome, "problem": "[2023]4巡-3组-001", "note": "采纳"}
+    assert event.after == {"outcome": outcome, "problem": "[2023]4巡-3组-001", "note": WITHHELD}
     assert only_event("findings.problem_recorded").after["source"] == "SUGGESTION"  # type: ignore[index]
 
 
@@ -261,7 +262,7 @@ def test_not_adopting_needs_and_keeps_a_reason(group_leader: User, suggestion: S
     assert only_event("findings.suggestion_decided").after == {
         "outcome": "NOT_ADOPTED",
         "problem": None,
-        "note": "属县级规划事项，已转县发改局",
+        "note": WITHHELD,
     }
 
 

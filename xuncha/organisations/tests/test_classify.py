@@ -12,6 +12,7 @@ from django.utils import translation
 
 from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied
@@ -77,7 +78,7 @@ def test_each_changed_village_gets_one_event_with_before_and_after(world: World)
     assert set(events) == {str(world.village_a2.pk), str(world.village_b1.pk)}
     event = events[str(world.village_a2.pk)]
     assert event.before == {"category": "GENERAL", "category_reason": ""}
-    assert event.after == {"category": "KEY", "category_reason": "班子软弱涣散"}
+    assert event.after == {"category": "KEY", "category_reason": WITHHELD}
     assert (event.unit_id, event.note, event.actor_label) == (world.village_a2.pk, "2024.csv", "system")
 
 
@@ -120,7 +121,7 @@ def test_a_changed_reason_alone_is_a_change(world: World) -> None:
     assert result == ImportResult(created=0, updated=1, unchanged=0)
     world.village_a2.refresh_from_db()
     assert world.village_a2.category_reason == "村务不公开"
-    assert Event.objects.filter(verb=CLASSIFIED)[0].before == {"category": "KEY", "category_reason": "班子软弱涣散"}
+    assert Event.objects.filter(verb=CLASSIFIED)[0].before == {"category": "KEY", "category_reason": WITHHELD}
 
 
 BAD_ROWS = [
@@ -264,7 +265,7 @@ def test_set_village_category_changes_one_village_and_audits(world: World, offic
     event = Event.objects.get(verb=CLASSIFIED)
     assert (event.actor, event.unit_id, event.object_id) == (office, village.pk, str(village.pk))
     assert event.before == {"category": "GENERAL", "category_reason": ""}
-    assert event.after == {"category": "WATCH", "category_reason": "群众反映强烈"}
+    assert event.after == {"category": "WATCH", "category_reason": WITHHELD}
 
 
 def test_set_village_category_without_change_writes_no_event(world: World, office: User) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -58,7 +59,7 @@ def test_the_office_publishes_a_closed_item(
     assert event.actor == actor
     assert event.unit == closed_item.village
     assert event.before is None
-    assert after_of(event)["summary"] == PUBLIC_SUMMARY
+    assert after_of(event)["summary"] == WITHHELD
 
 
 def test_a_long_term_item_may_be_published(world: World, office: User) -> None:
@@ -108,9 +109,9 @@ def test_publishing_again_replaces_the_words_and_brings_back_a_withdrawn_result(
     assert events.count() == 2
     last = events.last()
     assert last is not None
-    assert before_of(last)["summary"] == PUBLIC_SUMMARY
+    assert before_of(last)["summary"] == WITHHELD
     assert before_of(last)["withdrawn_at"] is not None
-    assert after_of(last)["summary"] == "新的问题表述。"
+    assert after_of(last)["summary"] == WITHHELD
 
 
 def test_the_office_withdraws_a_result(disclosure: Disclosure, office: User) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import Actor, require, user_or_none
-from xuncha.audit.actions import record_event, snapshot
+from xuncha.audit.actions import record_event, snapshot, withheld
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
@@ -106,7 +106,7 @@ def _move(
         actor=actor,
         unit=locked.village,
         before=before,
-        after={**snapshot(locked, ["status", "deadline"]), "text": text},
+        after={**snapshot(locked, ["status", "deadline"]), "text": withheld(text)},
     )
     item.status = target
     for name, value in fields.items():
@@ -218,7 +218,7 @@ def _record_progress(
         actor=actor,
         unit=locked.village,
         before={"status": before},
-        after={"status": locked.status, "text": progress.text, "files": [e.sha256 for e in evidence]},
+        after={"status": locked.status, "text": withheld(progress.text), "files": [e.sha256 for e in evidence]},
     )
     item.status = locked.status
     return progress
@@ -417,7 +417,7 @@ def extend_deadline(
         actor=actor,
         unit=locked.village,
         before=before,
-        after={"deadline": new_deadline, "reason": reason.strip()},
+        after={"deadline": new_deadline, "reason": withheld(reason.strip())},
     )
     item.deadline = new_deadline
     return locked

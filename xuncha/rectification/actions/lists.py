@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import Actor, require, user_or_none
-from xuncha.audit.actions import record_event
+from xuncha.audit.actions import record_event, withheld
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.inspections.models import Round
@@ -119,7 +119,7 @@ def add_common_item(
         item,
         actor=actor,
         after={
-            "text": item.text,
+            "text": withheld(item.text),
             "villages": [village.code for village in villages],
             "problems": [problem.serial for problem in problems],
         },

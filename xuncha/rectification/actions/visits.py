@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
-from xuncha.audit.actions import record_event
+from xuncha.audit.actions import record_event, withheld
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
@@ -144,7 +144,7 @@ def _verify(item: LedgerItem, note: str, visited_on: date, visit: ReturnVisit, a
         item,
         actor=actor,
         unit=item.village,
-        after={"visit": visit.pk, "visited_on": visited_on, "note": note.strip()},
+        after={"visit": visit.pk, "visited_on": visited_on, "note": withheld(note.strip())},
     )
 
 

@@ -6,9 +6,9 @@ building lists and common items with their fan-out, publishing feedback and sign
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from xuncha.accounts.actions import issue_token
 from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.findings.models import Category, FixType, Problem
@@ -35,7 +35,7 @@ def test_anonymous_requests_are_refused_with_401(world: World, path: str) -> Non
 def test_a_token_signs_requests(reported: Reported, world: World, office: User, village_user: User) -> None:
     publish(reported.round, world.village_a1, office)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=village_user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(village_user, actor=village_user).key}")
     assert count(client.get(f"{API}/items/")) == 2
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert client.get(f"{API}/items/").status_code == 401

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
@@ -91,7 +92,7 @@ def test_review_item_returns_a_submission_with_its_reason(world: World, township
     assert (before_of(event)["status"], after_of(event)["status"], after_of(event)["text"]) == (
         "SUBMITTED",
         "RETURNED",
-        REASON,
+        WITHHELD,
     )
 
 
@@ -335,7 +336,7 @@ def test_reopen_item_takes_an_item_back_into_work(world: World, office: User, st
     event = event_of(item, "rectification.item_reopen")
     assert event.actor == office
     assert event.before == {"status": status, "deadline": FOLLOW_UP_DEADLINE.isoformat()}
-    assert event.after == {"status": "IN_PROGRESS", "deadline": new_deadline.isoformat(), "text": "群众反映问题反弹。"}
+    assert event.after == {"status": "IN_PROGRESS", "deadline": new_deadline.isoformat(), "text": WITHHELD}
 
 
 def test_reopen_item_counts_each_reopening(world: World, office: User) -> None:
@@ -427,7 +428,7 @@ def test_extend_deadline_grants_more_time(world: World, office: User, status: st
     event = event_of(item, "rectification.item_extended")
     assert event.actor == office
     assert event.before == {"deadline": FOLLOW_UP_DEADLINE.isoformat()}
-    assert event.after == {"deadline": "2024-03-29", "reason": "需待春耕后实施。"}
+    assert event.after == {"deadline": "2024-03-29", "reason": WITHHELD}
 
 
 @pytest.mark.parametrize("new_deadline", [FOLLOW_UP_DEADLINE, FOLLOW_UP_DEADLINE - timedelta(days=1)])

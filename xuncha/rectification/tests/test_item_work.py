@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.core.uploads import UploadRefused
@@ -62,8 +63,8 @@ def test_plan_item_writes_the_plan_and_starts_the_work(world: World, village_use
     assert event.unit == world.village_a1
     assert event.before == {"measures": "", "goal": "", "responsible_leader": "", "status": status}
     assert event.after == {
-        "measures": MEASURES,
-        "goal": "租金全部入账",
+        "measures": WITHHELD,
+        "goal": WITHHELD,
         "responsible_leader": "王建华",
         "status": "IN_PROGRESS",
     }
@@ -79,7 +80,7 @@ def test_plan_item_revises_the_plan_of_an_item_being_worked_on(world: World, vil
     item.refresh_from_db()
     assert (item.status, item.measures, item.responsible_leader) == (status, MEASURES, "王建华")
     event = event_of(item, "rectification.item_planned")
-    assert (before_of(event)["measures"], before_of(event)["status"]) == ("旧措施", status)
+    assert (before_of(event)["measures"], before_of(event)["status"]) == (WITHHELD, status)
     assert after_of(event)["status"] == status
 
 
@@ -135,7 +136,7 @@ def test_report_progress_starts_the_work_and_keeps_the_evidence(world: World, vi
     assert (evidence.uploaded_by, evidence.extension) == (village_user, "png")
     event = event_of(item, "rectification.item_progress")
     assert event.actor == village_user
-    assert event.after == {"status": "IN_PROGRESS", "text": PROGRESS_TEXT, "files": [evidence.sha256]}
+    assert event.after == {"status": "IN_PROGRESS", "text": WITHHELD, "files": [evidence.sha256]}
 
 
 def test_report_progress_logs_the_status_it_leaves(world: World, village_user: User) -> None:
@@ -217,7 +218,7 @@ def test_submit_item_sends_the_work_for_review_with_its_evidence(world: World, v
     event = event_of(item, "rectification.item_submission")
     assert event.actor == village_user
     assert event.before == {"status": status, "deadline": FOLLOW_UP_DEADLINE.isoformat()}
-    assert event.after == {"status": "SUBMITTED", "deadline": FOLLOW_UP_DEADLINE.isoformat(), "text": PROGRESS_TEXT}
+    assert event.after == {"status": "SUBMITTED", "deadline": FOLLOW_UP_DEADLINE.isoformat(), "text": WITHHELD}
 
 
 def test_submit_item_needs_evidence(world: World, village_user: User) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -238,7 +239,7 @@ def test_add_common_item_states_a_shared_problem(world: World, reported: Reporte
     event = event_of(item, "rectification.common_item_added")
     assert event.actor == office
     assert event.after == {
-        "text": SHARED,
+        "text": WITHHELD,
         "villages": [village.code for village in villages],
         "problems": [problem.serial for problem in picked],
     }

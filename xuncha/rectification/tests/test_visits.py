@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xuncha.accounts.actors import Actor
 from xuncha.accounts.models import User
+from xuncha.audit.actions import WITHHELD
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -303,7 +304,7 @@ def test_a_reopen_verdict_sends_the_item_back_into_work(world: World, office: Us
     assert event.after == {
         "status": "IN_PROGRESS",
         "deadline": NEW_DEADLINE.isoformat(),
-        "text": "Reopened after a return visit: 消防栓仍无水",
+        "text": WITHHELD,
     }
 
 
@@ -329,7 +330,7 @@ def test_a_verified_verdict_shows_on_the_items_timeline(world: World, office: Us
 
     timeline = Event.objects.filter(object_type="rectification.ledgeritem", object_id=str(item.pk))
     assert [(event.verb, event.actor) for event in timeline] == [("rectification.item_verified", office)]
-    assert timeline.get().after == {"visit": planned.pk, "visited_on": "2024-03-06", "note": SEEN}
+    assert timeline.get().after == {"visit": planned.pk, "visited_on": "2024-03-06", "note": WITHHELD}
 
 
 def test_a_verified_item_is_verified_on_the_day_of_the_visit(world: World, office: User) -> None:
