@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_password_change_required'),
-        ('accounts', '0005_hash_plaintext_tokens'),
+        ("accounts", "0004_password_change_required"),
+        ("accounts", "0005_hash_plaintext_tokens"),
     ]
 
-    operations = [
-    ]
+    operations = []
