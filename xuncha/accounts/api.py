@@ -74,7 +74,8 @@ class TokenView(APIView):
             if not has_two_factor(user):
                 raise ValidationError({"code": [_("Enrol a two-factor device on the web first.")]})
             submitted: Any = request.data
-            if verify_two_factor(user, code=str(submitted.get("code", "")), actor=user).device is None:
+            code = str(submitted.get("code", "")).strip()
+            if not code or verify_two_factor(user, code=code, actor=user).device is None:
                 raise ValidationError({"code": [_("A valid two-factor code is needed.")]})
         issued = issue_token(user, actor=user)
         return Response(TokenSerializer({"token": issued.key, "expires_at": issued.expires_at}).data)

@@ -314,3 +314,39 @@ def test_users_who_need_no_second_factor_sign_in_with_the_password(
     _sign_in(client, "village_a1")
     assert client.get("/", follow=True).redirect_chain[-1][0] == "/units/450328100201/"
     assert client.get(ENROL_URL)["Location"] == "/"
+
+
+# The API's token sign-in asks the same second factor as the web
+
+
+@pytest.mark.django_db
+def test_a_token_for_a_two_factor_role_needs_its_code(two_factor_on: None, office: User) -> None:
+    """A password alone yields no API token for a user who signs in with a second factor; with a right code it
+    does, and a wrong one is refused like a wrong password."""
+    from rest_framework.test import APIClient
+
+    key, _codes = _enrolled(office)
+    url = "/api/v1/auth/token/"
+    credentials = {"username": office.username, "password": TEST_PASSWORD}
+
+    without = APIClient().post(url, credentials, format="json")
+    right = APIClient().post(url, {**credentials, "code": code_for(key, steps_ahead=1)}, format="json")
+    wrong = APIClient().post(url, {**credentials, "code": "000000"}, format="json")
+
+    assert (without.status_code, wrong.status_code) == (400, 400)
+    assert "code" in without.json() and "code" in wrong.json()
+    assert right.status_code == 200 and right.json()["token"]
+
+
+@pytest.mark.django_db
+def test_no_token_before_enrolment_or_while_a_password_must_be_changed(two_factor_on: None, office: User) -> None:
+    from rest_framework.test import APIClient
+
+    url = "/api/v1/auth/token/"
+    credentials = {"username": office.username, "password": TEST_PASSWORD}
+    assert APIClient().post(url, credentials, format="json").status_code == 400  # not enrolled yet
+
+    office.must_change_password = True
+    office.save(update_fields=["must_change_password"])
+    refused = APIClient().post(url, credentials, format="json")
+    assert refused.status_code == 400 and "password" in refused.json()
