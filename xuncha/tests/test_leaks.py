@@ -190,11 +190,6 @@ class TestLeaks:
         """No answer to any reader carries a marker the oracle forbids it."""
         assert [str(leak) for leak in replay.leaks if leak.marker.kind != Kind.CLUE] == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="issue 11, fixed on another branch: a problem registered as a clue is fed back in the clue's own words, "
-        "so the township, the office and leaders read them on pages, lists, documents and the API",
-    )
     def test_no_reader_sees_a_sealed_clue_it_may_not_read(self, replay: Replay) -> None:
         """No answer carries the words of a sealed clue to a reader outside ``Clue.objects.visible_to``."""
         assert [str(leak) for leak in replay.leaks if leak.marker.kind == Kind.CLUE] == []

@@ -827,8 +827,10 @@ def test_the_chain_in_a_browser(
     steps = page.locator("[data-testid=progress-step]").evaluate_all("steps => steps.map(s => s.dataset.kind)")
     assert steps == ["FEEDBACK", "SUBMISSION", "APPROVAL", "CLOSURE"]
     assert page.locator("[data-testid=progress-evidence] img").count() == 2
-    assert page.locator("[data-testid=progress-evidence] img").evaluate_all(
-        "images => images.every(image => image.complete && image.naturalWidth > 0)"
+    # Both photos load (waited for: on a busy machine they may still be arriving when the page is ready).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=progress-evidence] img')]"
+        ".every(image => image.complete && image.naturalWidth > 0)"
     )
     assert page.locator("[data-testid=item-visit-check][data-verdict=VERIFIED]").count() == 1
     # Submission, approval, verification on the visit, closure.
