@@ -18,6 +18,7 @@ from xuncha.audit.models import AccessLog, Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.findings import actions
+from xuncha.findings.actions import clues as clue_actions
 from xuncha.findings.models import Clue, Petition
 from xuncha.findings.tests.factories import (
     CLUE_SUBJECT,
@@ -184,7 +185,7 @@ def move_clue(clue: Clue, target: str, *, director: User, receiver: User) -> Clu
     if target == Status.FEEDBACK:
         return actions.give_clue_feedback(clue, FEEDBACK, actor=receiver)
     with transaction.atomic():
-        return actions._move_clue(clue, target, actor=SYSTEM, allowed=True, message="")
+        return clue_actions._move_clue(clue, target, actor=SYSTEM, allowed=True, message="")
 
 
 def assert_clue_trail_is_sealed() -> None:

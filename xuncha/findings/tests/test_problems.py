@@ -21,6 +21,7 @@ from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import ActionRefused, Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.findings import actions
+from xuncha.findings.actions import problems as problem_actions
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.findings.tests.factories import (
     PHENOMENON,
@@ -92,7 +93,7 @@ def move_problem(problem: Problem, target: str, actor: User) -> Problem:
     if target == Status.DISCARDED:
         return actions.discard_problem(problem, actor=actor, reason="核实后不属实")
     with transaction.atomic():
-        return actions._move_problem(problem, target, actor=actor, note="")
+        return problem_actions._move_problem(problem, target, actor=actor, note="")
 
 
 # record_problem
