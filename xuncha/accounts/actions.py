@@ -38,7 +38,7 @@ from xuncha.accounts.permissions import (
     can_verify_two_factor,
     separation_conflict,
 )
-from xuncha.accounts.scoping import forget_grants, roles_of
+from xuncha.accounts.scoping import forget_grants, held_roles, roles_of
 from xuncha.accounts.two_factor import (
     RECOVERY_CODE_COUNT,
     TOTP_CODE,
@@ -154,7 +154,8 @@ def grant_role(
     require(actor, can_grant_roles(actor), _("Only the security administrator may grant roles."))
     if actor.pk is not None and actor.pk == user.pk:
         raise PermissionDenied(_("No one may grant roles to themselves."))
-    held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    # Roles held through group membership count too: an inspector in a group reads its case data.
+    held = {*RoleGrant.objects.filter(user=user).values_list("role", flat=True), *held_roles(user)}
     conflict = separation_conflict(held, role)
     if conflict is not None:
         raise Conflict(conflict)
@@ -462,6 +463,8 @@ def reset_two_factor(user: User, *, actor: Actor) -> None:
     apps.delete()
     recovery.delete()
     record_event("accounts.two_factor_reset", user, actor=actor, before=before)
+    # Whoever holds the lost device may hold a token it confirmed: that goes too.
+    revoke_tokens(user, actor=actor, reason="two_factor_reset")
 
 
 def token_digest(key: str) -> str:
@@ -482,9 +485,10 @@ class IssuedToken:
 
 
 @transaction.atomic
-def issue_token(user: User, *, actor: Actor) -> IssuedToken:
+def issue_token(user: User, *, actor: Actor, two_factor: bool = False) -> IssuedToken:
     """Issue ``user`` an API token valid for ``XUNCHA_TOKEN_HOURS``; only the user themself, signed in with their
-    password, asks for one. Their expired tokens are deleted on the way."""
+    password (and, with ``two_factor``, a second factor), asks for one. Their expired tokens are deleted on the
+    way."""
     require(actor, can_issue_token(actor, user), _("A token is issued only to the user who signed in for it."))
     now = timezone.now()
     ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
@@ -493,6 +497,7 @@ def issue_token(user: User, *, actor: Actor) -> IssuedToken:
         user=user,
         digest=token_digest(key),
         password_stamp=user.get_session_auth_hash(),
+        two_factor=two_factor,
         created_at=now,
         expires_at=now + timedelta(hours=settings.XUNCHA_TOKEN_HOURS),
     )

@@ -16,8 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xuncha.accounts.actions import issue_token, verify_two_factor
+from xuncha.accounts.models import SYSTEM_ROLES
 from xuncha.accounts.permissions import needs_two_factor
+from xuncha.accounts.scoping import roles_of
 from xuncha.accounts.two_factor import has_two_factor
+from xuncha.accounts.validators import password_expired
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -67,7 +70,7 @@ class TokenView(APIView):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request, "view": self})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        if user.must_change_password:
+        if user.must_change_password or password_expired(user, bool(roles_of(user) & SYSTEM_ROLES)):
             raise ValidationError({"password": [_("Change your password on the web first.")]})
         if needs_two_factor(user):
             # The same second factor as the web's sign-in: a password alone never yields a token for these users.
@@ -77,5 +80,5 @@ class TokenView(APIView):
             code = str(submitted.get("code", "")).strip()
             if not code or verify_two_factor(user, code=code, actor=user).device is None:
                 raise ValidationError({"code": [_("A valid two-factor code is needed.")]})
-        issued = issue_token(user, actor=user)
+        issued = issue_token(user, actor=user, two_factor=needs_two_factor(user))
         return Response(TokenSerializer({"token": issued.key, "expires_at": issued.expires_at}).data)

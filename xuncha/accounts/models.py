@@ -187,8 +187,9 @@ class ApiToken(models.Model):
     """An API token of a user, kept only as the SHA-256 digest of its key; the key is shown once, when issued.
 
     A token expires after ``XUNCHA_TOKEN_HOURS`` and is revoked (deleted) when its user signs out of the web, changes
-    their password or gains or loses a role. ``password_stamp`` binds it to the password it was issued under, so
-    that a password set by any other way (the admin, ``changepassword``) refuses it too.
+    their password, gains or loses a role, or has their two-factor device reset. ``password_stamp`` binds it to the
+    password it was issued under, so that a password set by any other way (the admin, ``changepassword``) refuses it
+    too.
     """
 
     user = models.ForeignKey(
@@ -196,6 +197,9 @@ class ApiToken(models.Model):
     )
     digest = models.CharField(_("key digest"), max_length=64, unique=True)
     password_stamp = models.CharField(_("password stamp"), max_length=128)
+    # Whether the sign-in that asked for it gave a second factor: a user who comes to need one (two-factor switched
+    # on, a role or a group's lead) cannot go on with a token issued on a password alone.
+    two_factor = models.BooleanField(_("issued with a second factor"), default=False)
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 

@@ -14,6 +14,7 @@ from rest_framework.authentication import TokenAuthentication
 
 from xuncha.accounts.actions import revoke_tokens, token_digest
 from xuncha.accounts.models import ApiToken, User
+from xuncha.accounts.permissions import needs_two_factor
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -32,6 +33,11 @@ class HashedTokenAuthentication(TokenAuthentication):
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if user.must_change_password:
+            raise exceptions.AuthenticationFailed(_("Change your password on the web first."))
+        if needs_two_factor(user) and not token.two_factor:
+            # The user came to need a second factor after this token was issued on a password alone.
+            raise exceptions.AuthenticationFailed(_("A valid two-factor code is needed."))
         stamps = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
         if not any(constant_time_compare(token.password_stamp, stamp) for stamp in stamps):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import Actor, require
+from xuncha.accounts.models import SYSTEM_ROLES
+from xuncha.accounts.scoping import roles_of
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.inspections import permissions
@@ -209,6 +211,10 @@ def add_member(group: InspectionGroup, user: User, role: str, *, actor: Actor) -
         raise TransitionNotAllowed(_("The round is closed; its groups no longer change."))
     if Membership.objects.filter(group=group, user=user).exists():
         raise Conflict(_("%(user)s is already in %(group)s.") % {"user": user, "group": group})
+    if roles_of(user) & SYSTEM_ROLES:
+        raise Conflict(
+            _("%(user)s is an administrator (三员) and may not serve in an inspection group.") % {"user": user}
+        )
     if role == Membership.GroupRole.LEADER and Membership.objects.filter(group=group, role=role).exists():
         raise Conflict(_("%(group)s already has a leader.") % {"group": group})
     if Membership.objects.filter(group__round=group.round, user=user).exists():

@@ -40,8 +40,13 @@ def leads_a_group(user: AnyUser) -> bool:
 
 
 def group_roles(user: AnyUser) -> list[Role]:
-    """The role a user holds by leading a group, whether or not a grant names it."""
-    return [Role.GROUP_LEADER] if leads_a_group(user) else []
+    """The roles a user holds by belonging to groups (leading one, or serving in one), whether or not a grant names
+    them."""
+    roles = {
+        Role.GROUP_LEADER if role == Membership.GroupRole.LEADER else Role.GROUP_MEMBER
+        for _group, role in memberships_of(user)
+    }
+    return sorted(roles)
 
 
 def group_unit_ids(user: AnyUser) -> QuerySet[Any, Any]:

@@ -231,14 +231,15 @@ def _unsigned_receipts() -> list[Reminder]:
 
 def sealed_repeats(round_id: int, village: AdminUnit) -> list[sealing.Repeat]:
     """The texts that feeding back ``village``'s lists would send that repeat a sealed clue of the round
-    (``findings.sealing``): its individual list's papers, the common items naming it and the village's papers they
-    were built from (which become readable to the village), in list order. Which texts only, never the clue."""
+    (``findings.sealing``): its individual list's papers, every item of the round's common list (the village reads
+    the whole list) and the village's papers they were built from (which become readable to the village), in list
+    order. Which texts only, never the clue."""
     individual = ListEntry.objects.filter(
         problem_list__round_id=round_id, problem_list__kind=ProblemList.Kind.INDIVIDUAL, problem_list__village=village
     )
     papers = [entry.problem for entry in individual.select_related("problem").order_by("problem__serial")]
     items = list(
-        CommonItem.objects.filter(problem_list__round_id=round_id, villages=village)
+        CommonItem.objects.filter(problem_list__round_id=round_id, problem_list__kind=ProblemList.Kind.COMMON)
         .prefetch_related("villages")
         .order_by("number")
     )

@@ -304,3 +304,26 @@ def test_the_project_validators_refuse_a_single_class_password() -> None:
     with pytest.raises(ValidationError):
         validate_password("correcthorsebatterystaple", password_validators=validators)
     validate_password(NEW_PASSWORD, password_validators=validators)
+
+
+@pytest.mark.parametrize("role", [Role.SYSADMIN, Role.SECURITY_ADMIN, Role.AUDITOR])
+def test_an_inspector_in_a_group_is_not_made_an_administrator(
+    world: World, security_admin: User, group_member: User, role: Role
+) -> None:
+    """Group membership is a role over case data too: revoking the grant does not make an inspector still in a group
+    fit to be one of the three administrators."""
+    RoleGrant.objects.filter(user=group_member).delete()
+
+    with pytest.raises(Conflict):
+        actions.grant_role(group_member, role, None, actor=security_admin)
+    assert not RoleGrant.objects.filter(user=group_member, role=role).exists()
+
+
+def test_an_administrator_serves_in_no_inspection_group(world: World, security_admin: User, office: User) -> None:
+    from xuncha.inspections import actions as inspections_actions
+
+    auditor = UserFactory.create(username="auditor_two")
+    actions.grant_role(auditor, Role.AUDITOR, None, actor=security_admin)
+
+    with pytest.raises(Conflict, match="administrator"):
+        inspections_actions.add_member(world.group, auditor, "MEMBER", actor=office)

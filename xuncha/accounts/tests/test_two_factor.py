@@ -350,3 +350,58 @@ def test_no_token_before_enrolment_or_while_a_password_must_be_changed(two_facto
     office.save(update_fields=["must_change_password"])
     refused = APIClient().post(url, credentials, format="json")
     assert refused.status_code == 400 and "password" in refused.json()
+
+
+def _token_status(token: str) -> int:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return int(client.get("/api/v1/problems/").status_code)
+
+
+@pytest.mark.django_db
+def test_a_two_factor_reset_ends_the_tokens_the_lost_device_confirmed(
+    two_factor_on: None, office: User, security_admin: User
+) -> None:
+    """Whoever holds the lost phone (and the password) may hold a token it confirmed: the reset ends it."""
+    from rest_framework.test import APIClient
+
+    key, _codes = _enrolled(office)
+    credentials = {"username": office.username, "password": TEST_PASSWORD, "code": code_for(key, steps_ahead=1)}
+    token = APIClient().post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    assert _token_status(token) == 200
+
+    reset_two_factor(office, actor=security_admin)
+
+    assert _token_status(token) == 401
+    assert Event.objects.filter(verb="accounts.token_revoked", after__reason="two_factor_reset").exists()
+
+
+@pytest.mark.django_db
+def test_a_token_issued_on_a_password_alone_stops_when_a_second_factor_is_needed(
+    settings: Settings, office: User
+) -> None:
+    """A token from before two-factor was switched on (or before its user came to lead a group) carries no second
+    factor: once the user needs one, the token is refused."""
+    from rest_framework.test import APIClient
+
+    credentials = {"username": office.username, "password": TEST_PASSWORD}
+    token = APIClient().post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    assert _token_status(token) == 200
+
+    settings.XUNCHA_2FA = True
+
+    assert _token_status(token) == 401
+
+
+@pytest.mark.django_db
+def test_a_token_stops_while_its_user_must_change_the_password(office: User) -> None:
+    from rest_framework.test import APIClient
+
+    credentials = {"username": office.username, "password": TEST_PASSWORD}
+    token = APIClient().post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    office.must_change_password = True
+    office.save(update_fields=["must_change_password"])
+
+    assert _token_status(token) == 401

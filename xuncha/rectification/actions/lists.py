@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, withheld
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
+from xuncha.findings import sealing
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
@@ -103,6 +104,11 @@ def add_common_item(
     fed_back = [village for village in villages if village.pk in _fed_back_villages(round_)]
     if fed_back:
         raise TransitionNotAllowed(_("%(village)s has already had its feedback.") % {"village": fed_back[0]})
+    # Every village fed back reads the whole common list at once: an item may not repeat a sealed clue of any village
+    # it names (publishing checks the items there were; this one would reach the villages already fed back now).
+    stated = sealing.FedBackText(_("The common item"), frozenset(village.pk for village in villages), text)
+    if sealing.repeats(round_.pk, [stated]):
+        raise Conflict(_("The common item repeats a sealed clue's words; state it in words fit for feedback."))
     common_list, _created = ProblemList.objects.get_or_create(
         round=round_, kind=ProblemList.Kind.COMMON, defaults={"created_by": user_or_none(actor) or _office(round_)}
     )

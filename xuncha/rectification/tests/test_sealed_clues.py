@@ -5,6 +5,8 @@ badge, that a paper has a clue)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +19,7 @@ from xuncha.findings.models import Category, Clue, Problem
 from xuncha.findings.tests.factories import record_problem
 from xuncha.inspections.models import Round
 from xuncha.rectification import actions
-from xuncha.rectification.models import LedgerItem
+from xuncha.rectification.models import CommonItem, LedgerItem
 
 # The paper as the group first wrote it: the facts that belong on the clue.
 LEAKY = "甲一村村委会主任在岩背屯道路硬化工程中涉嫌收受施工方“好处费”，群众多次反映，涉及金额约3.5万元。"
@@ -205,6 +207,46 @@ def test_publishing_refuses_a_common_item_that_repeats_a_sealed_clue(
     first_paper = _paper(world, group_member, group_leader, "村集体合同管理不规范。")
     other = record_problem(second, group_member, village=world.village_a2, phenomenon="村集体合同管理不规范。")
     finding_actions.confirm_problem(other, actor=group_leader)
+    round_ = _reporting(world)
+    leaky_item: dict[str, Any] = {
+        "text": LEAKY,
+        "category": Category.CORRUPTION,
+        "fix_type": "FOLLOW_UP",
+        "problems": [first_paper, other],
+        "villages": [world.village_a1, world.village_a2],
+    }
+    # Stated before the clue was registered, the item passes; the clue registered afterwards stops the feedback.
+    actions.add_common_item(round_, actor=office, **leaky_item)
+    finding_actions.register_clue(
+        world.assignment,
+        source=Clue.Source.TALK,
+        subject=SUBJECT,
+        summary=SUMMARY,
+        receiver=Clue.Receiver.DISCIPLINE,
+        village=world.village_a1,
+        actor=group_leader,
+    )
+    actions.build_individual_list(round_, world.village_a1, actor=office)
+
+    with pytest.raises(Conflict, match="1"):
+        actions.publish_feedback(round_, world.village_a1, actor=office)
+    # 甲二村 gets the same common item: the text repeats a clue of a village it names, so it is refused there too.
+    actions.build_individual_list(round_, world.village_a2, actor=office)
+    with pytest.raises(Conflict):
+        actions.publish_feedback(round_, world.village_a2, actor=office)
+
+
+def test_a_common_item_that_repeats_a_sealed_clue_is_not_added(
+    world: World, group_member: User, group_leader: User, office: User
+) -> None:
+    """Every village fed back reads the whole common list at once, so an item repeating a sealed clue of a village it
+    names is refused when it is stated, not only when that village's feedback is published."""
+    from xuncha.inspections.tests.factories import assign
+
+    second = assign(world.group, [world.village_a2])
+    first_paper = _paper(world, group_member, group_leader, "村集体合同管理不规范。")
+    other = record_problem(second, group_member, village=world.village_a2, phenomenon="村集体合同管理不规范。")
+    finding_actions.confirm_problem(other, actor=group_leader)
     finding_actions.register_clue(
         world.assignment,
         source=Clue.Source.TALK,
@@ -215,20 +257,14 @@ def test_publishing_refuses_a_common_item_that_repeats_a_sealed_clue(
         actor=group_leader,
     )
     round_ = _reporting(world)
-    actions.add_common_item(
-        round_,
-        text=LEAKY,
-        category=Category.CORRUPTION,
-        fix_type="FOLLOW_UP",
-        problems=[first_paper, other],
-        villages=[world.village_a1, world.village_a2],
-        actor=office,
-    )
-    actions.build_individual_list(round_, world.village_a1, actor=office)
-
-    with pytest.raises(Conflict, match="1"):
-        actions.publish_feedback(round_, world.village_a1, actor=office)
-    # 甲二村 gets the same common item: the text repeats a clue of a village it names, so it is refused there too.
-    actions.build_individual_list(round_, world.village_a2, actor=office)
-    with pytest.raises(Conflict):
-        actions.publish_feedback(round_, world.village_a2, actor=office)
+    with pytest.raises(Conflict, match="sealed clue"):
+        actions.add_common_item(
+            round_,
+            text=LEAKY,
+            category=Category.CORRUPTION,
+            fix_type="FOLLOW_UP",
+            problems=[first_paper, other],
+            villages=[world.village_a1, world.village_a2],
+            actor=office,
+        )
+    assert not CommonItem.objects.exists()
