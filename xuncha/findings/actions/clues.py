@@ -135,8 +135,8 @@ def _group_leader(assignment: Assignment) -> User:
     return membership.user
 
 
-def _move_clue(clue: Clue, target: str, *, actor: Actor, allowed: bool, message: str, **fields: Any) -> Clue:
-    require(actor, allowed, message)
+def _move_clue(clue: Clue, target: str, *, actor: Actor, **fields: Any) -> Clue:
+    """Move the clue (its caller has checked the actor) and record the step."""
     locked = Clue.objects.select_for_update().get(pk=clue.pk)
     _move(locked.status, target, CLUE_TRANSITIONS, Clue.Status)
     before = locked.status
@@ -162,8 +162,6 @@ def transfer_clue(clue: Clue, *, transfer_number: str, actor: Actor) -> Clue:
         clue,
         Clue.Status.TRANSFERRED,
         actor=actor,
-        allowed=permissions.can_transfer_clue(actor, clue),
-        message=_("Only the office director transfers clues."),
         transfer_number=transfer_number.strip(),
         transferred_at=timezone.now(),
     )
@@ -172,12 +170,11 @@ def transfer_clue(clue: Clue, *, transfer_number: str, actor: Actor) -> Clue:
 @transaction.atomic
 def receive_clue(clue: Clue, *, actor: Actor) -> Clue:
     """The receiving body acknowledges receipt."""
+    require(actor, permissions.receives(actor, clue), _("Only the receiving body acknowledges a clue."))
     return _move_clue(
         clue,
         Clue.Status.RECEIVED,
         actor=actor,
-        allowed=permissions.receives(actor, clue),
-        message=_("Only the receiving body acknowledges a clue."),
         received_at=timezone.now(),
     )
 
@@ -191,8 +188,6 @@ def dispose_clue(clue: Clue, disposal: str, *, actor: Actor) -> Clue:
         clue,
         Clue.Status.DISPOSED,
         actor=actor,
-        allowed=permissions.receives(actor, clue),
-        message=_("Only the receiving body disposes of a clue."),
         disposal=disposal,
         disposed_at=timezone.now(),
     )
@@ -208,8 +203,6 @@ def give_clue_feedback(clue: Clue, feedback: str, *, actor: Actor) -> Clue:
         clue,
         Clue.Status.FEEDBACK,
         actor=actor,
-        allowed=permissions.receives(actor, clue),
-        message=_("Only the receiving body gives feedback on a clue."),
         feedback=feedback.strip(),
         feedback_at=timezone.now(),
     )

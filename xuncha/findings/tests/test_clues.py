@@ -185,7 +185,7 @@ def move_clue(clue: Clue, target: str, *, director: User, receiver: User) -> Clu
     if target == Status.FEEDBACK:
         return actions.give_clue_feedback(clue, FEEDBACK, actor=receiver)
     with transaction.atomic():
-        return clue_actions._move_clue(clue, target, actor=SYSTEM, allowed=True, message="")
+        return clue_actions._move_clue(clue, target, actor=SYSTEM)
 
 
 def assert_clue_trail_is_sealed() -> None:
