@@ -48,6 +48,19 @@ def _register(world: World, group_leader: User, problem: Problem, wording: str =
     )
 
 
+def _talk_clue(world: World, group_leader: User) -> Clue:
+    """A clue heard in a talk in 甲一村, registered without a working paper."""
+    return finding_actions.register_clue(
+        world.assignment,
+        source=Clue.Source.TALK,
+        subject=SUBJECT,
+        summary=SUMMARY,
+        receiver=Clue.Receiver.DISCIPLINE,
+        village=world.village_a1,
+        actor=group_leader,
+    )
+
+
 def _reporting(world: World) -> Round:
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.REPORTING)
     world.round.refresh_from_db()
@@ -167,15 +180,7 @@ def test_publishing_refuses_a_paper_that_repeats_a_sealed_clue(
     naming the paper, and the list page shows it to the office; once the office has reworded the paper through
     the paper's edit, the lists go out."""
     problem = _paper(world, group_member, group_leader)
-    finding_actions.register_clue(
-        world.assignment,
-        source=Clue.Source.TALK,
-        subject=SUBJECT,
-        summary=SUMMARY,
-        receiver=Clue.Receiver.DISCIPLINE,
-        village=world.village_a1,
-        actor=group_leader,
-    )
+    _talk_clue(world, group_leader)
     round_ = _reporting(world)
     problem_list = actions.build_individual_list(round_, world.village_a1, actor=office)
 
@@ -217,15 +222,7 @@ def test_publishing_refuses_a_common_item_that_repeats_a_sealed_clue(
     }
     # Stated before the clue was registered, the item passes; the clue registered afterwards stops the feedback.
     actions.add_common_item(round_, actor=office, **leaky_item)
-    finding_actions.register_clue(
-        world.assignment,
-        source=Clue.Source.TALK,
-        subject=SUBJECT,
-        summary=SUMMARY,
-        receiver=Clue.Receiver.DISCIPLINE,
-        village=world.village_a1,
-        actor=group_leader,
-    )
+    _talk_clue(world, group_leader)
     actions.build_individual_list(round_, world.village_a1, actor=office)
 
     with pytest.raises(Conflict, match="1"):
@@ -247,15 +244,7 @@ def test_a_common_item_that_repeats_a_sealed_clue_is_not_added(
     first_paper = _paper(world, group_member, group_leader, "村集体合同管理不规范。")
     other = record_problem(second, group_member, village=world.village_a2, phenomenon="村集体合同管理不规范。")
     finding_actions.confirm_problem(other, actor=group_leader)
-    finding_actions.register_clue(
-        world.assignment,
-        source=Clue.Source.TALK,
-        subject=SUBJECT,
-        summary=SUMMARY,
-        receiver=Clue.Receiver.DISCIPLINE,
-        village=world.village_a1,
-        actor=group_leader,
-    )
+    _talk_clue(world, group_leader)
     round_ = _reporting(world)
     with pytest.raises(Conflict, match="sealed clue"):
         actions.add_common_item(
