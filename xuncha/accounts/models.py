@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -222,7 +223,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 class Notification(models.Model):
     """A message in a user's in-app inbox (the bell): an item due soon or overdue, a submission to review, …
 
-    ``key`` names what it is about, so that a daily reminder run notifies once per day and subject.
+    ``key`` names what it is about, so that a daily reminder run notifies once per day and subject. With ``params``
+    the message is an untranslated text rendered in the reader's language (``text``); without, it is rendered text.
     """
 
     user = models.ForeignKey(
@@ -232,6 +234,7 @@ class Notification(models.Model):
     key = models.CharField(_("subject"), max_length=80)
     day = models.DateField(_("day"))
     message = models.CharField(_("message"), max_length=300)
+    params = models.JSONField(_("message parameters"), null=True, blank=True)
     url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -248,4 +251,15 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The message in the active language: hand-off notifications keep their text untranslated with its
+        parameters (``accounts.notify``), so that each reader reads it in their own language."""
+        if self.params is None:
+            return self.message
+        try:
+            return gettext(self.message) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.message

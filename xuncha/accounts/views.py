@@ -70,6 +70,13 @@ KINDS: dict[str, tuple[str | Promise, str]] = {
     "AWAITING_REVIEW": (gettext_lazy("Awaiting your review"), "clipboard-check"),
     "AWAITING_CLOSURE": (gettext_lazy("Awaiting closure"), "check2-square"),
     "RECEIPT_MISSING": (gettext_lazy("Receipt not signed"), "pen"),
+    # Hand-offs, told at once (``accounts.notify``).
+    "FEEDBACK_PUBLISHED": (gettext_lazy("Lists fed back"), "send"),
+    "RETURNED": (gettext_lazy("Returned to you"), "arrow-return-left"),
+    "CLOSED": (gettext_lazy("Item closed"), "check2-circle"),
+    "VISIT_PLANNED": (gettext_lazy("Return visit planned"), "calendar-check"),
+    "PETITION": (gettext_lazy("New petition"), "envelope"),
+    "CLUE_TRANSFERRED": (gettext_lazy("Clue transferred"), "shield-lock"),
 }
 
 

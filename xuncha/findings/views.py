@@ -20,7 +20,7 @@ from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refuse_form, run_action
 from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions, permissions, queries
-from xuncha.findings.filters import ProblemFilter
+from xuncha.findings.filters import ClueFilter, PetitionFilter, ProblemFilter
 from xuncha.findings.forms import (
     ClueForm,
     DecisionForm,
@@ -120,12 +120,9 @@ def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment)
             suggestion_form.limit_villages(villages)
             context["suggestion_form"] = suggestion_form
     elif context["tab"] == "petitions":
-        context["petitions"] = (
-            Petition.objects.visible_to(user)
-            .filter(assignment=assignment)
-            .select_related("village", "problem")
-            .order_by("-received_at")[:ROWS_PER_TAB]
-        )
+        petitions = Petition.objects.visible_to(user).filter(assignment=assignment)
+        petitions = PetitionFilter(request.GET, queryset=petitions, request=request).qs
+        context["petitions"] = petitions.select_related("village", "problem").order_by("-received_at")[:ROWS_PER_TAB]
         if can_record:
             petition_form = PetitionForm()
             petition_form.limit_villages(villages)
@@ -138,12 +135,10 @@ def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment)
             clue_form.fields["petition"].queryset = Petition.objects.filter(assignment=assignment)  # type: ignore[attr-defined]
             context["clue_form"] = clue_form
     else:
-        context["notices"] = (
-            ImmediateFixNotice.objects.visible_to(user)
-            .filter(problem__assignment=assignment)
-            .select_related("problem__village")
-            .order_by("deadline")
-        )
+        notices = ImmediateFixNotice.objects.visible_to(user).filter(problem__assignment=assignment)
+        if request.GET.get("status") in ImmediateFixNotice.Status.values:
+            notices = notices.filter(status=request.GET["status"])
+        context["notices"] = notices.select_related("problem__village").order_by("deadline")
     return context
 
 
@@ -665,4 +660,5 @@ def clue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("round__term", "group", "village")
         .order_by("-registered_at")
     )
+    clues = ClueFilter(request.GET, queryset=clues, request=request).qs
     return render(request, "findings/clue_list.html", {"clues": clues})

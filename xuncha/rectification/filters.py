@@ -19,6 +19,7 @@ from xuncha.findings.filters import visible_rounds, visible_villages
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Term
 from xuncha.organisations.models import AdminUnit
+from xuncha.rectification import stages
 from xuncha.rectification.lights import light_q
 from xuncha.rectification.models import LedgerItem, Light
 
@@ -82,10 +83,17 @@ class LedgerItemFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices, empty_label=_("All"))
     fix_type = django_filters.ChoiceFilter(label=_("Rectification type"), choices=FixType.choices, empty_label=_("All"))
+    stage = django_filters.ChoiceFilter(
+        label=_("Waiting for"),
+        choices=stages.CHOICES,
+        method="filter_stage",
+        empty_label=_("All"),
+        help_text=_("REPORT: the village has yet to report it done; VISIT: a return visit is to be planned"),
+    )
 
     class Meta:
         model = LedgerItem
-        fields = ["q", "term", "round", "township", "village", "status", "light", "category", "fix_type"]
+        fields = ["q", "term", "round", "township", "village", "status", "light", "category", "fix_type", "stage"]
 
     def filter_search(self, queryset: QuerySet[LedgerItem], name: str, value: str) -> QuerySet[LedgerItem]:
         value = value.strip()
@@ -97,6 +105,9 @@ class LedgerItemFilter(django_filters.FilterSet):
             | Q(measures__icontains=value)
             | Q(responsible_leader__icontains=value)
         )
+
+    def filter_stage(self, queryset: QuerySet[LedgerItem], name: str, value: str) -> QuerySet[LedgerItem]:
+        return queryset.filter(stages.stage_q(value)) if value else queryset
 
     def filter_light(self, queryset: QuerySet[LedgerItem], name: str, value: str) -> QuerySet[LedgerItem]:
         if not value:

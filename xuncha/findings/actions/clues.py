@@ -17,7 +17,7 @@ from xuncha.audit.models import AccessLog, ChainHead
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied
 from xuncha.core.fields import EncryptedTextField
-from xuncha.findings import permissions, sealing
+from xuncha.findings import notices, permissions, sealing
 from xuncha.findings.models import (
     Clue,
     Petition,
@@ -158,13 +158,15 @@ def transfer_clue(clue: Clue, *, transfer_number: str, actor: Actor) -> Clue:
     require(actor, permissions.can_transfer_clue(actor, clue), _("Only the office director transfers clues."))
     if not transfer_number.strip():
         raise Conflict(_("Give the number of the transfer document."))
-    return _move_clue(
+    moved = _move_clue(
         clue,
         Clue.Status.TRANSFERRED,
         actor=actor,
         transfer_number=transfer_number.strip(),
         transferred_at=timezone.now(),
     )
+    notices.clue_transferred(moved, actor=actor)
+    return moved
 
 
 @transaction.atomic

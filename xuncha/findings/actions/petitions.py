@@ -15,7 +15,7 @@ from xuncha.audit.models import AccessLog
 from xuncha.core import crypto
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.evidence.actions import store_evidence
-from xuncha.findings import permissions
+from xuncha.findings import notices, permissions
 from xuncha.findings.models import (
     Category,
     Petition,
@@ -91,6 +91,7 @@ def submit_public_petition(
         handle, file_name, size = photo
         petition.evidence.add(store_evidence(handle, file_name, uploaded_by=None, images_only=True))
     _petition_event(petition, "findings.petition_received", RESIDENT)
+    notices.petition_arrived(petition, actor=RESIDENT)
     return petition
 
 
@@ -127,6 +128,7 @@ def record_petition(
         received_at=received_at,
     )
     _petition_event(petition, "findings.petition_recorded", actor)
+    notices.petition_arrived(petition, actor=actor)
     return petition
 
 

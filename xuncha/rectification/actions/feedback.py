@@ -20,7 +20,7 @@ from xuncha.findings.models import FixType, ImmediateFixNotice, Problem
 from xuncha.inspections import actions as inspections_actions
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import permissions, queries
+from xuncha.rectification import notices, permissions, queries
 from xuncha.rectification.actions._common import Status, _check_feedback_time, _office
 from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, ProblemList, Progress, Receipt
 
@@ -127,6 +127,7 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
             "recipients": [township.code, village.code],
         },
     )
+    notices.feedback_published(feedback, actor=actor)
     return feedback
 
 

@@ -18,7 +18,7 @@ from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
 from xuncha.findings.models import FixType
-from xuncha.rectification import permissions
+from xuncha.rectification import notices, permissions
 from xuncha.rectification.actions._common import Status
 from xuncha.rectification.models import LedgerItem, Progress
 
@@ -108,6 +108,7 @@ def _move(
         before=before,
         after={**snapshot(locked, ["status", "deadline"]), "text": withheld(text)},
     )
+    notices.item_moved(locked, actor=actor)
     item.status = target
     for name, value in fields.items():
         setattr(item, name, value)

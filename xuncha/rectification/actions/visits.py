@@ -19,7 +19,7 @@ from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import permissions
+from xuncha.rectification import notices, permissions
 from xuncha.rectification.actions._common import Status, _office
 from xuncha.rectification.actions.ledger import _lock, _move
 from xuncha.rectification.models import LedgerItem, Progress, ReturnVisit, VisitCheck
@@ -71,6 +71,7 @@ def plan_visit(
         unit=village,
         after={"planned_on": planned_on, "items": [item.number for item in items]},
     )
+    notices.visit_planned(visit, actor=actor)
     return visit
 
 

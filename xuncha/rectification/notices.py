@@ -1,0 +1,86 @@
+"""Who is told at once when a list, an item or a visit is handed on (``accounts.notify``): the feedback to the
+township and the village (who sign its receipts), a submission to the township, an approval to the office, a return
+to the village, a closure to the village and the township, a planned visit to both."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_noop
+
+from xuncha.accounts.models import Role
+from xuncha.accounts.notify import holders, notify
+from xuncha.accounts.scoping import planners
+from xuncha.rectification.models import LedgerItem
+
+if TYPE_CHECKING:
+    from xuncha.accounts.actors import Actor
+    from xuncha.rectification.models import Feedback, ReturnVisit
+
+Status = LedgerItem.Status
+
+# Kind of notification → (to whom, its text); the labels of the kinds are in ``accounts.views.KINDS``.
+ITEM_NOTICES: dict[str, tuple[str, str]] = {
+    Status.SUBMITTED: ("AWAITING_REVIEW", gettext_noop("%(village)s submitted %(number)s for your review.")),
+    Status.REVIEWED: (
+        "AWAITING_CLOSURE",
+        gettext_noop("%(number)s of %(village)s was reviewed by the township and awaits closure."),
+    ),
+    Status.RETURNED: ("RETURNED", gettext_noop("%(number)s was returned: read the reason and report again.")),
+    Status.CLOSED: ("CLOSED", gettext_noop("%(number)s of %(village)s was closed (销号).")),
+}
+
+
+def feedback_published(feedback: Feedback, *, actor: Actor) -> None:
+    """The township party committee and the village organisation read the lists and sign their receipts."""
+    township = feedback.village.parent
+    users = holders([Role.VILLAGE], [feedback.village])
+    if township is not None:
+        users |= holders([Role.TOWNSHIP], [township])
+    notify(
+        feedback.individual_list,
+        kind="FEEDBACK_PUBLISHED",
+        message=gettext_noop("The lists of %(village)s were fed back to you: read them and sign the receipt."),
+        params={"village": feedback.village},
+        users=users,
+        actor=actor,
+    )
+
+
+def item_moved(item: LedgerItem, *, actor: Actor) -> None:
+    """The next actor of an item that was submitted, reviewed, returned or closed; other moves tell no one."""
+    if item.status not in ITEM_NOTICES:
+        return
+    kind, message = ITEM_NOTICES[Status(item.status)]
+    if item.status == Status.SUBMITTED:
+        users = holders([Role.TOWNSHIP], [item.township])
+    elif item.status == Status.REVIEWED:
+        users = holders(planners(), [item.round.term.county])
+    elif item.status == Status.RETURNED:
+        users = holders([Role.VILLAGE], [item.village])
+    else:
+        users = holders([Role.VILLAGE], [item.village]) | holders([Role.TOWNSHIP], [item.township])
+    notify(
+        item,
+        kind=kind,
+        message=message,
+        params={"number": item.number, "village": item.village},
+        users=users,
+        actor=actor,
+    )
+
+
+def visit_planned(visit: ReturnVisit, *, actor: Actor) -> None:
+    """The village visited and its township prepare the return visit."""
+    township = visit.village.parent
+    users = holders([Role.VILLAGE], [visit.village])
+    if township is not None:
+        users |= holders([Role.TOWNSHIP], [township])
+    notify(
+        visit,
+        kind="VISIT_PLANNED",
+        message=gettext_noop("A return visit to %(village)s is planned on %(date)s."),
+        params={"village": visit.village, "date": visit.planned_on},
+        users=users,
+        actor=actor,
+    )
