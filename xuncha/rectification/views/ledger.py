@@ -26,11 +26,14 @@ from django.views.decorators.vary import vary_on_headers
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
+from xuncha.core.list_export import export_sheet, wants_export
+from xuncha.core.paging import page_of
+from xuncha.documents import exports
 from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import actions, permissions
-from xuncha.rectification.filters import LedgerItemFilter
+from xuncha.rectification.filters import LedgerPageFilter, local_reader
 from xuncha.rectification.ledger_forms import (
     BatchReviewForm,
     CloseForm,
@@ -86,12 +89,18 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("village", "township")
         .order_by("-round__start_date", "township__code", "village__code", "number")
     )
-    ledger_filter = LedgerItemFilter(request.GET or None, queryset=items, request=request)
+    ledger_filter = LedgerPageFilter(request.GET or None, queryset=items, request=request)
     filtered = ledger_filter.qs
+    if wants_export(request):
+        # The office's ledger columns (those the ledger import reads back), of exactly the items the filters show.
+        rows = exports.ledger_rows(LedgerItem.objects.filter(pk__in=filtered.values("pk")))
+        columns = exports.ledger_columns()
+        return export_sheet(request, columns, rows, title=_("Rectification ledger"), filterset=ledger_filter)
     context = {
         "filter": ledger_filter,
         "figures": ledger_figures(filtered),
-        "page_obj": Paginator(filtered, ITEMS_PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, filtered, ITEMS_PER_PAGE),
+        "local_reader": local_reader(request.user),
     }
     # A history restore asks with HX-Request too, but it needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
