@@ -6,16 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from xuncha.accounts.permissions import can_classify_villages, has_role_over
 from xuncha.accounts.scoping import county_readers
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal
-from xuncha.core.list_export import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.core.paging import page_of
+from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.permissions import can_count_clues
 from xuncha.findings.queries import findings_figures
@@ -42,7 +42,7 @@ def _coverage_label(village: AdminUnit) -> str:
 
 VILLAGE_COLUMNS = (
     ExportColumn(_("Code"), text_of("code")),
-    ExportColumn(_("Village or community"), text_of("name")),
+    ExportColumn(_("Village or community"), text_of("__str__")),
     ExportColumn(_("Township"), text_of("parent.name")),
     ExportColumn(_("Kind"), label_of("kind")),
     ExportColumn(_("Category"), label_of("category")),

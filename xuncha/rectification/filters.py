@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from xuncha.accounts.models import Role
 from xuncha.accounts.scoping import grants_of
 from xuncha.findings.filters import visible_rounds, visible_villages
-from xuncha.inspections.scoping import group_ids_of
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Term
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification.lights import light_q
 from xuncha.rectification.models import LedgerItem, Light

@@ -19,16 +19,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
-from xuncha.core.list_export import export_sheet, wants_export
 from xuncha.core.paging import page_of
 from xuncha.documents import exports
+from xuncha.documents.list_exports import export_sheet, wants_export
 from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
@@ -95,7 +95,7 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The office's ledger columns (those the ledger import reads back), of exactly the items the filters show.
         rows = exports.ledger_rows(LedgerItem.objects.filter(pk__in=filtered.values("pk")))
         columns = exports.ledger_columns()
-        return export_sheet(request, columns, rows, title=_("Rectification ledger"), filterset=ledger_filter)
+        return export_sheet(request, columns, rows, title=gettext_lazy("Rectification ledger"), filterset=ledger_filter)
     context = {
         "filter": ledger_filter,
         "figures": ledger_figures(filtered),

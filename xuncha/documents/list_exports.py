@@ -19,6 +19,7 @@ from xuncha.audit.actions import log_access
 from xuncha.audit.models import AccessLog
 from xuncha.core.http import client_ip
 from xuncha.core.xlsx import Cell, Column, Sheet, Value, write_workbook
+from xuncha.documents.files import XLSX, attachment
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -32,7 +33,6 @@ EXPORT_FORMAT = "xlsx"
 # Rows are read from the database in chunks of this size, never the whole list at once.
 CHUNK = 2000
 CHINESE = "zh-hans"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def text_of(path: str) -> Callable[[Any], str]:
     """A cell reading ``a.b.c`` of an object as text ("" where a link is missing)."""
 
     def read(row: Any) -> str:
+        if path == "__str__":
+            return str(row)
         for part in path.split("."):
             row = getattr(row, part, None)
             if row is None:
@@ -123,8 +125,6 @@ def export_sheet(
     obj: Model | None = None,
 ) -> HttpResponse:
     """As ``export_list``, for rows already made into cells (e.g. the office's ledger columns)."""
-    from xuncha.documents.files import attachment
-
     user: User = request.user  # type: ignore[assignment]
     with translation.override(CHINESE):
         sheet_title = str(title)
