@@ -5,7 +5,8 @@ the township and village pages. Every item is looked up through ``visible_to``; 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -32,7 +33,7 @@ from xuncha.documents.list_exports import export_sheet, wants_export
 from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import actions, permissions
+from xuncha.rectification import actions, permissions, refusals
 from xuncha.rectification.filters import LedgerPageFilter, local_reader
 from xuncha.rectification.ledger_forms import (
     BatchReviewForm,
@@ -48,6 +49,9 @@ from xuncha.rectification.ledger_forms import (
 from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
 
 Status = LedgerItem.Status
 ITEMS_PER_PAGE = 50
@@ -111,8 +115,57 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # An item's page ---------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RefusedAction:
+    """An action of the reader's role that the item's state does not allow now: a disabled button, the reason, and
+    where to go next when there is a next step (e.g. plan the return visit the closure waits for)."""
+
+    key: str
+    label: str
+    reason: str
+    next_url: str = ""
+    next_label: str = ""
+
+
+def _refused_actions(user: User, item: LedgerItem) -> list[RefusedAction]:
+    """The item actions of the reader's role (submit, review, close, return) refused by the item's state now.
+    Nothing for a closed item, nor what another role does (a village is not told it may not close)."""
+    if item.status == Status.CLOSED:
+        return []
+    refused: list[RefusedAction] = []
+    if permissions.can_report_progress(user, item) and item.status in (Status.SUBMITTED, Status.REVIEWED):
+        reason = refusals.why_not_submit_item(user, item)
+        if reason:
+            refused.append(RefusedAction("submit", _("Submit for review"), reason))
+    if permissions.can_review(user, item) and item.status in refusals.SUBMITTABLE:
+        reason = refusals.why_not_review_item(user, item)
+        if reason:
+            refused.append(RefusedAction("review", _("Approve"), reason))
+    if permissions.can_close(user, item):
+        long_term_reviewed = item.status == Status.REVIEWED and item.fix_type == FixType.LONG_TERM
+        reason = None if long_term_reviewed else refusals.why_not_close_item(user, item)
+        if reason:
+            refused.append(RefusedAction("close", _("Close (销号)"), reason, *_visit_step(user, item)))
+        if item.status == Status.SUBMITTED:
+            reason = refusals.why_not_return_item(user, item)
+            if reason:
+                refused.append(RefusedAction("return", _("Return to the village"), reason))
+    return refused
+
+
+def _visit_step(user: User, item: LedgerItem) -> tuple[str, str]:
+    """The link to plan the return visit an item waits for, if the reader plans visits."""
+    if not (item.needs_return_visit and item.verified_at is None):
+        return "", ""
+    if not permissions.can_plan_visit(user, item.village, item.round):
+        return "", ""
+    query = urlencode({"village": item.village.code, "items": item.pk})
+    return f"{reverse('rectification:visit-plan')}?{query}", _("Plan a return visit")
+
+
 def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[str, Any]:
-    """The forms of whoever may act on the item now, by role and status; the actions check again."""
+    """The forms of whoever may act on the item now, by role and status; the actions check again. What the role
+    could do but the state does not allow is listed in ``refused`` with its reason and next step."""
     user, status, today = request.user, item.status, timezone.localdate()
     moves = actions.ITEM_TRANSITIONS.get(status, set())
     village = permissions.can_report_progress(user, item)
@@ -133,24 +186,25 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
         ),
         "review_form": (
             ReviewForm(initial={"expected_status": status}, auto_id="review_%s")
-            if township and status == Status.SUBMITTED
+            if refusals.why_not_review_item(user, item) is None
             else None
         ),
         "close_form": (
             CloseForm(initial={"closed_on": today}, auto_id="close_%s")
-            if office and Status.CLOSED in moves and not (status == Status.REVIEWED and long_term)
+            if Status.CLOSED in moves and refusals.why_not_close_item(user, item) is None
             else None
         ),
         "ongoing_form": (
             NoteForm(auto_id="ongoing_%s") if office and status == Status.REVIEWED and long_term else None
         ),
-        "return_form": ReasonForm(auto_id="return_%s") if office and status == Status.REVIEWED else None,
+        "return_form": (ReasonForm(auto_id="return_%s") if refusals.why_not_return_item(user, item) is None else None),
         "reopen_form": (
             DeadlineForm(auto_id="reopen_%s") if office and status in (Status.CLOSED, Status.ONGOING) else None
         ),
         "extend_form": DeadlineForm(auto_id="extend_%s") if office and not item.is_done else None,
         "can_flag": office and not item.needs_return_visit and status != Status.CLOSED,
         "awaits_visit": item.needs_return_visit and item.verified_at is None,
+        "refused": _refused_actions(user, item) if village or township or office else [],
     }
 
 
