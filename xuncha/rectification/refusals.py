@@ -77,14 +77,17 @@ def why_not_close_item(user: AnyUser | None, item: LedgerItem) -> str | None:
     return None
 
 
-def why_not_publish_feedback(user: AnyUser | None, round_: Round, village: AdminUnit, *, built: bool) -> str | None:
-    """The office feeds a village's list back once it is built; ``built`` says whether the list exists."""
+def why_not_publish_feedback(
+    user: AnyUser | None, round_: Round, village: AdminUnit | None = None, *, built: bool = True
+) -> str | None:
+    """The office feeds a village's list back in the round's feedback stages, once the list is built (``built``);
+    without a village, whether the round takes feedback at all."""
     if not permissions.can_publish_feedback(user, round_):
         return _("Only the inspection office feeds back lists.")
     if round_.status not in FEEDBACK_STATUSES:
         return _("Lists are built and fed back after the groups report; the round is %(status)s.") % {
             "status": round_.get_status_display()
         }
-    if not built:
+    if not built and village is not None:
         return _("Build the individual list of %(village)s first.") % {"village": village}
     return None
