@@ -9,11 +9,12 @@ from datetime import timedelta
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from pytest_django import DjangoAssertNumQueries
 
 from xuncha.accounts.models import User
 from xuncha.conftest import World
 from xuncha.inspections.models import Round
-from xuncha.rectification import permissions, refusals
+from xuncha.rectification import actions, permissions, refusals
 from xuncha.rectification.models import LedgerItem
 from xuncha.rectification.tests.factories import Reported, reported_round, set_round
 from xuncha.rectification.tests.test_ledger_views import extra_items, publish, published_item, verify_on_a_visit
@@ -198,3 +199,52 @@ def test_the_office_is_told_why_a_round_takes_no_feedback_yet(client: Client, wo
     client.force_login(office)
     html = _html(client, reverse("rectification:list-overview"), {"round": str(round_.pk)})
     assert 'data-testid="publish-refusal"' in html and "the round is Closed" in html
+
+
+# Query budgets ----------------------------------------------------------------------------------------------------
+# The pager reads its total with the paginator's one COUNT, which the lists already ran for their "N items" line: the
+# ledger (12), village list and dashboard drill pins are unchanged. These pin the lists that had no budget yet.
+
+VISIT_LIST_QUERIES = 9
+ROUND_LIST_QUERIES = 11
+VILLAGE_LEDGER_QUERIES = 9
+
+
+def _visits(item: LedgerItem, office: User, count: int) -> None:
+    for _n in range(count):
+        actions.plan_visit(item.village, planned_on=timezone.localdate(), items=[item], actor=office, visitors="巡察办")
+
+
+def test_the_visit_list_costs_the_same_however_many_visits(
+    client: Client, world: World, office: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    item = published_item(world, office)
+    LedgerItem.objects.filter(pk=item.pk).update(status=Status.REVIEWED)
+    item.refresh_from_db()
+    _visits(item, office, 1)
+    client.force_login(office)
+    url = reverse("rectification:visit-list")
+    client.get(url)
+    with django_assert_num_queries(VISIT_LIST_QUERIES):
+        client.get(url, {"per_page": "20"})
+    _visits(item, office, 25)
+    with django_assert_num_queries(VISIT_LIST_QUERIES):
+        client.get(url, {"per_page": "20"})
+
+
+def test_the_round_list_and_a_villages_ledger_have_fixed_budgets(
+    client: Client,
+    world: World,
+    office: User,
+    village_user: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    extra_items(publish(world, office), [timezone.localdate()] * 30)
+    client.force_login(office)
+    client.get(reverse("inspections:round-list"))
+    with django_assert_num_queries(ROUND_LIST_QUERIES):
+        client.get(reverse("inspections:round-list"))
+    client.force_login(village_user)
+    client.get(reverse("rectification:item-list"))
+    with django_assert_num_queries(VILLAGE_LEDGER_QUERIES):
+        client.get(reverse("rectification:item-list"), {"per_page": "20", "page": "2"})
