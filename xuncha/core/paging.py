@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
 PAGE_SIZES = (20, 50, 100)
@@ -22,6 +23,6 @@ def page_size(request: HttpRequest, default: int) -> int:
     return int(asked) if asked.isdigit() and int(asked) in PAGE_SIZES else default
 
 
-def page_of(request: HttpRequest, rows: Sequence[Any], default: int) -> Page[Any]:
+def page_of(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], default: int) -> Page[Any]:
     """The page of ``rows`` the request asks for (the last for a number past it, the first for nonsense)."""
     return Paginator(rows, page_size(request, default)).get_page(request.GET.get("page"))

@@ -30,8 +30,8 @@ def _sheet(client: Client, url: str, params: dict[str, Any]) -> list[list[Any]]:
     response = client.get(url, {**params, **XLSX})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def test_the_ledger_export_holds_every_filtered_item_of_every_page(client: Client, world: World, office: User) -> None:
