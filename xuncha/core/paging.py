@@ -24,5 +24,8 @@ def page_size(request: HttpRequest, default: int) -> int:
 
 
 def page_of(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], default: int) -> Page[Any]:
-    """The page of ``rows`` the request asks for (the last for a number past it, the first for nonsense)."""
-    return Paginator(rows, page_size(request, default)).get_page(request.GET.get("page"))
+    """The page of ``rows`` the request asks for (the last for a number past it, the first for nonsense), marked
+    ``resizable`` so that the pager offers the sizes (a list paged otherwise shows its pages only)."""
+    page = Paginator(rows, page_size(request, default)).get_page(request.GET.get("page"))
+    page.resizable = True  # type: ignore[attr-defined]
+    return page

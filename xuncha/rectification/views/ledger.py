@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -429,7 +428,7 @@ def _submitted(request: AuthenticatedHttpRequest) -> QuerySet[LedgerItem]:
 @login_required
 def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The villages' submissions waiting for the township (统筹把关); the office sees its whole county's."""
-    page = Paginator(_submitted(request), REVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, _submitted(request), REVIEW_PER_PAGE)
     reviewable = {item.pk for item in page if permissions.can_review(request.user, item)}
     context = {
         "page_obj": page,
