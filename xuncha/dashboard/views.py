@@ -3,11 +3,11 @@ township with htmx, and the lists behind the figures (problems, suggestions)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,15 +18,20 @@ from django.views.decorators.vary import vary_on_headers
 from django_filters import FilterSet
 
 from xuncha.core.http import AuthenticatedHttpRequest
+from xuncha.core.paging import page_of
 from xuncha.dashboard.charts import Links, build_charts
 from xuncha.dashboard.lookups import chosen_scope, dashboard_unit, reader_sources
 from xuncha.dashboard.permissions import home_unit_id, reads_findings
 from xuncha.dashboard.queries import Scope, dashboard_figures, in_scope
+from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.findings.filters import ProblemFilter, SuggestionFilter
 from xuncha.findings.models import Problem, Suggestion
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.public.permissions import can_manage_disclosure
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 ROWS_PER_PAGE = 50
 
@@ -112,6 +117,26 @@ def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, An
     }
 
 
+PROBLEM_COLUMNS = (
+    ExportColumn(_("Number"), text_of("serial")),
+    ExportColumn(_("Township"), text_of("village.parent.name")),
+    ExportColumn(_("Village or community"), text_of("village.name")),
+    ExportColumn(_("Category"), label_of("category")),
+    ExportColumn(_("Source"), label_of("source")),
+    ExportColumn(_("Rectification type"), label_of("fix_type")),
+    ExportColumn(_("Status"), label_of("status")),
+    ExportColumn(_("What was found"), text_of("phenomenon"), width=60),
+)
+SUGGESTION_COLUMNS = (
+    ExportColumn(_("Township"), text_of("village.parent.name")),
+    ExportColumn(_("Village or community"), text_of("village.name")),
+    ExportColumn(_("Topic"), label_of("topic")),
+    ExportColumn(_("Suggestion"), text_of("text"), width=60),
+    ExportColumn(_("Outcome"), label_of("outcome")),
+    ExportColumn(_("Round"), text_of("assignment.round")),
+)
+
+
 def _drill_page(
     request: AuthenticatedHttpRequest,
     unit: AdminUnit,
@@ -119,16 +144,28 @@ def _drill_page(
     filterset: FilterSet,
     carried: tuple[str, ...],
     template: str,
+    export: tuple[StrOrPromise, Sequence[ExportColumn]],
 ) -> HttpResponse:
     """A page of the rows behind a figure, with the filters the list offers and the dashboard's own (``carried``)
     kept as they were. No assignment filter (the scope says where), and above a county no village or round, whose
-    choices would grow with the province."""
+    choices would grow with the province. ``?export=xlsx`` answers the rows as ``export`` (a title, the columns)."""
+    if wants_export(request):
+        title, columns = export
+        scope_filters = [
+            (_("Unit"), unit.name),
+            (_("Term"), scope.term.name if scope.term else ""),
+            (_("Round"), str(scope.round) if scope.round else ""),
+            (_("Township"), scope.township.name if scope.township else ""),
+        ]
+        return export_list(
+            request, filterset.qs, columns, title=title, filterset=filterset, extra_filters=scope_filters, obj=unit
+        )
     hidden = {"assignment"} | ({"village", "round"} if scope.is_region else set())
     context = {
         "unit": unit,
         "scope": scope,
         "filter": filterset,
-        "page_obj": Paginator(filterset.qs, ROWS_PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, filterset.qs, ROWS_PER_PAGE),
         "carried": [(name, request.GET[name]) for name in carried if request.GET.get(name)],
         "fields": [field for field in filterset.form if field.name not in hidden],
     }
@@ -149,10 +186,18 @@ def problem_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     problems: QuerySet[Problem] = in_scope(
         Problem.objects.visible_to(request.user), scope, round_path="round", village_path="village"
     )
-    problems = problems.exclude(status=Problem.Status.DISCARDED).select_related("village", "round")
+    problems = problems.exclude(status=Problem.Status.DISCARDED).select_related("village__parent", "round")
     problem_filter = ProblemFilter(request.GET, queryset=problems.order_by("round__number", "serial"), request=request)
     # The problem filter has its own round field; the suggestion filter has none, so the round is carried there.
-    return _drill_page(request, unit, scope, problem_filter, ("term", "township"), "dashboard/problem_list.html")
+    return _drill_page(
+        request,
+        unit,
+        scope,
+        problem_filter,
+        ("term", "township"),
+        "dashboard/problem_list.html",
+        (_("Problems"), PROBLEM_COLUMNS),
+    )
 
 
 @login_required
@@ -165,7 +210,16 @@ def suggestion_list(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     suggestions: QuerySet[Suggestion] = in_scope(
         Suggestion.objects.visible_to(request.user), scope, round_path="assignment__round", village_path="village"
     )
-    suggestions = suggestions.select_related("village", "assignment__round__term").order_by("village__code", "pk")
+    suggestions = suggestions.select_related("village__parent", "assignment__round__term")
+    suggestions = suggestions.order_by("village__code", "pk")
     suggestion_filter = SuggestionFilter(request.GET, queryset=suggestions, request=request)
     carried = ("term", "round", "township")
-    return _drill_page(request, unit, scope, suggestion_filter, carried, "dashboard/suggestion_list.html")
+    return _drill_page(
+        request,
+        unit,
+        scope,
+        suggestion_filter,
+        carried,
+        "dashboard/suggestion_list.html",
+        (_("Suggestions"), SUGGESTION_COLUMNS),
+    )

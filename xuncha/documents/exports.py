@@ -82,11 +82,15 @@ def ledger(user: User, unit: AdminUnit, round_: Round | None = None) -> Generate
     if round_ is not None:
         items = items.filter(round=round_)
     name = f"{unit.name}{round_ if round_ is not None else ''}整改台账.xlsx"
-    columns = [Column(header, width) for header, width in zip(LEDGER_COLUMNS, LEDGER_WIDTHS, strict=True)]
-    return _xlsx(name, [Sheet("整改台账", columns, _ledger_rows(items))])
+    return _xlsx(name, [Sheet("整改台账", ledger_columns(), ledger_rows(items))])
 
 
-def _ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
+def ledger_columns() -> list[Column]:
+    """The ledger's columns as offices keep them, each with its width."""
+    return [Column(header, width) for header, width in zip(LEDGER_COLUMNS, LEDGER_WIDTHS, strict=True)]
+
+
+def ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
     statuses = labels(LedgerItem.Status)  # 完成情况, read back by the ledger import
     # SQLite before 3.44 cannot order inside an aggregate; there the files come in the order the database reads them.
     upload_order: dict[str, Any] = (

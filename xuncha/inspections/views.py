@@ -12,12 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.models import User
 from xuncha.accounts.permissions import can_plan_in
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
+from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.findings.views import workbench_context
 from xuncha.inspections import actions, permissions
 from xuncha.inspections.forms import (
@@ -42,6 +44,17 @@ def _counties_for(user: User) -> list[AdminUnit]:
     return list(round_counties(user).order_by("code"))
 
 
+ROUND_COLUMNS = (
+    ExportColumn(gettext_lazy("Term"), text_of("term.name")),
+    ExportColumn(gettext_lazy("Round"), text_of("__str__")),
+    ExportColumn(gettext_lazy("Kind"), label_of("kind")),
+    ExportColumn(gettext_lazy("Start"), lambda round_: round_.start_date),
+    ExportColumn(gettext_lazy("End"), lambda round_: round_.end_date),
+    ExportColumn(gettext_lazy("Groups"), lambda round_: "、".join(group.name for group in round_.groups.all())),
+    ExportColumn(gettext_lazy("Status"), label_of("status")),
+)
+
+
 @login_required
 def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Terms and rounds of a county; planners open terms and plan rounds here."""
@@ -60,6 +73,10 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         .order_by("-term__number", "-number")
     )
+    if wants_export(request):
+        return export_list(
+            request, rounds, ROUND_COLUMNS, title=gettext_lazy("Inspection rounds"), extra_filters=[], obj=county
+        )
     can_plan = can_plan_in(request.user, county)
     context = {
         "county": county,

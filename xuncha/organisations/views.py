@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,6 +14,8 @@ from xuncha.accounts.permissions import can_classify_villages, has_role_over
 from xuncha.accounts.scoping import county_readers
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal
+from xuncha.core.paging import page_of
+from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.permissions import can_count_clues
 from xuncha.findings.queries import findings_figures
@@ -26,9 +28,26 @@ from xuncha.organisations.forms import CategoryForm
 from xuncha.organisations.models import AdminUnit, Category, Level
 from xuncha.organisations.queries import VillageCounts, village_counts_under
 from xuncha.public.permissions import can_manage_disclosure
+from xuncha.rectification.filters import local_reader
 from xuncha.rectification.views.ledger import township_panel, village_panel
 
 VILLAGES_PER_PAGE = 50
+
+
+def _coverage_label(village: AdminUnit) -> str:
+    if getattr(village, "inspected", False):
+        return str(_("Inspected"))
+    return str(_("Planned") if getattr(village, "planned", False) else _("Not yet"))
+
+
+VILLAGE_COLUMNS = (
+    ExportColumn(_("Code"), text_of("code")),
+    ExportColumn(_("Village or community"), text_of("__str__")),
+    ExportColumn(_("Township"), text_of("parent.name")),
+    ExportColumn(_("Kind"), label_of("kind")),
+    ExportColumn(_("Category"), label_of("category")),
+    ExportColumn(_("This term"), _coverage_label),
+)
 
 
 def _visible_unit(request: AuthenticatedHttpRequest, code: str) -> AdminUnit:
@@ -160,7 +179,20 @@ def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     villages = villages_with_coverage(county, term).visible_to(request.user).select_related("parent").order_by("code")
     townships = AdminUnit.objects.townships().filter(parent=county).visible_to(request.user).order_by("code")
     village_filter = VillageFilter(request.GET or None, queryset=villages, townships=townships)
-    page = Paginator(village_filter.qs, VILLAGES_PER_PAGE).get_page(request.GET.get("page"))
+    if local_reader(request.user) is not None:
+        # A township (or village) reader's villages lie in one township: the selector would offer only that one.
+        del village_filter.filters["township"]
+    if wants_export(request):
+        return export_list(
+            request,
+            village_filter.qs,
+            VILLAGE_COLUMNS,
+            title=_("Villages and communities"),
+            filterset=village_filter,
+            extra_filters=[(_("County"), county.name), (_("Term"), term.name if term else "")],
+            obj=county,
+        )
+    page = page_of(request, village_filter.qs, VILLAGES_PER_PAGE)
     context = {
         "county": county,
         "counties": counties,

@@ -8,16 +8,19 @@ working-day calendar, so that it filters and counts like any column.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuncha.accounts.models import Role
+from xuncha.accounts.scoping import grants_of
 from xuncha.findings.filters import visible_rounds, visible_villages
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Term
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import stages
 from xuncha.rectification.lights import light_q
@@ -25,6 +28,8 @@ from xuncha.rectification.models import LedgerItem, Light
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+    from xuncha.accounts.scoping import AnyUser
 
 Status = LedgerItem.Status
 
@@ -39,6 +44,26 @@ def visible_townships(request: HttpRequest | None) -> QuerySet[AdminUnit]:
     if request is None:
         return AdminUnit.objects.none()
     return AdminUnit.objects.visible_to(request.user).townships().order_by("code")  # type: ignore[arg-type]
+
+
+def local_reader(user: AnyUser) -> Role | None:
+    """``Role.VILLAGE`` for a reader whose whole reach is one village, ``Role.TOWNSHIP`` for one township (its
+    villages included); ``None`` for everyone who reads more (the office, leaders, groups, several units)."""
+    grants = grants_of(user)
+    if not grants or group_ids_of(user):
+        return None
+    roles = {grant.role for grant in grants}
+    if not roles <= {Role.TOWNSHIP, Role.VILLAGE}:
+        return None
+    townships = {grant.unit_id for grant in grants if grant.role == Role.TOWNSHIP}
+    if not townships:
+        return Role.VILLAGE if len({grant.unit_id for grant in grants}) == 1 else None
+    # A township account that also holds a village grant under it still reads one township.
+    return Role.TOWNSHIP if len(townships) == 1 else None
+
+
+# The selectors that say nothing to a reader of one village or one township: they would offer one choice.
+HIDDEN_FOR = {Role.VILLAGE: ("term", "township", "village"), Role.TOWNSHIP: ("township",)}
 
 
 class LedgerItemFilter(django_filters.FilterSet):
@@ -113,3 +138,22 @@ class LedgerItemFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(light_q(value, timezone.localdate()))
+
+
+class LedgerPageFilter(LedgerItemFilter):
+    """The ledger page's filters: those that fit the reader's reach. A village sees no township, village or term
+    selector, a township no township selector (its village selector lists its own villages). The API keeps every
+    filter of ``LedgerItemFilter``; a dropped one would have nothing to narrow within ``visible_to`` anyway."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet[LedgerItem] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        reach = local_reader(request.user) if request is not None else None
+        for name in HIDDEN_FOR.get(reach, ()) if reach is not None else ():
+            del self.filters[name]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.core.paginator import Page
 from django.forms import BoundField
 from django.http import QueryDict
+
+from xuncha.core.paging import PAGE_SIZES
 
 register = template.Library()
 
@@ -45,3 +48,14 @@ def control(field: BoundField) -> str:
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag
+def page_numbers(page_obj: Page[Any]) -> list[int | str]:
+    """The page numbers a pager shows: both ends and the pages around the current one, gaps as an ellipsis."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
+def page_sizes() -> tuple[int, ...]:
+    return PAGE_SIZES

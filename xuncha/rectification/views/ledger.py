@@ -5,13 +5,13 @@ the township and village pages. Every item is looked up through ``visible_to``; 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,18 +19,21 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
+from xuncha.core.paging import page_of
+from xuncha.documents import exports
+from xuncha.documents.list_exports import export_sheet, wants_export
 from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import actions, permissions
-from xuncha.rectification.filters import LedgerItemFilter
+from xuncha.rectification import actions, permissions, refusals
+from xuncha.rectification.filters import LedgerPageFilter, local_reader
 from xuncha.rectification.ledger_forms import (
     BatchReviewForm,
     CloseForm,
@@ -45,6 +48,9 @@ from xuncha.rectification.ledger_forms import (
 from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
 
 Status = LedgerItem.Status
 ITEMS_PER_PAGE = 50
@@ -86,12 +92,18 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("village", "township")
         .order_by("-round__start_date", "township__code", "village__code", "number")
     )
-    ledger_filter = LedgerItemFilter(request.GET or None, queryset=items, request=request)
+    ledger_filter = LedgerPageFilter(request.GET or None, queryset=items, request=request)
     filtered = ledger_filter.qs
+    if wants_export(request):
+        # The office's ledger columns (those the ledger import reads back), of exactly the items the filters show.
+        rows = exports.ledger_rows(LedgerItem.objects.filter(pk__in=filtered.values("pk")))
+        columns = exports.ledger_columns()
+        return export_sheet(request, columns, rows, title=gettext_lazy("Rectification ledger"), filterset=ledger_filter)
     context = {
         "filter": ledger_filter,
         "figures": ledger_figures(filtered),
-        "page_obj": Paginator(filtered, ITEMS_PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, filtered, ITEMS_PER_PAGE),
+        "local_reader": local_reader(request.user),
     }
     # A history restore asks with HX-Request too, but it needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -102,8 +114,57 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # An item's page ---------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RefusedAction:
+    """An action of the reader's role that the item's state does not allow now: a disabled button, the reason, and
+    where to go next when there is a next step (e.g. plan the return visit the closure waits for)."""
+
+    key: str
+    label: str
+    reason: str
+    next_url: str = ""
+    next_label: str = ""
+
+
+def _refused_actions(user: User, item: LedgerItem) -> list[RefusedAction]:
+    """The item actions of the reader's role (submit, review, close, return) refused by the item's state now.
+    Nothing for a closed item, nor what another role does (a village is not told it may not close)."""
+    if item.status == Status.CLOSED:
+        return []
+    refused: list[RefusedAction] = []
+    if permissions.can_report_progress(user, item) and item.status in (Status.SUBMITTED, Status.REVIEWED):
+        reason = refusals.why_not_submit_item(user, item)
+        if reason:
+            refused.append(RefusedAction("submit", _("Submit for review"), reason))
+    if permissions.can_review(user, item) and item.status in refusals.SUBMITTABLE:
+        reason = refusals.why_not_review_item(user, item)
+        if reason:
+            refused.append(RefusedAction("review", _("Approve"), reason))
+    if permissions.can_close(user, item):
+        long_term_reviewed = item.status == Status.REVIEWED and item.fix_type == FixType.LONG_TERM
+        reason = None if long_term_reviewed else refusals.why_not_close_item(user, item)
+        if reason:
+            refused.append(RefusedAction("close", _("Close (销号)"), reason, *_visit_step(user, item)))
+        if item.status == Status.SUBMITTED:
+            reason = refusals.why_not_return_item(user, item)
+            if reason:
+                refused.append(RefusedAction("return", _("Return to the village"), reason))
+    return refused
+
+
+def _visit_step(user: User, item: LedgerItem) -> tuple[str, str]:
+    """The link to plan the return visit an item waits for, if the reader plans visits."""
+    if not (item.needs_return_visit and item.verified_at is None):
+        return "", ""
+    if not permissions.can_plan_visit(user, item.village, item.round):
+        return "", ""
+    query = urlencode({"village": item.village.code, "items": item.pk})
+    return f"{reverse('rectification:visit-plan')}?{query}", _("Plan a return visit")
+
+
 def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[str, Any]:
-    """The forms of whoever may act on the item now, by role and status; the actions check again."""
+    """The forms of whoever may act on the item now, by role and status; the actions check again. What the role
+    could do but the state does not allow is listed in ``refused`` with its reason and next step."""
     user, status, today = request.user, item.status, timezone.localdate()
     moves = actions.ITEM_TRANSITIONS.get(status, set())
     village = permissions.can_report_progress(user, item)
@@ -124,24 +185,25 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
         ),
         "review_form": (
             ReviewForm(initial={"expected_status": status}, auto_id="review_%s")
-            if township and status == Status.SUBMITTED
+            if refusals.why_not_review_item(user, item) is None
             else None
         ),
         "close_form": (
             CloseForm(initial={"closed_on": today}, auto_id="close_%s")
-            if office and Status.CLOSED in moves and not (status == Status.REVIEWED and long_term)
+            if Status.CLOSED in moves and refusals.why_not_close_item(user, item) is None
             else None
         ),
         "ongoing_form": (
             NoteForm(auto_id="ongoing_%s") if office and status == Status.REVIEWED and long_term else None
         ),
-        "return_form": ReasonForm(auto_id="return_%s") if office and status == Status.REVIEWED else None,
+        "return_form": (ReasonForm(auto_id="return_%s") if refusals.why_not_return_item(user, item) is None else None),
         "reopen_form": (
             DeadlineForm(auto_id="reopen_%s") if office and status in (Status.CLOSED, Status.ONGOING) else None
         ),
         "extend_form": DeadlineForm(auto_id="extend_%s") if office and not item.is_done else None,
         "can_flag": office and not item.needs_return_visit and status != Status.CLOSED,
         "awaits_visit": item.needs_return_visit and item.verified_at is None,
+        "refused": _refused_actions(user, item) if village or township or office else [],
     }
 
 
@@ -366,7 +428,7 @@ def _submitted(request: AuthenticatedHttpRequest) -> QuerySet[LedgerItem]:
 @login_required
 def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The villages' submissions waiting for the township (统筹把关); the office sees its whole county's."""
-    page = Paginator(_submitted(request), REVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, _submitted(request), REVIEW_PER_PAGE)
     reviewable = {item.pk for item in page if permissions.can_review(request.user, item)}
     context = {
         "page_obj": page,

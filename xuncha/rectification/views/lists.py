@@ -28,7 +28,7 @@ from xuncha.findings.queries import problems_with_clues
 from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Round
 from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit, Level
-from xuncha.rectification import actions, permissions, queries
+from xuncha.rectification import actions, permissions, queries, refusals
 from xuncha.rectification.forms import CommonItemForm, PublishForm
 from xuncha.rectification.models import (
     CommonItem,
@@ -218,6 +218,12 @@ def _round_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
             "common_items": common_items,
             "can_build": can_build,
             "can_publish": open_for_feedback and permissions.can_publish_feedback(user, round_),
+            # The office is told why it cannot feed back yet (the round's stage) instead of missing buttons.
+            "publish_refusal": (
+                refusals.why_not_publish_feedback(user, round_, built=True)
+                if permissions.can_publish_feedback(user, round_)
+                else None
+            ),
             "signable": _signable(user, [row.feedback for row in rows if row.feedback]),
             "today": timezone.localdate(),
         }

@@ -8,18 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xuncha.accounts.models import User
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, refusal, run_action
+from xuncha.core.paging import page_of
+from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.evidence.views import evidence_response
 from xuncha.inspections.models import AssignmentVillage, Round
 from xuncha.inspections.scoping import group_ids_of
@@ -69,8 +71,23 @@ def _plan_form(user: User, data: Any = None, initial: dict[str, Any] | None = No
     return VisitPlanForm(data, initial=initial, villages=villages, items=_plan_items(user))
 
 
-def _list_context(request: AuthenticatedHttpRequest, plan_form: VisitPlanForm | None) -> dict[str, Any]:
-    visits = (
+VISIT_COLUMNS = (
+    ExportColumn(gettext_lazy("Township"), text_of("village.parent.name")),
+    ExportColumn(gettext_lazy("Village"), text_of("village.name")),
+    ExportColumn(gettext_lazy("Planned for"), lambda visit: visit.planned_on),
+    ExportColumn(gettext_lazy("Visited on"), lambda visit: visit.visited_on),
+    ExportColumn(gettext_lazy("Visitors"), text_of("visitors")),
+    ExportColumn(gettext_lazy("Status"), label_of("status")),
+    ExportColumn(gettext_lazy("Items checked"), lambda visit: visit.checked),
+    ExportColumn(gettext_lazy("Verified"), lambda visit: visit.verified),
+    ExportColumn(gettext_lazy("Reopened"), lambda visit: visit.reopened),
+    ExportColumn(gettext_lazy("Residents asked"), lambda visit: visit.people_asked),
+    ExportColumn(gettext_lazy("Residents satisfied"), lambda visit: visit.people_satisfied),
+)
+
+
+def _visits(request: AuthenticatedHttpRequest) -> QuerySet[ReturnVisit]:
+    return (
         ReturnVisit.objects.visible_to(request.user)
         .select_related("village__parent", "planned_by_group")
         .annotate(
@@ -80,13 +97,18 @@ def _list_context(request: AuthenticatedHttpRequest, plan_form: VisitPlanForm | 
         )
         .order_by("-planned_on", "-pk")
     )
-    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _list_context(request: AuthenticatedHttpRequest, plan_form: VisitPlanForm | None) -> dict[str, Any]:
+    page = page_of(request, _visits(request), VISITS_PER_PAGE)
     return {"page_obj": page, "visits": page.object_list, "plan_form": plan_form}
 
 
 @login_required
 def visit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The return visits the user may see, newest first, with the plan form for those who plan them."""
+    if wants_export(request):
+        return export_list(request, _visits(request), VISIT_COLUMNS, title=gettext_lazy("Return visits"))
     plan_form = _plan_form(request.user, initial={"planned_on": timezone.localdate()})
     return render(request, "rectification/visits/list.html", _list_context(request, plan_form))
 
