@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refuse_form, run_action
+from xuncha.core.uploads import UploadRefused
 from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions, permissions, queries
 from xuncha.findings.filters import ProblemFilter
@@ -31,6 +33,7 @@ from xuncha.findings.forms import (
     NoticeCompletionForm,
     NoticeForm,
     PetitionForm,
+    PetitionProblemForm,
     ProblemEditForm,
     ProblemForm,
     ReasonForm,
@@ -73,12 +76,17 @@ def _filtered_problems(request: AuthenticatedHttpRequest, assignment: Assignment
     return ProblemFilter(request.GET, queryset=problems, request=request).qs
 
 
-def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment) -> dict[str, Any]:
-    """What the group's workbench shows on an assignment's page, for the tab asked for."""
+def workbench_context(
+    request: AuthenticatedHttpRequest, assignment: Assignment, *, problem_form: ProblemForm | None = None
+) -> dict[str, Any]:
+    """What the group's workbench shows on an assignment's page, for the tab asked for. ``problem_form`` is a
+    bound form that comes back with its errors and what was typed. Where the user cannot record, the workbench says
+    why instead of the forms."""
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "problems"
     user = request.user
     villages = _villages(assignment)
-    can_record = permissions.can_record_findings(user, assignment)
+    recording_refusal = permissions.recording_refusal(user, assignment)
+    can_record = recording_refusal is None
     counts = {
         "problems": Problem.objects.visible_to(user).filter(assignment=assignment).count(),
         "suggestions": Suggestion.objects.visible_to(user).filter(assignment=assignment).count(),
@@ -94,6 +102,7 @@ def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment)
         "counts": counts,
         "sees_clues": sees_clues,
         "can_record": can_record,
+        "recording_refusal": recording_refusal,
         "leads": permissions.leads(user, assignment),
         "villages": villages,
     }
@@ -105,8 +114,9 @@ def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment)
         context["status_choices"] = Problem.Status.choices
         context["fix_type_choices"] = FixType.choices
         if can_record:
-            problem_form = ProblemForm(initial={"found_on": _default_day(assignment)})
-            problem_form.limit_villages(villages)
+            if problem_form is None:
+                problem_form = ProblemForm(initial={"found_on": _default_day(assignment)})
+                problem_form.limit_villages(villages)
             context["problem_form"] = problem_form
     elif context["tab"] == "suggestions":
         context["suggestions"] = (
@@ -153,17 +163,25 @@ def _visible_assignment(request: AuthenticatedHttpRequest, pk: int) -> Assignmen
     )
 
 
+def _uploads(files: list[Any]) -> list[tuple[Any, str, int]]:
+    return [(upload, upload.name or "", upload.size or 0) for upload in files]
+
+
 @login_required
 @require_POST
 def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save a new working paper with its photos. A refused form or action comes back as the workbench with the
+    form as typed and the reason at the field (a browser never refills a file input: the page says so)."""
+    # The assignment's page lives in inspections, which imports this module for the workbench.
+    from xuncha.inspections.views import assignment_page
+
     assignment = _visible_assignment(request, pk)
-    form = ProblemForm(request.POST)
+    form = ProblemForm(request.POST, request.FILES)
     form.limit_villages(_villages(assignment))
     if form.is_valid():
         data = form.cleaned_data
-        run_action(
-            request,
-            lambda: actions.record_problem(
+        try:
+            actions.record_problem(
                 assignment,
                 data["village"],
                 category=data["category"],
@@ -173,13 +191,23 @@ def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 source=data["source"],
                 fix_type=data["fix_type"],
                 found_on=data["found_on"],
+                photos=_uploads(data["photos"]),
                 actor=request.user,
-            ),
-            _("The working paper was saved as a draft."),
-        )
-    else:
-        refuse_form(request, form)
-    return redirect(_workbench_url(assignment, "problems"))
+            )
+        except ActionRefused as exc:
+            form.add_error("photos" if isinstance(exc, UploadRefused) else None, exc.message)
+        else:
+            messages.success(request, _("The working paper was saved as a draft."))
+            return redirect(_workbench_url(assignment, "problems"))
+    refusal(request, ActionRefused(_("The working paper was not saved: see the form below.")))
+    # htmx swaps only successful answers by default; a plain form post gets the page with a 400.
+    return assignment_page(
+        request,
+        assignment,
+        problem_form=form,
+        photos_dropped=bool(request.FILES),
+        status=200 if request.htmx else 400,
+    )
 
 
 @login_required
@@ -280,17 +308,33 @@ def _timeline(obj: Any) -> QuerySet[Event]:
     return Event.objects.for_object(obj).select_related("actor").order_by("seq")
 
 
-@login_required
-def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    problem = _visible_problem(request, pk)
+def _edit_form(user: Any, problem: Problem) -> ProblemEditForm | None:
+    if not permissions.can_edit_problem(user, problem):
+        return None
+    form = ProblemEditForm(
+        initial={name: getattr(problem, name) for name in actions.EDITABLE_PROBLEM_FIELDS}
+        | {"version": problem.version}
+    )
+    return _without_photos_unless_allowed(user, problem, form)
+
+
+def _without_photos_unless_allowed(user: Any, problem: Problem, form: ProblemEditForm) -> ProblemEditForm:
+    # The office rewords a confirmed paper before feedback, but only the group adds evidence to it.
+    if not permissions.can_upload_evidence(user, problem):
+        del form.fields["photos"]
+    return form
+
+
+def _problem_page(
+    request: AuthenticatedHttpRequest,
+    problem: Problem,
+    *,
+    edit_form: ProblemEditForm | None = None,
+    photos_dropped: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     notice = ImmediateFixNotice.objects.filter(problem=problem).first()
-    edit_form = None
-    if permissions.can_edit_problem(user, problem):
-        edit_form = ProblemEditForm(
-            initial={name: getattr(problem, name) for name in actions.EDITABLE_PROBLEM_FIELDS}
-            | {"version": problem.version}
-        )
     stationed_until = problem.assignment.stationed_until
     context = {
         "problem": problem,
@@ -298,7 +342,9 @@ def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "evidence": problem.evidence.order_by("uploaded_at"),
         "suggestions": Suggestion.objects.visible_to(user).filter(problem=problem),
         "petitions": Petition.objects.visible_to(user).filter(problem=problem),
-        "edit_form": edit_form,
+        "edit_form": edit_form or _edit_form(user, problem),
+        "edit_open": edit_form is not None,
+        "photos_dropped": photos_dropped,
         "can_confirm": problem.status == Problem.Status.DRAFT and permissions.can_confirm_problem(user, problem),
         "can_discard": problem.status == Problem.Status.DRAFT and permissions.can_discard_problem(user, problem),
         "can_upload": permissions.can_upload_evidence(user, problem),
@@ -318,27 +364,41 @@ def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "with_clues": queries.problems_with_clues(user, [problem]),
         "timeline": _timeline(problem),
     }
-    return render(request, "findings/problem_detail.html", context)
+    return render(request, "findings/problem_detail.html", context, status=status)
+
+
+@login_required
+def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _problem_page(request, _visible_problem(request, pk))
 
 
 @login_required
 @require_POST
 def problem_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save an edit of a working paper with the photos sent along; a refused edit comes back as typed."""
     problem = _visible_problem(request, pk)
-    form = ProblemEditForm(request.POST)
+    form = _without_photos_unless_allowed(request.user, problem, ProblemEditForm(request.POST, request.FILES))
     if form.is_valid():
         data = form.cleaned_data
         changes = {name: data[name] for name in actions.EDITABLE_PROBLEM_FIELDS}
-        run_action(
-            request,
-            lambda: actions.update_problem(
-                problem, changes, expected_version=data["version"], actor=request.user, note=data["note"]
-            ),
-            _("The working paper was saved."),
-        )
-    else:
-        refuse_form(request, form)
-    return redirect(problem)
+        try:
+            actions.update_problem(
+                problem,
+                changes,
+                expected_version=data["version"],
+                actor=request.user,
+                note=data["note"],
+                photos=_uploads(data.get("photos", [])),
+            )
+        except ActionRefused as exc:
+            form.add_error(
+                "photos" if isinstance(exc, UploadRefused) and "photos" in form.fields else None, exc.message
+            )
+        else:
+            messages.success(request, _("The working paper was saved."))
+            return redirect(problem)
+    refusal(request, ActionRefused(_("The working paper was not saved: see the form below.")))
+    return _problem_page(request, problem, edit_form=form, photos_dropped=bool(request.FILES), status=400)
 
 
 @login_required
@@ -493,8 +553,24 @@ def _visible_petition(request: AuthenticatedHttpRequest, pk: int) -> Petition:
     )
 
 
+def _petition_problem_form(user: Any, petition: Petition) -> PetitionProblemForm | None:
+    if petition.status != Petition.Status.RECEIVED or not permissions.can_draft_problem_from_petition(user, petition):
+        return None
+    form = PetitionProblemForm(
+        initial={
+            "village": petition.village_id,
+            "category": petition.category,
+            "phenomenon": petition.text,
+            "found_on": _default_day(petition.assignment),
+        }
+    )
+    form.limit_villages(_villages(petition.assignment))
+    return form
+
+
 def _petition_context(request: AuthenticatedHttpRequest, petition: Petition, **extra: Any) -> dict[str, Any]:
     user = request.user
+    extra.setdefault("problem_form", _petition_problem_form(user, petition))
     form = None
     if petition.status == Petition.Status.RECEIVED and permissions.can_dispose_petition(user, petition):
         form = DispositionForm()
@@ -558,6 +634,36 @@ def petition_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         refuse_form(request, form)
     return redirect(petition)
+
+
+@login_required
+@require_POST
+def petition_to_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A member writes a draft working paper from a petition, which is settled as recorded as that paper; the
+    leader confirms the paper later. A refused form comes back as typed."""
+    petition = _visible_petition(request, pk)
+    form = PetitionProblemForm(request.POST)
+    form.limit_villages(_villages(petition.assignment))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = actions.draft_problem_from_petition(
+                petition,
+                village=data["village"],
+                category=data["category"],
+                phenomenon=data["phenomenon"],
+                fix_type=data["fix_type"],
+                found_on=data["found_on"],
+                actor=request.user,
+            )
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The petition was written up as a draft working paper for the leader."))
+            return redirect(problem)
+    refusal(request, ActionRefused(_("The working paper was not saved: see the form below.")))
+    context = _petition_context(request, petition, problem_form=form)
+    return render(request, "findings/petition_detail.html", context, status=400)
 
 
 @login_required

@@ -18,6 +18,7 @@ from xuncha.accounts.models import User
 from xuncha.accounts.permissions import can_plan_in
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
+from xuncha.findings.forms import ProblemForm
 from xuncha.findings.views import workbench_context
 from xuncha.inspections import actions, permissions
 from xuncha.inspections.forms import (
@@ -288,6 +289,18 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     assignment = get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("round__term__county", "group", "target"), pk=pk
     )
+    return assignment_page(request, assignment)
+
+
+def assignment_page(
+    request: AuthenticatedHttpRequest,
+    assignment: Assignment,
+    *,
+    problem_form: ProblemForm | None = None,
+    photos_dropped: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """An assignment's page with the group's workbench; a refused problem form comes back in it as typed."""
     context = {
         "assignment": assignment,
         # A township sees, of a special inspection across the county, only its own villages.
@@ -300,9 +313,10 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         and assignment.round.status == Round.Status.PLANNED,
         "channels": ContactChannel.objects.visible_to(request.user).filter(assignment=assignment),
         "channel_form": ChannelForm() if permissions.can_manage_channels(request.user, assignment) else None,
-        **workbench_context(request, assignment),
+        "photos_dropped": photos_dropped,
+        **workbench_context(request, assignment, problem_form=problem_form),
     }
-    return render(request, "inspections/assignment_detail.html", context)
+    return render(request, "inspections/assignment_detail.html", context, status=status)
 
 
 @login_required
