@@ -61,21 +61,27 @@ class PhotosField(MultipleFileField):
         self.max_files = max_files
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = super().clean(data, initial)
-        if len(files) > self.max_files:
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(items) > self.max_files:
             raise forms.ValidationError(_("Send at most %(count)s photos at once.") % {"count": self.max_files})
-        errors = []
-        for upload in files:
+        files: list[UploadedFile] = []
+        errors: list[forms.ValidationError] = []
+        for item in items:
+            name = getattr(item, "name", "") or ""
             try:
+                upload = forms.FileField.clean(self, item, initial)
                 check_upload(upload, upload.size or 0, images_only=True)
+            except forms.ValidationError as exc:
+                errors.extend(self._named(name, message) for message in exc.messages)
             except UploadRefused as exc:
-                errors.append(
-                    forms.ValidationError(
-                        _("%(name)s: %(reason)s") % {"name": upload.name or "", "reason": exc.message}
-                    )
-                )
-            finally:
+                errors.append(self._named(name, exc.message))
+            else:
                 upload.seek(0)
+                files.append(upload)
         if errors:
             raise forms.ValidationError(errors)
         return files
+
+    @staticmethod
+    def _named(name: str, message: str) -> forms.ValidationError:
+        return forms.ValidationError(_("%(name)s: %(reason)s") % {"name": name, "reason": message})
