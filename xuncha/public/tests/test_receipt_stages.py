@@ -54,7 +54,7 @@ def with_problem(petition: Petition, status: str) -> Petition:
     return settled(petition, Disposition.PROBLEM, problem)
 
 
-def with_item(petition: Petition, world: World, status: str, **fields: object) -> tuple[Petition, LedgerItem]:
+def with_item(petition: Petition, world: World, status: str, **fields: Any) -> tuple[Petition, LedgerItem]:
     """``petition`` settled as the fed-back problem of a ledger item of 甲一村 in ``status``."""
     item = ledger_item(world.round, world.village_a1, status=status, **fields)
     assert item.problem is not None
