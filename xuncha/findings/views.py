@@ -4,12 +4,11 @@ petitions, clues and evidence. Every object is looked up through ``visible_to``;
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +21,6 @@ from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refus
 from xuncha.core.uploads import UploadRefused
 from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions, permissions, queries
-from xuncha.findings.filters import ProblemFilter
 from xuncha.findings.forms import (
     ClueForm,
     DecisionForm,
@@ -40,121 +38,14 @@ from xuncha.findings.forms import (
     SuggestionForm,
     TransferForm,
 )
-from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.models import Clue, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.workbench import default_day, villages_of
 from xuncha.inspections.models import Assignment
-from xuncha.organisations.models import AdminUnit
-
-TABS = ("problems", "suggestions", "petitions", "clues", "notices")
-ROWS_PER_TAB = 200
-
-
-def _villages(assignment: Assignment) -> QuerySet[AdminUnit]:
-    return AdminUnit.objects.filter(assignments=assignment).select_related("parent").order_by("code")
-
-
-def _default_day(assignment: Assignment) -> date:
-    """Today, or the last day of stationing when the group has already left (papers written up afterwards)."""
-    return min(timezone.localdate(), assignment.stationed_until)
+from xuncha.inspections.pages import assignment_page
 
 
 def _workbench_url(assignment: Assignment, tab: str) -> str:
     return f"{assignment.get_absolute_url()}?tab={tab}"
-
-
-# The workbench ----------------------------------------------------------------------------------------------------
-
-
-def _filtered_problems(request: AuthenticatedHttpRequest, assignment: Assignment) -> QuerySet[Problem]:
-    """The assignment's papers through the same filters as the API's problem list."""
-    problems = (
-        Problem.objects.visible_to(request.user)
-        .filter(assignment=assignment)
-        .select_related("village", "finder", "notice")
-        .annotate(evidence_count=Count("evidence"))
-        .order_by("serial_no")
-    )
-    return ProblemFilter(request.GET, queryset=problems, request=request).qs
-
-
-def workbench_context(
-    request: AuthenticatedHttpRequest, assignment: Assignment, *, problem_form: ProblemForm | None = None
-) -> dict[str, Any]:
-    """What the group's workbench shows on an assignment's page, for the tab asked for. ``problem_form`` is a
-    bound form that comes back with its errors and what was typed. Where the user cannot record, the workbench says
-    why instead of the forms."""
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "problems"
-    user = request.user
-    villages = _villages(assignment)
-    recording_refusal = permissions.recording_refusal(user, assignment)
-    can_record = recording_refusal is None
-    counts = {
-        "problems": Problem.objects.visible_to(user).filter(assignment=assignment).count(),
-        "suggestions": Suggestion.objects.visible_to(user).filter(assignment=assignment).count(),
-        "petitions": Petition.objects.visible_to(user).filter(assignment=assignment).count(),
-        "notices": ImmediateFixNotice.objects.visible_to(user).filter(problem__assignment=assignment).count(),
-    }
-    clues = Clue.objects.visible_to(user).filter(assignment=assignment)
-    sees_clues = permissions.can_register_clue(user, assignment) or clues.exists()
-    if sees_clues:
-        counts["clues"] = clues.count()
-    context: dict[str, Any] = {
-        "tab": tab if (tab != "clues" or sees_clues) else "problems",
-        "counts": counts,
-        "sees_clues": sees_clues,
-        "can_record": can_record,
-        "recording_refusal": recording_refusal,
-        "leads": permissions.leads(user, assignment),
-        "villages": villages,
-    }
-    if context["tab"] == "problems":
-        context["problems"] = list(_filtered_problems(request, assignment)[:ROWS_PER_TAB])
-        context["with_clues"] = queries.problems_with_clues(user, context["problems"])
-        context["problem_filters"] = request.GET
-        context["category_choices"] = Category.choices
-        context["status_choices"] = Problem.Status.choices
-        context["fix_type_choices"] = FixType.choices
-        if can_record:
-            if problem_form is None:
-                problem_form = ProblemForm(initial={"found_on": _default_day(assignment)})
-                problem_form.limit_villages(villages)
-            context["problem_form"] = problem_form
-    elif context["tab"] == "suggestions":
-        context["suggestions"] = (
-            Suggestion.objects.visible_to(user)
-            .filter(assignment=assignment)
-            .select_related("village", "problem")
-            .order_by("-received_on", "-pk")[:ROWS_PER_TAB]
-        )
-        if can_record:
-            suggestion_form = SuggestionForm(initial={"received_on": _default_day(assignment)})
-            suggestion_form.limit_villages(villages)
-            context["suggestion_form"] = suggestion_form
-    elif context["tab"] == "petitions":
-        context["petitions"] = (
-            Petition.objects.visible_to(user)
-            .filter(assignment=assignment)
-            .select_related("village", "problem")
-            .order_by("-received_at")[:ROWS_PER_TAB]
-        )
-        if can_record:
-            petition_form = PetitionForm()
-            petition_form.limit_villages(villages)
-            context["petition_form"] = petition_form
-    elif context["tab"] == "clues":
-        context["clues"] = clues.select_related("village").order_by("-registered_at")
-        if permissions.can_register_clue(user, assignment):
-            clue_form = ClueForm()
-            clue_form.fields["problem"].queryset = Problem.objects.filter(assignment=assignment)  # type: ignore[attr-defined]
-            clue_form.fields["petition"].queryset = Petition.objects.filter(assignment=assignment)  # type: ignore[attr-defined]
-            context["clue_form"] = clue_form
-    else:
-        context["notices"] = (
-            ImmediateFixNotice.objects.visible_to(user)
-            .filter(problem__assignment=assignment)
-            .select_related("problem__village")
-            .order_by("deadline")
-        )
-    return context
 
 
 def _visible_assignment(request: AuthenticatedHttpRequest, pk: int) -> Assignment:
@@ -172,12 +63,9 @@ def _uploads(files: list[Any]) -> list[tuple[Any, str, int]]:
 def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Save a new working paper with its photos. A refused form or action comes back as the workbench with the
     form as typed and the reason at the field (a browser never refills a file input: the page says so)."""
-    # The assignment's page lives in inspections, which imports this module for the workbench.
-    from xuncha.inspections.views import assignment_page
-
     assignment = _visible_assignment(request, pk)
     form = ProblemForm(request.POST, request.FILES)
-    form.limit_villages(_villages(assignment))
+    form.limit_villages(villages_of(assignment))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -215,7 +103,7 @@ def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def suggestion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     form = SuggestionForm(request.POST)
-    form.limit_villages(_villages(assignment))
+    form.limit_villages(villages_of(assignment))
     if form.is_valid():
         data = form.cleaned_data
         run_action(
@@ -241,7 +129,7 @@ def suggestion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def petition_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     form = PetitionForm(request.POST)
-    form.limit_villages(_villages(assignment))
+    form.limit_villages(villages_of(assignment))
     if form.is_valid():
         data = form.cleaned_data
         run_action(
@@ -561,10 +449,10 @@ def _petition_problem_form(user: Any, petition: Petition) -> PetitionProblemForm
             "village": petition.village_id,
             "category": petition.category,
             "phenomenon": petition.text,
-            "found_on": _default_day(petition.assignment),
+            "found_on": default_day(petition.assignment),
         }
     )
-    form.limit_villages(_villages(petition.assignment))
+    form.limit_villages(villages_of(petition.assignment))
     return form
 
 
@@ -643,7 +531,7 @@ def petition_to_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     leader confirms the paper later. A refused form comes back as typed."""
     petition = _visible_petition(request, pk)
     form = PetitionProblemForm(request.POST)
-    form.limit_villages(_villages(petition.assignment))
+    form.limit_villages(villages_of(petition.assignment))
     if form.is_valid():
         data = form.cleaned_data
         try:

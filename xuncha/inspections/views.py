@@ -18,8 +18,6 @@ from xuncha.accounts.models import User
 from xuncha.accounts.permissions import can_plan_in
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
-from xuncha.findings.forms import ProblemForm
-from xuncha.findings.views import workbench_context
 from xuncha.inspections import actions, permissions
 from xuncha.inspections.forms import (
     AssignmentForm,
@@ -32,6 +30,7 @@ from xuncha.inspections.forms import (
     eligible_people,
 )
 from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Recusal, Round, Term
+from xuncha.inspections.pages import assignment_page
 from xuncha.inspections.queries import declaration_counties, round_counties, round_figures
 from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.codes import normalise_code
@@ -290,33 +289,6 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         Assignment.objects.visible_to(request.user).select_related("round__term__county", "group", "target"), pk=pk
     )
     return assignment_page(request, assignment)
-
-
-def assignment_page(
-    request: AuthenticatedHttpRequest,
-    assignment: Assignment,
-    *,
-    problem_form: ProblemForm | None = None,
-    photos_dropped: bool = False,
-    status: int = 200,
-) -> HttpResponse:
-    """An assignment's page with the group's workbench; a refused problem form comes back in it as typed."""
-    context = {
-        "assignment": assignment,
-        # A township sees, of a special inspection across the county, only its own villages.
-        "villages": AdminUnit.objects.visible_to(request.user)
-        .filter(assignments=assignment)
-        .select_related("parent")
-        .order_by("code"),
-        "members": assignment.group.memberships.select_related("user").order_by("role"),
-        "can_cancel": permissions.can_cancel_assignment(request.user, assignment)
-        and assignment.round.status == Round.Status.PLANNED,
-        "channels": ContactChannel.objects.visible_to(request.user).filter(assignment=assignment),
-        "channel_form": ChannelForm() if permissions.can_manage_channels(request.user, assignment) else None,
-        "photos_dropped": photos_dropped,
-        **workbench_context(request, assignment, problem_form=problem_form),
-    }
-    return render(request, "inspections/assignment_detail.html", context, status=status)
 
 
 @login_required
