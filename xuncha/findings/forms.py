@@ -8,9 +8,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.core.forms import DateInput
+from xuncha.core.forms import DateInput, PhotosField
+from xuncha.findings.actions.evidence import MAX_PHOTOS
 from xuncha.findings.models import Category, Clue, FixType, Petition, Problem, Suggestion
 from xuncha.organisations.models import AdminUnit
+
+PHOTOS_HELP = _("Optional: several photos at once (JPEG, PNG, GIF, WebP), saved with the paper.")
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -47,6 +50,7 @@ class ProblemForm(AssignmentVillagesMixin, forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Problem.Source.choices)
     fix_type = forms.ChoiceField(label=_("Rectification type"), choices=FixType.choices, initial=FixType.FOLLOW_UP)
     found_on = forms.DateField(label=_("Found on"), widget=DateInput)
+    photos = PhotosField(label=_("Photos"), max_files=MAX_PHOTOS, help_text=PHOTOS_HELP)
 
 
 class ProblemEditForm(forms.Form):
@@ -61,6 +65,7 @@ class ProblemEditForm(forms.Form):
     fix_type = forms.ChoiceField(label=_("Rectification type"), choices=FixType.choices)
     found_on = forms.DateField(label=_("Found on"), widget=DateInput)
     note = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
+    photos = PhotosField(label=_("Add photos"), max_files=MAX_PHOTOS, help_text=PHOTOS_HELP)
 
 
 class NoticeForm(forms.Form):
@@ -116,6 +121,24 @@ class PetitionForm(AssignmentVillagesMixin, forms.Form):
 
     def limit_villages(self, villages: QuerySet[AdminUnit]) -> None:
         self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+
+
+class PetitionProblemForm(AssignmentVillagesMixin, forms.Form):
+    """A member's draft working paper from a petition, prefilled from it (prefixed: the leader's disposition form
+    shares its page)."""
+
+    prefix = "draft"
+
+    village = VillageChoiceField(label=_("Village or community"), queryset=AdminUnit.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    phenomenon = forms.CharField(
+        label=_("What was found"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Time, place, people, figures"),
+    )
+    fix_type = forms.ChoiceField(label=_("Rectification type"), choices=FixType.choices, initial=FixType.FOLLOW_UP)
+    found_on = forms.DateField(label=_("Found on"), widget=DateInput)
 
 
 class DispositionForm(forms.Form):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from xuncha.accounts.models import Role
 from xuncha.accounts.permissions import can_plan_in, has_role_over
@@ -51,6 +56,59 @@ def can_record_findings(user: AnyUser | None, assignment: Assignment) -> bool:
     return is_member(user, assignment) and is_recording(assignment)
 
 
+def recording_refusal(user: AnyUser | None, assignment: Assignment, today: date | None = None) -> str | None:
+    """Why the user cannot record findings on ``assignment`` now, or ``None`` when they can. The workbench shows it
+    where the forms would be; the actions refuse for the same reasons (``_recording``, and the found-on date, which
+    cannot lie before stationing begins)."""
+    if not is_member(user, assignment):
+        return _("Only members of %(group)s record findings on this assignment; you are not in this group.") % {
+            "group": assignment.group
+        }
+    round_ = assignment.round
+    if round_.status == Round.Status.PLANNED:
+        return _("The round is still being planned: findings are recorded once the groups are stationed.")
+    if not is_recording(assignment):
+        return _(
+            "Findings are recorded while the groups are stationed or reporting; the round has moved on to "
+            "%(status)s, so nothing new is recorded here."
+        ) % {"status": round_.get_status_display()}
+    today = today or timezone.localdate()
+    if today < assignment.stationed_from:
+        return _("Stationing on this assignment begins on %(start)s; findings are recorded from that day.") % {
+            "start": date_format(assignment.stationed_from)
+        }
+    return None
+
+
+def petition_refusal(assignment: Assignment, today: date | None = None) -> str | None:
+    """Why the public form of ``assignment`` takes no message today, or ``None`` while it does: the round is
+    stationed or reporting and today lies within the assignment's stationing. The form's page and
+    ``submit_public_petition`` both ask this one question."""
+    today = today or timezone.localdate()
+    start, end = date_format(assignment.stationed_from), date_format(assignment.stationed_until)
+    if assignment.round.status == Round.Status.PLANNED or today < assignment.stationed_from:
+        return _("The inspection group takes messages here from %(start)s to %(end)s; it has not begun yet.") % {
+            "start": start,
+            "end": end,
+        }
+    if today > assignment.stationed_until:
+        return _("The inspection group took messages here from %(start)s to %(end)s; its stationing has ended.") % {
+            "start": start,
+            "end": end,
+        }
+    if not is_recording(assignment):
+        return _(
+            "The inspection group has finished its work in the villages before the end of its stationing "
+            "(%(end)s) and takes no more messages here."
+        ) % {"end": end}
+    return None
+
+
+def accepts_petitions(assignment: Assignment, today: date | None = None) -> bool:
+    """Whether the public petition form of ``assignment`` takes messages today."""
+    return petition_refusal(assignment, today) is None
+
+
 def can_edit_problem(user: AnyUser | None, problem: Problem) -> bool:
     """Drafts are edited by any member; a confirmed paper by the leader, and by the office that feeds it back (to
     word it for feedback, e.g. when it repeats a sealed clue); every edit is audited."""
@@ -84,6 +142,12 @@ def can_decide_suggestion(user: AnyUser | None, suggestion: Suggestion) -> bool:
 
 def can_dispose_petition(user: AnyUser | None, petition: Petition) -> bool:
     return leads(user, petition.assignment)
+
+
+def can_draft_problem_from_petition(user: AnyUser | None, petition: Petition) -> bool:
+    """Any member of the group turns a petition into a draft working paper while the group records findings; the
+    leader still confirms the paper (and alone settles a petition any other way)."""
+    return can_record_findings(user, petition.assignment)
 
 
 def can_reveal_reporter(user: AnyUser | None, petition: Petition) -> bool:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("petitions/<int:pk>/", views.petition_detail, name="petition-detail"),
     path("petitions/<int:pk>/reveal/", views.petition_reveal, name="petition-reveal"),
     path("petitions/<int:pk>/dispose/", views.petition_dispose, name="petition-dispose"),
+    path("petitions/<int:pk>/problem/", views.petition_to_problem, name="petition-problem"),
     path("petitions/<int:pk>/photos/<int:evidence_pk>/", views.petition_file, name="petition-file"),
     path("clues/", views.clue_list, name="clue-list"),
     path("clues/<int:pk>/", views.clue_detail, name="clue-detail"),

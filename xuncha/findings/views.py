@@ -4,11 +4,11 @@ petitions, clues and evidence. Every object is looked up through ``visible_to``;
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refusal, refuse_form, run_action
+from xuncha.core.uploads import UploadRefused
 from xuncha.evidence.views import evidence_response
 from xuncha.findings import actions, permissions, queries
-from xuncha.findings.filters import ClueFilter, PetitionFilter, ProblemFilter
+from xuncha.findings.filters import ClueFilter
 from xuncha.findings.forms import (
     ClueForm,
     DecisionForm,
@@ -31,115 +32,21 @@ from xuncha.findings.forms import (
     NoticeCompletionForm,
     NoticeForm,
     PetitionForm,
+    PetitionProblemForm,
     ProblemEditForm,
     ProblemForm,
     ReasonForm,
     SuggestionForm,
     TransferForm,
 )
-from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.models import Clue, ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.findings.workbench import default_day, villages_of
 from xuncha.inspections.models import Assignment
-from xuncha.organisations.models import AdminUnit
-
-TABS = ("problems", "suggestions", "petitions", "clues", "notices")
-ROWS_PER_TAB = 200
-
-
-def _villages(assignment: Assignment) -> QuerySet[AdminUnit]:
-    return AdminUnit.objects.filter(assignments=assignment).select_related("parent").order_by("code")
-
-
-def _default_day(assignment: Assignment) -> date:
-    """Today, or the last day of stationing when the group has already left (papers written up afterwards)."""
-    return min(timezone.localdate(), assignment.stationed_until)
+from xuncha.inspections.pages import assignment_page
 
 
 def _workbench_url(assignment: Assignment, tab: str) -> str:
     return f"{assignment.get_absolute_url()}?tab={tab}"
-
-
-# The workbench ----------------------------------------------------------------------------------------------------
-
-
-def _filtered_problems(request: AuthenticatedHttpRequest, assignment: Assignment) -> QuerySet[Problem]:
-    """The assignment's papers through the same filters as the API's problem list."""
-    problems = (
-        Problem.objects.visible_to(request.user)
-        .filter(assignment=assignment)
-        .select_related("village", "finder", "notice")
-        .annotate(evidence_count=Count("evidence"))
-        .order_by("serial_no")
-    )
-    return ProblemFilter(request.GET, queryset=problems, request=request).qs
-
-
-def workbench_context(request: AuthenticatedHttpRequest, assignment: Assignment) -> dict[str, Any]:
-    """What the group's workbench shows on an assignment's page, for the tab asked for."""
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "problems"
-    user = request.user
-    villages = _villages(assignment)
-    can_record = permissions.can_record_findings(user, assignment)
-    counts = {
-        "problems": Problem.objects.visible_to(user).filter(assignment=assignment).count(),
-        "suggestions": Suggestion.objects.visible_to(user).filter(assignment=assignment).count(),
-        "petitions": Petition.objects.visible_to(user).filter(assignment=assignment).count(),
-        "notices": ImmediateFixNotice.objects.visible_to(user).filter(problem__assignment=assignment).count(),
-    }
-    clues = Clue.objects.visible_to(user).filter(assignment=assignment)
-    sees_clues = permissions.can_register_clue(user, assignment) or clues.exists()
-    if sees_clues:
-        counts["clues"] = clues.count()
-    context: dict[str, Any] = {
-        "tab": tab if (tab != "clues" or sees_clues) else "problems",
-        "counts": counts,
-        "sees_clues": sees_clues,
-        "can_record": can_record,
-        "leads": permissions.leads(user, assignment),
-        "villages": villages,
-    }
-    if context["tab"] == "problems":
-        context["problems"] = list(_filtered_problems(request, assignment)[:ROWS_PER_TAB])
-        context["with_clues"] = queries.problems_with_clues(user, context["problems"])
-        context["problem_filters"] = request.GET
-        context["category_choices"] = Category.choices
-        context["status_choices"] = Problem.Status.choices
-        context["fix_type_choices"] = FixType.choices
-        if can_record:
-            problem_form = ProblemForm(initial={"found_on": _default_day(assignment)})
-            problem_form.limit_villages(villages)
-            context["problem_form"] = problem_form
-    elif context["tab"] == "suggestions":
-        context["suggestions"] = (
-            Suggestion.objects.visible_to(user)
-            .filter(assignment=assignment)
-            .select_related("village", "problem")
-            .order_by("-received_on", "-pk")[:ROWS_PER_TAB]
-        )
-        if can_record:
-            suggestion_form = SuggestionForm(initial={"received_on": _default_day(assignment)})
-            suggestion_form.limit_villages(villages)
-            context["suggestion_form"] = suggestion_form
-    elif context["tab"] == "petitions":
-        petitions = Petition.objects.visible_to(user).filter(assignment=assignment)
-        petitions = PetitionFilter(request.GET, queryset=petitions, request=request).qs
-        context["petitions"] = petitions.select_related("village", "problem").order_by("-received_at")[:ROWS_PER_TAB]
-        if can_record:
-            petition_form = PetitionForm()
-            petition_form.limit_villages(villages)
-            context["petition_form"] = petition_form
-    elif context["tab"] == "clues":
-        context["clues"] = clues.select_related("village").order_by("-registered_at")
-        if permissions.can_register_clue(user, assignment):
-            clue_form = ClueForm()
-            clue_form.fields["problem"].queryset = Problem.objects.filter(assignment=assignment)  # type: ignore[attr-defined]
-            clue_form.fields["petition"].queryset = Petition.objects.filter(assignment=assignment)  # type: ignore[attr-defined]
-            context["clue_form"] = clue_form
-    else:
-        notices = ImmediateFixNotice.objects.visible_to(user).filter(problem__assignment=assignment)
-        if request.GET.get("status") in ImmediateFixNotice.Status.values:
-            notices = notices.filter(status=request.GET["status"])
-        context["notices"] = notices.select_related("problem__village").order_by("deadline")
-    return context
 
 
 def _visible_assignment(request: AuthenticatedHttpRequest, pk: int) -> Assignment:
@@ -148,17 +55,22 @@ def _visible_assignment(request: AuthenticatedHttpRequest, pk: int) -> Assignmen
     )
 
 
+def _uploads(files: list[Any]) -> list[tuple[Any, str, int]]:
+    return [(upload, upload.name or "", upload.size or 0) for upload in files]
+
+
 @login_required
 @require_POST
 def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save a new working paper with its photos. A refused form or action comes back as the workbench with the
+    form as typed and the reason at the field (a browser never refills a file input: the page says so)."""
     assignment = _visible_assignment(request, pk)
-    form = ProblemForm(request.POST)
-    form.limit_villages(_villages(assignment))
+    form = ProblemForm(request.POST, request.FILES)
+    form.limit_villages(villages_of(assignment))
     if form.is_valid():
         data = form.cleaned_data
-        run_action(
-            request,
-            lambda: actions.record_problem(
+        try:
+            actions.record_problem(
                 assignment,
                 data["village"],
                 category=data["category"],
@@ -168,13 +80,23 @@ def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 source=data["source"],
                 fix_type=data["fix_type"],
                 found_on=data["found_on"],
+                photos=_uploads(data["photos"]),
                 actor=request.user,
-            ),
-            _("The working paper was saved as a draft."),
-        )
-    else:
-        refuse_form(request, form)
-    return redirect(_workbench_url(assignment, "problems"))
+            )
+        except ActionRefused as exc:
+            form.add_error("photos" if isinstance(exc, UploadRefused) else None, exc.message)
+        else:
+            messages.success(request, _("The working paper was saved as a draft."))
+            return redirect(_workbench_url(assignment, "problems"))
+    refusal(request, ActionRefused(_("The working paper was not saved: see the form below.")))
+    # htmx swaps only successful answers by default; a plain form post gets the page with a 400.
+    return assignment_page(
+        request,
+        assignment,
+        problem_form=form,
+        photos_dropped=bool(request.FILES),
+        status=200 if request.htmx else 400,
+    )
 
 
 @login_required
@@ -182,7 +104,7 @@ def problem_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def suggestion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     form = SuggestionForm(request.POST)
-    form.limit_villages(_villages(assignment))
+    form.limit_villages(villages_of(assignment))
     if form.is_valid():
         data = form.cleaned_data
         run_action(
@@ -208,7 +130,7 @@ def suggestion_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def petition_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _visible_assignment(request, pk)
     form = PetitionForm(request.POST)
-    form.limit_villages(_villages(assignment))
+    form.limit_villages(villages_of(assignment))
     if form.is_valid():
         data = form.cleaned_data
         run_action(
@@ -275,17 +197,33 @@ def _timeline(obj: Any) -> QuerySet[Event]:
     return Event.objects.for_object(obj).select_related("actor").order_by("seq")
 
 
-@login_required
-def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    problem = _visible_problem(request, pk)
+def _edit_form(user: Any, problem: Problem) -> ProblemEditForm | None:
+    if not permissions.can_edit_problem(user, problem):
+        return None
+    form = ProblemEditForm(
+        initial={name: getattr(problem, name) for name in actions.EDITABLE_PROBLEM_FIELDS}
+        | {"version": problem.version}
+    )
+    return _without_photos_unless_allowed(user, problem, form)
+
+
+def _without_photos_unless_allowed(user: Any, problem: Problem, form: ProblemEditForm) -> ProblemEditForm:
+    # The office rewords a confirmed paper before feedback, but only the group adds evidence to it.
+    if not permissions.can_upload_evidence(user, problem):
+        del form.fields["photos"]
+    return form
+
+
+def _problem_page(
+    request: AuthenticatedHttpRequest,
+    problem: Problem,
+    *,
+    edit_form: ProblemEditForm | None = None,
+    photos_dropped: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     notice = ImmediateFixNotice.objects.filter(problem=problem).first()
-    edit_form = None
-    if permissions.can_edit_problem(user, problem):
-        edit_form = ProblemEditForm(
-            initial={name: getattr(problem, name) for name in actions.EDITABLE_PROBLEM_FIELDS}
-            | {"version": problem.version}
-        )
     stationed_until = problem.assignment.stationed_until
     context = {
         "problem": problem,
@@ -293,7 +231,9 @@ def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "evidence": problem.evidence.order_by("uploaded_at"),
         "suggestions": Suggestion.objects.visible_to(user).filter(problem=problem),
         "petitions": Petition.objects.visible_to(user).filter(problem=problem),
-        "edit_form": edit_form,
+        "edit_form": edit_form or _edit_form(user, problem),
+        "edit_open": edit_form is not None,
+        "photos_dropped": photos_dropped,
         "can_confirm": problem.status == Problem.Status.DRAFT and permissions.can_confirm_problem(user, problem),
         "can_discard": problem.status == Problem.Status.DRAFT and permissions.can_discard_problem(user, problem),
         "can_upload": permissions.can_upload_evidence(user, problem),
@@ -313,27 +253,41 @@ def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "with_clues": queries.problems_with_clues(user, [problem]),
         "timeline": _timeline(problem),
     }
-    return render(request, "findings/problem_detail.html", context)
+    return render(request, "findings/problem_detail.html", context, status=status)
+
+
+@login_required
+def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _problem_page(request, _visible_problem(request, pk))
 
 
 @login_required
 @require_POST
 def problem_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save an edit of a working paper with the photos sent along; a refused edit comes back as typed."""
     problem = _visible_problem(request, pk)
-    form = ProblemEditForm(request.POST)
+    form = _without_photos_unless_allowed(request.user, problem, ProblemEditForm(request.POST, request.FILES))
     if form.is_valid():
         data = form.cleaned_data
         changes = {name: data[name] for name in actions.EDITABLE_PROBLEM_FIELDS}
-        run_action(
-            request,
-            lambda: actions.update_problem(
-                problem, changes, expected_version=data["version"], actor=request.user, note=data["note"]
-            ),
-            _("The working paper was saved."),
-        )
-    else:
-        refuse_form(request, form)
-    return redirect(problem)
+        try:
+            actions.update_problem(
+                problem,
+                changes,
+                expected_version=data["version"],
+                actor=request.user,
+                note=data["note"],
+                photos=_uploads(data.get("photos", [])),
+            )
+        except ActionRefused as exc:
+            form.add_error(
+                "photos" if isinstance(exc, UploadRefused) and "photos" in form.fields else None, exc.message
+            )
+        else:
+            messages.success(request, _("The working paper was saved."))
+            return redirect(problem)
+    refusal(request, ActionRefused(_("The working paper was not saved: see the form below.")))
+    return _problem_page(request, problem, edit_form=form, photos_dropped=bool(request.FILES), status=400)
 
 
 @login_required
@@ -488,8 +442,24 @@ def _visible_petition(request: AuthenticatedHttpRequest, pk: int) -> Petition:
     )
 
 
+def _petition_problem_form(user: Any, petition: Petition) -> PetitionProblemForm | None:
+    if petition.status != Petition.Status.RECEIVED or not permissions.can_draft_problem_from_petition(user, petition):
+        return None
+    form = PetitionProblemForm(
+        initial={
+            "village": petition.village_id,
+            "category": petition.category,
+            "phenomenon": petition.text,
+            "found_on": default_day(petition.assignment),
+        }
+    )
+    form.limit_villages(villages_of(petition.assignment))
+    return form
+
+
 def _petition_context(request: AuthenticatedHttpRequest, petition: Petition, **extra: Any) -> dict[str, Any]:
     user = request.user
+    extra.setdefault("problem_form", _petition_problem_form(user, petition))
     form = None
     if petition.status == Petition.Status.RECEIVED and permissions.can_dispose_petition(user, petition):
         form = DispositionForm()
@@ -553,6 +523,36 @@ def petition_dispose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         refuse_form(request, form)
     return redirect(petition)
+
+
+@login_required
+@require_POST
+def petition_to_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A member writes a draft working paper from a petition, which is settled as recorded as that paper; the
+    leader confirms the paper later. A refused form comes back as typed."""
+    petition = _visible_petition(request, pk)
+    form = PetitionProblemForm(request.POST)
+    form.limit_villages(villages_of(petition.assignment))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = actions.draft_problem_from_petition(
+                petition,
+                village=data["village"],
+                category=data["category"],
+                phenomenon=data["phenomenon"],
+                fix_type=data["fix_type"],
+                found_on=data["found_on"],
+                actor=request.user,
+            )
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The petition was written up as a draft working paper for the leader."))
+            return redirect(problem)
+    refusal(request, ActionRefused(_("The working paper was not saved: see the form below.")))
+    context = _petition_context(request, petition, problem_form=form)
+    return render(request, "findings/petition_detail.html", context, status=400)
 
 
 @login_required

@@ -20,7 +20,6 @@ from xuncha.accounts.permissions import can_plan_in
 from xuncha.core.exceptions import ActionRefused
 from xuncha.core.http import AuthenticatedHttpRequest, form_errors, htmx_redirect, refusal
 from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
-from xuncha.findings.views import workbench_context
 from xuncha.inspections import actions, permissions
 from xuncha.inspections.forms import (
     AssignmentForm,
@@ -33,6 +32,7 @@ from xuncha.inspections.forms import (
     eligible_people,
 )
 from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Recusal, Round, Term
+from xuncha.inspections.pages import assignment_page
 from xuncha.inspections.queries import declaration_counties, round_counties, round_figures
 from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.codes import normalise_code
@@ -305,21 +305,7 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     assignment = get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("round__term__county", "group", "target"), pk=pk
     )
-    context = {
-        "assignment": assignment,
-        # A township sees, of a special inspection across the county, only its own villages.
-        "villages": AdminUnit.objects.visible_to(request.user)
-        .filter(assignments=assignment)
-        .select_related("parent")
-        .order_by("code"),
-        "members": assignment.group.memberships.select_related("user").order_by("role"),
-        "can_cancel": permissions.can_cancel_assignment(request.user, assignment)
-        and assignment.round.status == Round.Status.PLANNED,
-        "channels": ContactChannel.objects.visible_to(request.user).filter(assignment=assignment),
-        "channel_form": ChannelForm() if permissions.can_manage_channels(request.user, assignment) else None,
-        **workbench_context(request, assignment),
-    }
-    return render(request, "inspections/assignment_detail.html", context)
+    return assignment_page(request, assignment)
 
 
 @login_required

@@ -1,17 +1,86 @@
-"""Figures of the residents' side of rectification: what was published (双公开) and how satisfied residents are.
-Each is one aggregate query over the queryset it is given, so a dashboard scopes it by filtering first, e.g.
+"""Reads of the residents' side: the stage a resident's petition has reached (the receipt lookup), what was published
+(双公开) and how satisfied residents are. The figures are each one aggregate query over the queryset they are given,
+so a dashboard scopes them by filtering first, e.g.
 ``SurveyAnswer.objects.filter(survey__village__path__under=county.path)``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
+from xuncha.findings.models import Petition, Problem
 from xuncha.public.models import SHOWN_Q, Disclosure, SurveyAnswer
+from xuncha.rectification.models import LedgerItem
 from xuncha.rectification.queries import rate
 
 Rating = SurveyAnswer.Rating
+
+
+class ReceiptStage(models.TextChoices):
+    """What a resident is told of their petition by its receipt code (受理 → 核实中 → 整改中 → 已整改并回访, or
+    已办结), and nothing else: not how it was settled, by whom, or what it led to."""
+
+    RECEIVED = "RECEIVED", pgettext_lazy("receipt stage", "Received")
+    VERIFYING = "VERIFYING", pgettext_lazy("receipt stage", "Being verified")
+    RECTIFYING = "RECTIFYING", pgettext_lazy("receipt stage", "Being rectified")
+    RECTIFIED = "RECTIFIED", pgettext_lazy("receipt stage", "Rectified")
+    VISITED = "VISITED", pgettext_lazy("receipt stage", "Rectified and verified on a return visit")
+    CONCLUDED = "CONCLUDED", pgettext_lazy("receipt stage", "Concluded")
+
+
+RECEIPT_EXPLANATIONS = {
+    ReceiptStage.RECEIVED: pgettext_lazy(
+        "receipt stage", "The inspection group has your message and will look into it."
+    ),
+    ReceiptStage.VERIFYING: pgettext_lazy("receipt stage", "The inspection group is verifying what you reported."),
+    ReceiptStage.RECTIFYING: pgettext_lazy(
+        "receipt stage", "What you reported was confirmed and fed back for rectification, which is under way."
+    ),
+    ReceiptStage.RECTIFIED: pgettext_lazy("receipt stage", "The rectification of what you reported is done."),
+    ReceiptStage.VISITED: pgettext_lazy(
+        "receipt stage", "The rectification is done and was checked on site on a return visit."
+    ),
+    ReceiptStage.CONCLUDED: pgettext_lazy("receipt stage", "The inspection group has finished handling your message."),
+}
+
+
+def receipt_stage(petition: Petition) -> ReceiptStage:
+    """The stage of ``petition`` as its sender may know it.
+
+    A petition turned into a problem is being verified until the problem is fed back, then rectified through its
+    ledger item(s), and done once every item is closed (after a verified return visit: 已整改并回访). Petitions
+    explained, forwarded or merged as duplicates are concluded. A petition registered as a sealed clue reads as
+    being verified for ever, exactly like a problem not yet fed back, so that no one learns a clue exists.
+    """
+    Disposition = Petition.Disposition
+    if petition.status == Petition.Status.RECEIVED:
+        return ReceiptStage.RECEIVED
+    if petition.disposition == Disposition.CLUE:
+        return ReceiptStage.VERIFYING
+    if petition.disposition != Disposition.PROBLEM or petition.problem_id is None:
+        return ReceiptStage.CONCLUDED
+    problem = Problem.objects.only("status", "village_id").get(pk=petition.problem_id)
+    if problem.status == Problem.Status.DISCARDED:
+        # The group looked into it and found nothing to rectify.
+        return ReceiptStage.CONCLUDED
+    if problem.status != Problem.Status.FED_BACK:
+        return ReceiptStage.VERIFYING
+    # The problem's own item on an individual list, or its village's share of a common item built from it.
+    items = list(
+        LedgerItem.objects.filter(
+            Q(problem_id=problem.pk) | Q(common_item__problems=problem.pk, village_id=problem.village_id)
+        )
+        .values_list("status", "verified_at")
+        .distinct()
+    )
+    if not items or any(status != LedgerItem.Status.CLOSED for status, _verified in items):
+        return ReceiptStage.RECTIFYING
+    if all(verified is not None for _status, verified in items):
+        return ReceiptStage.VISITED
+    return ReceiptStage.RECTIFIED
 
 
 def survey_figures(answers: QuerySet[SurveyAnswer]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from xuncha.core.exceptions import ActionRefused
 from xuncha.findings.actions import submit_public_petition
 from xuncha.findings.models import Category, Petition
+from xuncha.findings.permissions import petition_refusal
 from xuncha.inspections.models import Assignment, ContactChannel
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import ratelimit
@@ -29,6 +30,7 @@ from xuncha.public.devices import device_key, device_token, new_device_token, re
 from xuncha.public.forms import PetitionForm, ReceiptLookupForm, SurveyAnswerForm
 from xuncha.public.models import Disclosure, SubmissionQuota, Survey, SurveyAnswer
 from xuncha.public.qr import qr_svg
+from xuncha.public.queries import RECEIPT_EXPLANATIONS, receipt_stage
 from xuncha.public.ratelimit import LOOKUPS_PER_HOUR, Allowance
 
 # The receipt code waits in the session between the form's POST and the receipt page, which shows it once.
@@ -45,8 +47,12 @@ def _villages(assignment: Assignment) -> QuerySet[AdminUnit]:
     return assignment.villages.select_related("parent").order_by("code")
 
 
-def _is_open(assignment: Assignment) -> bool:
-    return assignment.stationed_from <= timezone.localdate() <= assignment.stationed_until
+def _channels(assignment: Assignment) -> tuple[list[ContactChannel], bool]:
+    """The group's channels valid today, or, when none is, all of them to be shown with their dates."""
+    channels = sorted(assignment.channels.all(), key=lambda c: (CHANNEL_ORDER[c.kind], c.valid_from, c.pk))
+    today = timezone.localdate()
+    current = [channel for channel in channels if channel.valid_from <= today <= channel.valid_until]
+    return (current, False) if current else (channels, True)
 
 
 def _too_many(request: HttpRequest, scope: SubmissionQuota.Scope) -> HttpResponse:
@@ -60,16 +66,14 @@ def notice(request: HttpRequest, public_key: UUID) -> HttpResponse:
     """The notice a group posts in the villages (巡察公告): who is stationed where and when, how to reach them,
     what they take, and a QR code that opens the petition form."""
     assignment = _assignment(public_key)
-    channels = sorted(assignment.channels.all(), key=lambda c: (CHANNEL_ORDER[c.kind], c.valid_from, c.pk))
-    today = timezone.localdate()
-    current = [channel for channel in channels if channel.valid_from <= today <= channel.valid_until]
+    channels, show_validity = _channels(assignment)
     form_url = request.build_absolute_uri(reverse("public:petition-form", args=[assignment.public_key]))
     context = {
         "assignment": assignment,
         "villages": _villages(assignment),
         # Outside their dates the channels are still worth printing, with the dates they are valid.
-        "channels": current or channels,
-        "show_validity": not current,
+        "channels": channels,
+        "show_validity": show_validity,
         "categories": [label for _value, label in Category.choices],
         "form_url": form_url,
         "qr": qr_svg(form_url),
@@ -119,10 +123,16 @@ def _submit(assignment: Assignment, form: PetitionForm) -> Petition:
 
 
 def _render_form(request: HttpRequest, assignment: Assignment, form: PetitionForm) -> HttpResponse:
+    # The same answer as ``submit_public_petition`` gives when the message is sent.
+    closed_reason = petition_refusal(assignment)
+    channels, show_validity = _channels(assignment) if closed_reason else ([], False)
     context = {
         "assignment": assignment,
         "form": form,
-        "is_open": _is_open(assignment),
+        "is_open": closed_reason is None,
+        "closed_reason": closed_reason,
+        "channels": [channel for channel in channels if channel.kind != ContactChannel.Kind.QR],
+        "show_validity": show_validity,
         # A browser never fills a file input again: say so when the form comes back after a photo was chosen.
         "photo_dropped": bool(request.FILES),
     }
@@ -143,7 +153,7 @@ def petition_sent(request: HttpRequest, public_key: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def receipt_lookup(request: HttpRequest) -> HttpResponse:
-    """The status of a petition by its receipt code: the status and the date received, nothing else. Every
+    """The stage of a petition by its receipt code (``receipt_stage``) and the date received, nothing else. Every
     lookup counts against the client's hourly allowance, so that codes cannot be tried at random."""
     if request.method != "POST":
         return render(request, "public/receipt_lookup.html", {"form": ReceiptLookupForm()})
@@ -153,10 +163,17 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
     form = ReceiptLookupForm(request.POST)
     context: dict[str, object] = {"form": form, "searched": False}
     if form.is_valid():
-        found = Petition.objects.filter(receipt_code=form.cleaned_data["code"]).only("status", "received_at").first()
+        found = (
+            Petition.objects.filter(receipt_code=form.cleaned_data["code"])
+            .only("status", "disposition", "problem_id", "received_at")
+            .first()
+        )
+        stage = receipt_stage(found) if found else None
         context.update(
             searched=True,
-            status=found.get_status_display() if found else None,
+            status=stage.label if stage else None,
+            stage=stage.value if stage else None,
+            explanation=RECEIPT_EXPLANATIONS[stage] if stage else None,
             received_on=timezone.localdate(found.received_at) if found else None,
         )
     return render(request, "public/receipt_lookup.html", context)

@@ -5,31 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.core.forms import DateInput
+from xuncha.core.forms import DateInput, MultipleFileField
 from xuncha.rectification.models import LedgerItem
 
 TEXT_LIMIT = 5000
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; their type and size are judged by the action that stores them."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class StatusField(forms.ChoiceField):

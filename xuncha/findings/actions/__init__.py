@@ -26,6 +26,7 @@ from xuncha.findings.actions.clues import (
 from xuncha.findings.actions.evidence import attach_evidence
 from xuncha.findings.actions.petitions import (
     dispose_petition,
+    draft_problem_from_petition,
     record_petition,
     reveal_reporter,
     submit_public_petition,
@@ -59,6 +60,7 @@ __all__ = [
     "discard_problem",
     "dispose_clue",
     "dispose_petition",
+    "draft_problem_from_petition",
     "give_clue_feedback",
     "issue_notice",
     "mark_fed_back",

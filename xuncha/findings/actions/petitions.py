@@ -3,6 +3,7 @@ and the reveal of who sent it (logged)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from xuncha.organisations.models import AdminUnit
 
 from xuncha.findings.actions._common import _check_choice, _check_village, _recording
+from xuncha.findings.actions.problems import record_problem
 
 # Petitions --------------------------------------------------------------------------------------------------------
 
@@ -74,16 +76,12 @@ def submit_public_petition(
     phone: str = "",
     photo: tuple[IO[bytes], str, int] | None = None,
 ) -> Petition:
-    """A resident's message through the public form (no login). Accepted while the group is stationed; the
-    reporter may stay anonymous. Returns the petition, whose receipt code the resident keeps."""
-    today = timezone.localdate()
-    if not permissions.is_recording(assignment) or not (
-        assignment.stationed_from <= today <= assignment.stationed_until
-    ):
-        raise TransitionNotAllowed(
-            _("The inspection group takes messages here from %(start)s to %(end)s.")
-            % {"start": assignment.stationed_from, "end": assignment.stationed_until}
-        )
+    """A resident's message through the public form (no login). Accepted while ``permissions.accepts_petitions``
+    (the rule the form's page shows); the reporter may stay anonymous. Returns the petition, whose receipt code the
+    resident keeps."""
+    closed = permissions.petition_refusal(assignment)
+    if closed is not None:
+        raise TransitionNotAllowed(closed)
     petition = _new_petition(
         assignment, village, channel=Petition.Channel.PUBLIC_FORM, category=category, text=text, name=name, phone=phone
     )
@@ -165,6 +163,21 @@ def dispose_petition(
         duplicate_of = None
     if disposition in (Petition.Disposition.FORWARDED, Petition.Disposition.EXPLAINED) and not note.strip():
         raise Conflict(_("Say to whom it was forwarded or what was explained."))
+    _settle(locked, disposition, actor=actor, note=note, problem=problem, duplicate_of=duplicate_of)
+    petition.status, petition.disposition = locked.status, locked.disposition
+    return locked
+
+
+def _settle(
+    locked: Petition,
+    disposition: str,
+    *,
+    actor: Actor,
+    note: str,
+    problem: Problem | None,
+    duplicate_of: Petition | None,
+) -> None:
+    """Write a checked disposition on a locked, received petition, with its audit event."""
     locked.status = Petition.Status.DISPOSED
     locked.disposition = disposition
     locked.disposition_note = note.strip()
@@ -191,8 +204,49 @@ def dispose_petition(
         before={"status": Petition.Status.RECEIVED},
         after={"status": locked.status, "disposition": disposition, "problem": problem.serial if problem else None},
     )
-    petition.status, petition.disposition = locked.status, locked.disposition
-    return locked
+
+
+@transaction.atomic
+def draft_problem_from_petition(
+    petition: Petition,
+    *,
+    actor: Actor,
+    village: AdminUnit,
+    category: str,
+    phenomenon: str,
+    fix_type: str,
+    basis: str = "",
+    responsibility: str = "",
+    found_on: date | None = None,
+    note: str = "",
+) -> Problem:
+    """A member of the group turns a received petition into a new working paper: a DRAFT with source PETITION,
+    which the leader confirms like any other, and the petition is settled as recorded as that problem. Both
+    writes and their audit events happen together, or neither."""
+    require(
+        actor,
+        permissions.can_draft_problem_from_petition(actor, petition),
+        _("Only members of %(group)s turn its petitions into working papers while it records findings.")
+        % {"group": petition.assignment.group},
+    )
+    locked = Petition.objects.select_for_update().select_related("assignment__round").get(pk=petition.pk)
+    if locked.status != Petition.Status.RECEIVED:
+        raise TransitionNotAllowed(_("This petition is already settled."))
+    problem = record_problem(
+        locked.assignment,
+        village,
+        category=category,
+        phenomenon=phenomenon,
+        source=Problem.Source.PETITION,
+        fix_type=fix_type,
+        basis=basis,
+        responsibility=responsibility,
+        found_on=found_on,
+        actor=actor,
+    )
+    _settle(locked, Petition.Disposition.PROBLEM, actor=actor, note=note, problem=problem, duplicate_of=None)
+    petition.status, petition.disposition, petition.problem = locked.status, locked.disposition, problem
+    return problem
 
 
 def reveal_reporter(petition: Petition, *, actor: User, ip_address: str | None = None) -> tuple[str, str]:

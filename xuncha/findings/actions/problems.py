@@ -40,6 +40,7 @@ from xuncha.findings.actions._common import (
     _move,
     _recording,
 )
+from xuncha.findings.actions.evidence import Upload, attach_photos
 
 # Problems ---------------------------------------------------------------------------------------------------------
 
@@ -73,10 +74,14 @@ def record_problem(
     responsibility: str = "",
     found_on: date | None = None,
     finder: User | None = None,
+    photos: Sequence[Upload] = (),
 ) -> Problem:
-    """Write a new working paper (DRAFT) with the group's next serial number, e.g. ``[2023]4巡-3组-017``."""
+    """Write a new working paper (DRAFT) with the group's next serial number, e.g. ``[2023]4巡-3组-017``, with the
+    photos taken of it (``attach_photos``): a refused photo refuses the paper too, so nothing is half saved."""
     spec = ProblemSpec(village, category, phenomenon, source, fix_type, basis, responsibility, found_on, finder)
-    return record_problems(assignment, [spec], actor=actor)[0]
+    problem = record_problems(assignment, [spec], actor=actor)[0]
+    attach_photos(problem, photos, actor=actor)
+    return problem
 
 
 @transaction.atomic
@@ -150,10 +155,17 @@ def record_problems(assignment: Assignment, specs: Sequence[ProblemSpec], *, act
 
 @transaction.atomic
 def update_problem(
-    problem: Problem, changes: dict[str, Any], *, expected_version: int, actor: Actor, note: str = ""
+    problem: Problem,
+    changes: dict[str, Any],
+    *,
+    expected_version: int,
+    actor: Actor,
+    note: str = "",
+    photos: Sequence[Upload] = (),
 ) -> Problem:
-    """Edit a working paper. ``expected_version`` is the version the editor started from: if someone saved in
-    between, the edit is refused (``Conflict``) instead of silently overwriting theirs."""
+    """Edit a working paper, adding the photos sent with the edit (``attach_photos``) in the same transaction.
+    ``expected_version`` is the version the editor started from: if someone saved in between, the edit is refused
+    (``Conflict``) instead of silently overwriting theirs."""
     # The group edits its papers, and the office rewords a confirmed one before feedback; whether this one may still
     # be edited is decided on the locked row below.
     require(
@@ -182,6 +194,7 @@ def update_problem(
     if "found_on" in changes:
         _check_day(changes["found_on"], locked.assignment)
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    attach_photos(locked, photos, actor=actor)
     if not changed:
         return locked
     before = snapshot(locked, changed)

@@ -72,3 +72,49 @@ def test_member_records_with_photo_leader_confirms_village_cannot_see(
     browser_page.goto(world.village_a1.get_absolute_url())
     assert problem.serial not in page.content()
     assert [error for error in browser_page.errors if "404" not in error] == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_member_records_a_paper_with_its_photos_in_one_submit(
+    browser_page: BrowserPage,
+    world: World,
+    group_member: User,
+    settings: pytest.FixtureRequest,
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    """Through htmx the form sends its files: a wrong file comes back at the photos field with the text kept and
+    nothing saved; chosen again with photos only, the paper is saved with both."""
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    page = browser_page.page
+    browser_page.login("group3_member")
+    browser_page.goto(world.assignment.get_absolute_url())
+    form = page.locator("[data-testid=problem-form]")
+    text = "村卫生室门前排水沟堵塞，雨天积水漫入室内。"
+    form.locator("#id_phenomenon").fill(text)
+    form.locator("#id_found_on").fill("2023-09-20")
+    form.locator("#id_photos").set_input_files(
+        [
+            {"name": "一.png", "mimeType": "image/png", "buffer": PNG},
+            {"name": "说明.png", "mimeType": "image/png", "buffer": b"not a photo"},
+        ]
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=photos-dropped]")
+    assert "说明.png" in page.locator("[data-testid=problem-form]").inner_text()
+    assert page.locator("#id_phenomenon").input_value() == text
+    assert not Problem.objects.exists()
+
+    form = page.locator("[data-testid=problem-form]")
+    form.locator("#id_photos").set_input_files(
+        [
+            {"name": "一.png", "mimeType": "image/png", "buffer": PNG},
+            {"name": "二.png", "mimeType": "image/png", "buffer": PNG},
+        ]
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=problem-table] >> text=4巡-3组-001")
+    problem = Problem.objects.get()
+    assert problem.evidence.count() == 2
+    browser_page.screenshot("member-recorded-a-paper-with-photos")
+    assert browser_page.errors == []

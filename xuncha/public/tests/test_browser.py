@@ -14,7 +14,7 @@ from xuncha.public.tests.conftest import stationed_around_today
 @pytest.mark.django_db(transaction=True)
 def test_resident_writes_from_a_phone_and_looks_up_the_receipt(browser_page: BrowserPage, world: World) -> None:
     """At 375×812 the notice and the form fit the screen; the message is received and its code looks up as
-    'Received, being handled'; no CSP violation or script error shows in the console."""
+    the stage 'Received'; no CSP violation or script error shows in the console."""
     assignment = stationed_around_today(world.assignment)
     page = browser_page.page
     page.set_viewport_size({"width": 375, "height": 812})
@@ -39,7 +39,7 @@ def test_resident_writes_from_a_phone_and_looks_up_the_receipt(browser_page: Bro
     page.locator("#id_code").fill(f"{code[:5].lower()}-{code[5:].lower()}")
     page.locator("[data-testid=lookup-form] button[type=submit]").click()
     page.wait_for_selector("[data-testid=lookup-status]")
-    assert page.locator("[data-testid=lookup-status]").inner_text().strip() == "Received, being handled"
+    assert page.locator("[data-testid=lookup-status]").inner_text().strip() == "Received"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     petition = Petition.objects.get()

@@ -220,7 +220,7 @@ def test_outside_stationing_the_form_refuses(client: Client, world: World) -> No
     response = post(client, world.assignment, text="村务公开栏长期不更新")
     html = page(response)
     assert response.status_code == 200
-    assert "takes messages here from" in html
+    assert "its stationing has ended" in html
     assert "村务公开栏长期不更新" in html
     assert not Petition.objects.exists()
 
