@@ -63,6 +63,8 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_plan = can_plan_in(request.user, county)
     context = {
         "county": county,
+        # A township, a group or a village sees the county's rounds, not the county's page.
+        "county_visible": AdminUnit.objects.visible_to(request.user).filter(pk=county.pk).exists(),
         "counties": counties,
         "terms": terms,
         "rounds": rounds,

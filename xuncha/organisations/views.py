@@ -163,6 +163,8 @@ def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(village_filter.qs, VILLAGES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "county": county,
+        # Below county level (a township, a group, a village) the county's page is not open to the reader.
+        "county_visible": county in counties,
         "counties": counties,
         "term": term,
         "filter": village_filter,
