@@ -135,6 +135,11 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def name_and_post(self) -> str:
+        """How a person is offered in a picker: name and post, 张三（县委巡察办干部）; the name alone without one."""
+        return f"{self}（{self.title}）" if self.title else str(self)
+
 
 class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
     def visible_to(self, user: AnyUser) -> RoleGrantQuerySet:
