@@ -12,6 +12,8 @@ from django.test import Client
 
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
+from xuncha.inspections.models import Assignment
+from xuncha.inspections.tests.factories import assign
 from xuncha.organisations.tests import factories as units
 
 if TYPE_CHECKING:
@@ -121,3 +123,28 @@ def test_the_county_crumb_is_text_for_a_group_member(client: Client, world: Worl
     assert crumbs is not None
     assert world.county.name in crumbs.group(1)
     assert world.county.get_absolute_url() not in crumbs.group(1)
+
+
+def test_an_assignment_page_links_only_the_villages_the_reader_may_open(
+    client: Client, world: World, township_user: User, office: User
+) -> None:
+    """A village reading its township-wide assignment sees its own village among those covered, not the others
+    (their pages answer 404 to it); the township and the office see every village covered."""
+    assignment = assign(
+        world.group,
+        [world.village_a2, world.community_a],
+        mode=Assignment.Mode.TOWNSHIP_WITH_VILLAGES,
+        target=world.township_a,
+    )
+    village_a2 = UserFactory.create(username="village_a2")
+    grant(village_a2, Role.VILLAGE, world.village_a2)
+    both = sorted([world.village_a2, world.community_a], key=lambda unit: unit.code)
+    for user, expected in ((village_a2, [world.village_a2]), (township_user, both), (office, both)):
+        client.force_login(user)
+        response = client.get(assignment.get_absolute_url())
+        assert response.status_code == 200
+        assert list(response.context["covered_villages"]) == expected
+        html = response.content.decode()
+        unit_links = sorted(set(re.findall(r'href="(/units/\d{12}/)"', html)))
+        followed = _followed(client, unit_links)
+        assert all(status == 200 for status in followed.values()), followed
