@@ -136,7 +136,7 @@ class RoleGrantAdmin(admin.ModelAdmin):
     @admin.display(description=_("role"), ordering="role")
     def role_title(self, obj: RoleGrant) -> str:
         """The role's title over the granted unit (a leader over a city is 市领导)."""
-        return obj.get_role_display()
+        return obj.role_title()
 
     def save_model(self, request: HttpRequest, obj: RoleGrant, form: forms.ModelForm[Any], change: bool) -> None:
         created = actions.grant_role(

@@ -194,14 +194,15 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        role = self.get_role_display()
+        role = self.role_title()
         return f"{self.user} · {role} · {self.unit}" if self.unit_id else f"{self.user} · {role}"
 
-    def get_role_display(self) -> str:
+    def role_title(self) -> str:
         """The role's title over this grant's unit (a leader over a city is 市领导, not 县领导)."""
-        if self.unit_id is None:
+        unit = self.unit
+        if unit is None:
             return str(Role(self.role).label)
-        return str(role_label(self.role, self.unit.level, self.unit.code))
+        return str(role_label(self.role, unit.level, unit.code))
 
 
 def holds_system_role(user: User) -> bool:

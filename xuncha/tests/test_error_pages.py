@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import path
 
@@ -23,15 +23,15 @@ HOME_LINK = "返回首页"
 BACK_LINK = "返回上一页"
 
 
-def _raise_permission_denied(request: HttpRequest) -> None:
+def _raise_permission_denied(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
-def _raise_not_found(request: HttpRequest) -> None:
+def _raise_not_found(request: HttpRequest) -> HttpResponse:
     raise Http404("No such thing.")
 
 
-def _raise_error(request: HttpRequest) -> None:
+def _raise_error(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("boom")
 
 

@@ -99,7 +99,7 @@ def test_the_security_page_names_the_grant_by_its_level(
 
 def test_a_grant_reads_its_title(city_leader: User, leader: User) -> None:
     with translation.override("zh-hans"):
-        titles = {grant.user.username: grant.get_role_display() for grant in RoleGrant.objects.select_related("unit")}
+        titles = {grant.user.username: grant.role_title() for grant in RoleGrant.objects.select_related("unit")}
     assert titles == {"city_leader": "市领导", "leader": "县领导"}
 
 

@@ -34,13 +34,14 @@ def test_the_recusal_picker_lists_name_and_post(client: Client, world: World, of
 def test_a_person_without_a_post_is_listed_by_name(world: World, group_member: User) -> None:
     _named(group_member, "王芳", "")
     form = RecusalForm(people=User.objects.filter(pk=group_member.pk), units=world.county.children.all())
-    assert [label for _value, label in form.fields["person"].choices] == ["王芳"]
+    choices = form.fields["person"].choices  # type: ignore[attr-defined]
+    assert [label for _value, label in choices] == ["王芳"]
 
 
 def test_the_member_pickers_list_name_and_post(client: Client, world: World, office: User, group_member: User) -> None:
     """The round page's member picker and group form name people by name and post."""
     _named(group_member, "李明", "县审计局副局长")
-    labels = [label for _value, label in MemberForm(county=world.county).fields["user"].choices]
+    labels = [label for _value, label in MemberForm(county=world.county).fields["user"].choices]  # type: ignore[attr-defined]
     assert "李明（县审计局副局长）" in labels
     client.force_login(office)
     html = client.get(world.round.get_absolute_url()).content.decode()
