@@ -41,6 +41,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form answers the app's own page (in the user's language, with a way back), not Django's English one.
+CSRF_FAILURE_VIEW = "xuncha.core.errors.csrf_failure"
 
 # Behind HTTPS (XUNCHA_HTTPS=1) cookies are secure and browsers are told to stay on HTTPS. Many county intranets
 # still serve plain HTTP, so this is a choice of the deployment, not a default.

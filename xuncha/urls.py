@@ -7,6 +7,12 @@ from django.views.generic import RedirectView
 
 from xuncha.core import views as core_views
 
+# Error pages in the app's frame and the user's language (JSON under /api/).
+handler400 = "xuncha.core.errors.bad_request"
+handler403 = "xuncha.core.errors.permission_denied"
+handler404 = "xuncha.core.errors.page_not_found"
+handler500 = "xuncha.core.errors.server_error"
+
 admin.site.site_header = _("Village inspection work platform")
 admin.site.site_title = _("Village inspection work platform")
 

@@ -122,7 +122,8 @@ class RoleGrantAdmin(admin.ModelAdmin):
     """Grants are made and withdrawn through the actions, so that each is checked and audited."""
 
     form = RoleGrantForm
-    list_display = ["user", "role", "unit", "includes_descendants", "granted_by", "created_at"]
+    list_display = ["user", "role_title", "unit", "includes_descendants", "granted_by", "created_at"]
+    list_select_related = ["user", "unit", "granted_by"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__display_name", "unit__name"]
     autocomplete_fields = ["user"]
@@ -131,6 +132,11 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("role"), ordering="role")
+    def role_title(self, obj: RoleGrant) -> str:
+        """The role's title over the granted unit (a leader over a city is 市领导)."""
+        return obj.role_title()
 
     def save_model(self, request: HttpRequest, obj: RoleGrant, form: forms.ModelForm[Any], change: bool) -> None:
         created = actions.grant_role(

@@ -35,10 +35,18 @@ class AccountForm(StyledForm):
     title = forms.CharField(label=_("post"), max_length=100, required=False)
 
 
+class AccountChoiceField(forms.ModelChoiceField):
+    """Accounts by name and post; the login name follows, since the security administrator works on accounts and two
+    people may share a name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name_and_post} · {obj.username}" if obj.display_name else obj.username
+
+
 class GrantForm(StyledForm):
     """A role for an account, over a unit given by its code (the three administrators' roles take none)."""
 
-    user = forms.ModelChoiceField(label=_("user"), queryset=User.objects.none())
+    user = AccountChoiceField(label=_("user"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     unit_code = forms.CharField(label=_("unit code"), max_length=12, required=False)
     includes_descendants = forms.BooleanField(label=_("includes the units below"), required=False, initial=True)

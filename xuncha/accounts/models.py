@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,26 @@ class Role(models.TextChoices):
     def reads_county(self) -> bool:
         """Roles that read everything of the counties in their subtree, drafts and plans included."""
         return self in (Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER)
+
+
+# A leader is titled by the level of the unit granted (the values of ``organisations.Level``, which this module
+# cannot import): 县领导 over a county, 市领导 over a city, 自治区领导 or 省领导 over a province.
+LEADER_LABELS: dict[str, Promise] = {
+    "CITY": _("City leader"),
+    "PROVINCE": _("Provincial leader"),
+}
+# The five autonomous regions (内蒙古, 广西, 西藏, 宁夏, 新疆), by the first two digits of their division code.
+AUTONOMOUS_REGION_PREFIXES = frozenset({"15", "45", "54", "64", "65"})
+
+
+def role_label(role: Role | str, level: str = "", code: str = "") -> str | Promise:
+    """The title of ``role`` held over a unit of ``level`` and division ``code`` (a leader over 桂林市 is 市领导)."""
+    role = Role(role)
+    if role != Role.LEADER:
+        return role.label
+    if level == "PROVINCE" and code[:2] in AUTONOMOUS_REGION_PREFIXES:
+        return _("Autonomous region leader")
+    return LEADER_LABELS.get(level, role.label)
 
 
 SYSTEM_ROLES = frozenset({Role.SYSADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
@@ -115,6 +136,11 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def name_and_post(self) -> str:
+        """How a person is offered in a picker: name and post, 张三（县委巡察办干部）; the name alone without one."""
+        return f"{self}（{self.title}）" if self.title else str(self)
+
 
 class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
     def visible_to(self, user: AnyUser) -> RoleGrantQuerySet:
@@ -169,8 +195,15 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        role = Role(self.role).label
+        role = self.role_title()
         return f"{self.user} · {role} · {self.unit}" if self.unit_id else f"{self.user} · {role}"
+
+    def role_title(self) -> str:
+        """The role's title over this grant's unit (a leader over a city is 市领导, not 县领导)."""
+        unit = self.unit
+        if unit is None:
+            return str(Role(self.role).label)
+        return str(role_label(self.role, unit.level, unit.code))
 
 
 def holds_system_role(user: User) -> bool:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils.functional import Promise
 
-from xuncha.accounts.models import Role, RoleGrant
+from xuncha.accounts.models import Role, RoleGrant, role_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,6 +47,11 @@ class Grant:
 
     def covers(self, path: str) -> bool:
         return path.startswith(self.path) if self.includes_descendants else path == self.path
+
+    @property
+    def label(self) -> str | Promise:
+        """The role's title over the granted unit (the unit's code ends its path)."""
+        return role_label(self.role, self.level, self.path.strip("/").rpartition("/")[2])
 
 
 def grants_of(user: AnyUser) -> tuple[Grant, ...]:

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_read_audit_log
-from xuncha.accounts.scoping import roles_of
+from xuncha.accounts.scoping import grants_of
 from xuncha.dashboard.permissions import can_see_dashboard
 from xuncha.findings.permissions import can_see_clue_list
 from xuncha.inspections.permissions import handles_recusals, sees_units_and_rounds
@@ -30,7 +30,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = roles_of(user)
     sees_units = sees_units_and_rounds(user)
     # The discipline commission and the organisation department receive clues; lists and the ledger are not theirs.
     on_lists = works_on_lists(user)
@@ -61,7 +60,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [NavItem(label, url, icon, url == current) for label, url, icon in shown]
     return {
         "nav_items": items,
-        "user_roles": sorted(role.label for role in roles),
+        # A role's title follows the unit granted: a leader over 桂林市 is 市领导.
+        "user_roles": sorted({str(grant.label) for grant in grants_of(user)}),
         "idle_minutes": settings.XUNCHA_IDLE_MINUTES,
         "idle_warning_minutes": min(settings.XUNCHA_IDLE_WARNING_MINUTES, settings.XUNCHA_IDLE_MINUTES),
     }

@@ -26,7 +26,7 @@ from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import Clue, ImmediateFixNotice
 from xuncha.inspections.models import Round
 from xuncha.organisations.codes import normalise_code
-from xuncha.organisations.models import AdminUnit, AdminUnitQuerySet, Level
+from xuncha.organisations.models import AdminUnit, AdminUnitQuerySet
 from xuncha.rectification.models import Feedback, ReturnVisit
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def rectification_document(
 ) -> GeneratedFile:
     """The rectification report of a village or a township the user sees, for all rounds or ``round_id``."""
     unit = visible_unit(user, code)
-    if unit.level not in (Level.VILLAGE, Level.TOWNSHIP):
+    if not rectification_report.reports_on(unit):
         raise Http404
     round_ = chosen_round(user, round_id)
     document = rectification_report.render(unit, user, round_)

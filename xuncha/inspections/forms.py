@@ -47,9 +47,10 @@ def eligible_people(*counties: AdminUnit) -> QuerySet[User]:
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """People by name and post (not by login name), as colleagues know them."""
+
     def label_from_instance(self, obj: Any) -> str:
-        title = f" · {obj.title}" if obj.title else ""
-        return f"{obj} ({obj.username}){title}"
+        return str(obj.name_and_post)
 
 
 class GroupForm(forms.Form):

@@ -26,8 +26,9 @@ def assignment_page(
     """An assignment's page with the group's workbench; a refused problem form comes back in it as typed."""
     context = {
         "assignment": assignment,
-        # A township sees, of a special inspection across the county, only its own villages.
-        "villages": AdminUnit.objects.visible_to(request.user)
+        # A township sees, of a special inspection across the county, only its own villages (named apart from the
+        # workbench's ``villages``, all the villages the group works in).
+        "covered_villages": AdminUnit.objects.visible_to(request.user)
         .filter(assignments=assignment)
         .select_related("parent")
         .order_by("code"),

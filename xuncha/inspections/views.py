@@ -80,12 +80,15 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_plan = can_plan_in(request.user, county)
     context = {
         "county": county,
+        # A township, a group or a village sees the county's rounds, not the county's page.
+        "county_visible": AdminUnit.objects.visible_to(request.user).filter(pk=county.pk).exists(),
         "counties": counties,
         "terms": terms,
         "rounds": rounds,
         "can_plan": can_plan,
-        "term_form": TermForm() if can_plan else None,
-        "round_form": RoundForm(terms=terms) if can_plan else None,
+        # Two forms on one page: each names its fields' ids apart (both have a number, a name, dates).
+        "term_form": TermForm(auto_id="term-%s") if can_plan else None,
+        "round_form": RoundForm(terms=terms, auto_id="round-%s") if can_plan else None,
         "my_groups": set(group_ids_of(request.user)),
     }
     return render(request, "inspections/round_list.html", context)

@@ -195,6 +195,8 @@ def village_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = page_of(request, village_filter.qs, VILLAGES_PER_PAGE)
     context = {
         "county": county,
+        # Below county level (a township, a group, a village) the county's page is not open to the reader.
+        "county_visible": county in counties,
         "counties": counties,
         "term": term,
         "filter": village_filter,

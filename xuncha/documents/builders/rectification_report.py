@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from xuncha.inspections.models import Round
 
 
+# The report is written by the party organisation of an inspected village or its township, to the county's
+# inspection office; a county or a city writes none (its figures are in the statistics workbook).
+REPORTED_LEVELS = (Level.VILLAGE, Level.TOWNSHIP)
+
+
+def reports_on(unit: AdminUnit) -> bool:
+    """Whether ``unit`` has a rectification report (pages show the download only where it exists)."""
+    return unit.level in REPORTED_LEVELS
+
+
 def items_of(unit: AdminUnit, user: User, round_: Round | None = None) -> QuerySet[LedgerItem]:
     """The ledger items of a village, or of a township's villages, that ``user`` may see."""
     items = LedgerItem.objects.visible_to(user)
@@ -33,7 +43,7 @@ def items_of(unit: AdminUnit, user: User, round_: Round | None = None) -> QueryS
 
 def render(unit: AdminUnit, user: User, round_: Round | None = None) -> GeneratedFile:
     """The report of a village or a township, over the items of all rounds or of ``round_`` that ``user`` sees."""
-    if unit.level not in (Level.VILLAGE, Level.TOWNSHIP):
+    if not reports_on(unit):
         raise ValueError("A rectification report is written for a village or a township.")
     items = items_of(unit, user, round_)
     today = timezone.localdate()

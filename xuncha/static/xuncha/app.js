@@ -12,3 +12,12 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// The error pages' "back" link: the browser's history when there is one, the link's own address otherwise.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-xc-back]") : null;
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
