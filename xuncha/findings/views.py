@@ -40,6 +40,7 @@ from xuncha.findings.forms import (
 from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.inspections.models import Assignment
 from xuncha.organisations.models import AdminUnit
+from xuncha.rectification.timeline import case_timeline
 
 TABS = ("problems", "suggestions", "petitions", "clues", "notices")
 ROWS_PER_TAB = 200
@@ -316,7 +317,7 @@ def problem_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         "evidence_form": EvidenceForm() if permissions.can_upload_evidence(user, problem) else None,
         "with_clues": queries.problems_with_clues(user, [problem]),
-        "timeline": _timeline(problem),
+        "case_timeline": case_timeline(user, problem=problem),
     }
     return render(request, "findings/problem_detail.html", context)
 
