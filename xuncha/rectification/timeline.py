@@ -414,7 +414,6 @@ def _visit_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
                 visit.visitors or _person(visit.planned_by),
                 VISIT,
                 (check.pk,),
-                detail=check.get_verdict_display(),
                 text=check.note,
                 url=url,
                 code=check.verdict,

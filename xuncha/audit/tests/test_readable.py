@@ -15,7 +15,7 @@ from xuncha.audit.actions import WITHHELD, record_event
 from xuncha.audit.diff import changes, field_label, object_type_label, value_label
 from xuncha.audit.labels import VERB_LABELS, verb_label
 from xuncha.audit.models import Event
-from xuncha.conftest import World
+from xuncha.conftest import BrowserPage, World
 from xuncha.rectification.models import LedgerItem
 from xuncha.rectification.tests.factories import ledger_item
 
@@ -152,3 +152,25 @@ def test_a_filter_by_object_type_keeps_working(client: Client, world: World, aud
     page = client.get(URL, {"object_type": ITEM}).context["page_obj"]
     assert [event.verb for event in page] == ["rectification.item_flagged"]
     assert Event.objects.count() > 1
+
+
+def test_the_auditor_reads_the_diff_in_a_browser(
+    browser_page: BrowserPage, world: World, auditor: User, office: User, settings: pytest.FixtureRequest
+) -> None:
+    """In the Chinese interface: labelled actions, object types and states, the withheld text marked, no code."""
+    settings.LANGUAGE_CODE = "zh-hans"  # type: ignore[attr-defined]
+    item = ledger_item(world.round, world.village_a1, status=LedgerItem.Status.IN_PROGRESS)
+    record_event(
+        "rectification.item_submission",
+        item,
+        actor=office,
+        before={"status": "IN_PROGRESS"},
+        after={"status": "SUBMITTED", "text": WITHHELD},
+    )
+    browser_page.login(auditor.username)
+    browser_page.goto(URL)
+    table = browser_page.page.locator("[data-testid=event-table]").inner_text()
+    assert "状态：整改中 → 已提交待审核" in table and "内容：已隐去" in table
+    assert "IN_PROGRESS" not in table and "rectification." not in table
+    browser_page.screenshot("audit-diff")
+    assert browser_page.errors == []

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from xuncha.accounts.models import User
-from xuncha.conftest import World
+from xuncha.conftest import BrowserPage, World
 from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import Category, ImmediateFixNotice, Petition, Problem
 from xuncha.findings.tests.factories import png_bytes
@@ -219,7 +219,6 @@ def test_labels_are_chinese(case: Case, office: User) -> None:
     assert labels["petition"] == "收到信访件"
     assert labels["SUBMISSION"] == "报结"
     assert labels["VERIFIED"] == "回访验证通过"
-    assert details["VERIFIED"] == "验证通过"
     assert details["petition_settled"] == "转为问题"
     for label in labels.values():
         assert any("\u4e00" <= char <= "\u9fff" for char in label), label
@@ -243,3 +242,26 @@ def test_the_timeline_costs_the_same_queries_however_long_the_case(
     case_timeline(office, item=case.item)
     with django_assert_num_queries(len(few.captured_queries)):
         case_timeline(office, item=case.item)
+
+
+def test_the_items_page_tells_the_whole_case_in_chinese(
+    browser_page: BrowserPage, case: Case, office: User, settings: pytest.FixtureRequest
+) -> None:
+    """In a real browser, in the Chinese interface: every stage of the case on the item's page, with its photo."""
+    settings.LANGUAGE_CODE = "zh-hans"  # type: ignore[attr-defined]
+    User.objects.filter(pk=office.pk).update(display_name="李明", title="县委巡察办干部")
+    browser_page.login(office.username)
+    browser_page.goto(case.item.get_absolute_url())
+    timeline = browser_page.page.locator("[data-testid=case-timeline]")
+    assert timeline.locator(":scope > li").count() == len(WHOLE_CASE)
+    text = timeline.inner_text()
+    for label in ("收到信访件", "立行立改通知书已下发", "反馈已签收", "乡镇审核通过", "回访验证通过", "整改结果已公开"):
+        assert label in text, label
+    assert "李明 · 县委巡察办干部" in text
+    assert "SUBMISSION" not in text and "VERIFIED" not in text
+    browser_page.page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=progress-evidence] img')]"
+        ".every(image => image.complete && image.naturalWidth > 0)"
+    )
+    browser_page.screenshot("case-timeline")
+    assert [error for error in browser_page.errors if "404" not in error] == []
