@@ -11,7 +11,7 @@ of the history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -91,8 +91,9 @@ def _person(user: User | None) -> str:
     return person_label(str(user), user.title) if user is not None else _("The system")
 
 
-def _files(files: Iterable[Evidence], url_of: Callable[[Evidence], str]) -> tuple[Attachment, ...]:
-    return tuple(Attachment(str(file), url_of(file), file.is_image) for file in files)
+def _files(files: Iterable[Evidence], url_name: str, *owner: int) -> tuple[Attachment, ...]:
+    """The files, each linked to the view ``url_name`` of the record that holds it (``owner`` its URL's keys)."""
+    return tuple(Attachment(str(file), reverse(url_name, args=[*owner, file.pk]), file.is_image) for file in files)
 
 
 def _local(moment: datetime) -> date:
@@ -172,10 +173,7 @@ def _source_entries(user: AnyUser, problem: Problem) -> list[Entry]:
                 (petition.pk,),
                 detail=f"{petition.get_channel_display()} · {petition.get_category_display()}",
                 url=petition.get_absolute_url(),
-                attachments=_files(
-                    petition.evidence.all(),
-                    lambda file, pk=petition.pk: reverse("findings:petition-file", args=[pk, file.pk]),
-                ),
+                attachments=_files(petition.evidence.all(), "findings:petition-file", petition.pk),
             )
         )
         if petition.disposed_at is not None:
@@ -225,10 +223,7 @@ def _source_entries(user: AnyUser, problem: Problem) -> list[Entry]:
 
 def _paper_entries(problem: Problem) -> list[Entry]:
     """The working paper written (with its evidence) and confirmed: for those who read working papers."""
-    files = _files(
-        problem.evidence.order_by("uploaded_at"),
-        lambda file: reverse("findings:problem-file", args=[problem.pk, file.pk]),
-    )
+    files = _files(problem.evidence.order_by("uploaded_at"), "findings:problem-file", problem.pk)
     entries = [
         _entry(
             "problem_recorded",
@@ -371,10 +366,7 @@ def _step_entries(item: LedgerItem) -> list[Entry]:
             label=step.get_kind_display(),
             text=step.text,
             code=step.kind,
-            attachments=_files(
-                step.evidence.all(),
-                lambda file, pk=step.pk: reverse("rectification:progress-file", args=[item.pk, pk, file.pk]),
-            ),
+            attachments=_files(step.evidence.all(), "rectification:progress-file", item.pk, step.pk),
         )
         for step in steps
     ]
@@ -417,12 +409,7 @@ def _visit_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
                 text=check.note,
                 url=url,
                 code=check.verdict,
-                attachments=_files(
-                    files,
-                    lambda file, check=check: reverse(
-                        "rectification:visit-file", args=[check.visit_id, check.pk, file.pk]
-                    ),
-                ),
+                attachments=_files(files, "rectification:visit-file", check.visit_id, check.pk),
             )
         )
     return entries
