@@ -21,7 +21,7 @@ from xuncha.findings.tests.factories import png_bytes
 from xuncha.public import actions as public_actions
 from xuncha.rectification import actions
 from xuncha.rectification.models import LedgerItem, VisitCheck
-from xuncha.rectification.tests.factories import publish, reported_round
+from xuncha.rectification.tests.factories import common_item, publish, reported_round
 from xuncha.rectification.timeline import Entry, case_timeline
 
 if TYPE_CHECKING:
@@ -265,3 +265,13 @@ def test_the_items_page_tells_the_whole_case_in_chinese(
     )
     browser_page.screenshot("case-timeline")
     assert [error for error in browser_page.errors if "404" not in error] == []
+
+
+def test_an_item_of_the_common_list_starts_at_the_feedback(world: World, office: User, village_user: User) -> None:
+    """A common item has no working paper of its own: its history opens with the feedback that carried it."""
+    reported = reported_round(world)
+    common_item(reported, [world.village_a1, world.village_a2], office)
+    publish(reported.round, world.village_a1, office)
+    item = LedgerItem.objects.get(common_item__isnull=False, village=world.village_a1)
+    assert _kinds(case_timeline(office, item=item)) == ["FEEDBACK"]
+    assert _kinds(case_timeline(village_user, item=item)) == ["FEEDBACK"]
