@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from xuncha.audit.models import Event
 
 VERB_LABELS: dict[str, str | Promise] = {
     "accounts.user_created": _("Account created"),
@@ -81,6 +86,8 @@ VERB_LABELS: dict[str, str | Promise] = {
     "rectification.item_extended": _("Deadline extended"),
     "rectification.item_flagged": _("Return visit required"),
     "rectification.item_verified": _("Verified on a return visit"),
+    "rectification.reminders_sent": _("Reminders sent"),
+    "documents.spreadsheet_imported": _("Spreadsheet imported"),
     "rectification.visit_planned": _("Return visit planned"),
     "rectification.visit_recorded": _("Return visit recorded"),
     "rectification.visit_photo_attached": _("Photo of the return visit attached"),
@@ -91,5 +98,24 @@ VERB_LABELS: dict[str, str | Promise] = {
 }
 
 
+# The actors that are no account (``accounts.actors``), by the label an event keeps for them.
+ACTOR_LABELS: dict[str, str | Promise] = {
+    "system": _("The system"),
+    "resident": _("A resident"),
+}
+
+
 def verb_label(verb: str) -> str:
     return str(VERB_LABELS.get(verb, verb))
+
+
+def person_label(name: str, post: str = "") -> str:
+    """A person as pages name them: name and post (张三 · 龙胜镇党委书记), never the login name alone."""
+    return f"{name} · {post}" if post else name
+
+
+def actor_of(event: Event) -> str:
+    """Who did it, by name and post; the system or a resident for the actors that are no account."""
+    if event.actor is not None:
+        return person_label(str(event.actor), event.actor.title)
+    return str(ACTOR_LABELS.get(event.actor_label, event.actor_label))

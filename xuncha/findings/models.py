@@ -65,6 +65,11 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
             query |= fed_back_in & Q(status=Problem.Status.FED_BACK)
         return self.filter(query)
 
+    def papers_visible_to(self, user: AnyUser) -> ProblemQuerySet:
+        """The working papers the user reads as such, drafts and their making included: the office's, the leaders'
+        and the finding group's (a township or village reads only the problem fed back to it)."""
+        return self.filter(_group_or_county_q(user, "round__term__county__path", "group_id"))
+
 
 class Problem(models.Model):
     """A problem found on site, written up as a working paper (问题底稿)."""

@@ -43,6 +43,7 @@ from xuncha.findings.models import Clue, ImmediateFixNotice, Petition, Problem, 
 from xuncha.findings.workbench import default_day, villages_of
 from xuncha.inspections.models import Assignment
 from xuncha.inspections.pages import assignment_page
+from xuncha.rectification.timeline import case_timeline
 
 
 def _workbench_url(assignment: Assignment, tab: str) -> str:
@@ -251,7 +252,7 @@ def _problem_page(
         ),
         "evidence_form": EvidenceForm() if permissions.can_upload_evidence(user, problem) else None,
         "with_clues": queries.problems_with_clues(user, [problem]),
-        "timeline": _timeline(problem),
+        "case_timeline": case_timeline(user, problem=problem),
     }
     return render(request, "findings/problem_detail.html", context, status=status)
 

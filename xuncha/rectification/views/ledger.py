@@ -48,6 +48,7 @@ from xuncha.rectification.ledger_forms import (
 from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
+from xuncha.rectification.timeline import case_timeline
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
@@ -218,8 +219,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "light": item.light(),
         "problem_visible": problem_visible,
-        "progress": item.progress.select_related("author").prefetch_related("evidence").order_by("on", "pk"),
-        "checks": item.checks.select_related("visit").prefetch_related("evidence").order_by("visit__planned_on", "pk"),
+        "case_timeline": case_timeline(user, item=item),
         "timeline": Event.objects.for_object(item).select_related("actor").order_by("seq"),
         **_action_forms(request, item),
     }

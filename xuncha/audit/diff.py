@@ -1,0 +1,193 @@
+"""Events read as people read them: a recorded value shown by its label, a change shown field by field.
+
+An event stores the model label of its object (``findings.problem``) and, in ``before``/``after``, field names with
+JSON values. The object's model gives each field its verbose name and, for a field with choices, the label of each
+code, so that ``{"status": "OPEN"}`` reads 状态：待整改 in every timeline and in the auditor's log. Keys that are
+no field of the object (counts, lists of numbers, a reason) have labels of their own below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xuncha.audit.actions import WITHHELD
+from xuncha.audit.models import Event
+
+# Keys of before/after that are not fields of the event's object.
+KEY_LABELS: dict[str, str | Promise] = {
+    "added": gettext_lazy("problems added"),
+    "anonymous": gettext_lazy("anonymous"),
+    "by_kind": gettext_lazy("by kind"),
+    "changed": gettext_lazy("fields changed"),
+    "cleared_attempts": gettext_lazy("failed attempts cleared"),
+    "county": gettext_lazy("county"),
+    "created": gettext_lazy("created"),
+    "day": gettext_lazy("day"),
+    "detail": gettext_lazy("detail"),
+    "entries": gettext_lazy("entries"),
+    "expires_at": gettext_lazy("expires at"),
+    "failures_in_a_row": gettext_lazy("failures in a row"),
+    "figures": gettext_lazy("figures"),
+    "file": gettext_lazy("file"),
+    "files": gettext_lazy("files"),
+    "group": gettext_lazy("group"),
+    "ip_address": gettext_lazy("IP address"),
+    "item": gettext_lazy("item"),
+    "items": gettext_lazy("items"),
+    "media_files": gettext_lazy("media files"),
+    "method": gettext_lazy("method"),
+    "note": gettext_lazy("note"),
+    "notifications": gettext_lazy("notifications"),
+    "problem": gettext_lazy("problem"),
+    "problems": gettext_lazy("problems"),
+    "reason": gettext_lazy("reason"),
+    "recipients": gettext_lazy("recipients"),
+    "recovery_codes": gettext_lazy("recovery codes"),
+    "role": gettext_lazy("role"),
+    "rows": gettext_lazy("rows"),
+    "sha256": gettext_lazy("SHA-256"),
+    "size": gettext_lazy("size"),
+    "stage": gettext_lazy("stage"),
+    "target": gettext_lazy("target"),
+    "text": gettext_lazy("text"),
+    "tie": gettext_lazy("tie"),
+    "tokens": gettext_lazy("tokens"),
+    "unchanged": gettext_lazy("unchanged"),
+    "unit": gettext_lazy("unit"),
+    "updated": gettext_lazy("updated"),
+    "user": gettext_lazy("user"),
+    "verdicts": gettext_lazy("verdicts"),
+    "version": gettext_lazy("version"),
+    "villages": gettext_lazy("villages"),
+    "visit": gettext_lazy("return visit"),
+}
+
+# Keys that are no field of the event's object but hold the codes of a field elsewhere: where to find their labels.
+KEY_CHOICES: dict[str, tuple[str, str]] = {
+    "role": ("accounts.rolegrant", "role"),
+    "verdicts": ("rectification.visitcheck", "verdict"),
+    "recipient": ("rectification.receipt", "recipient"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an event: its label and its value before and after, each as text ready to show."""
+
+    name: str
+    label: str
+    before: str | None
+    after: str | None
+    has_choices: bool = False
+
+
+def withheld_label() -> str:
+    """What a reader sees in place of a free text that the event does not hold."""
+    return _("(withheld)")
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(object_type: str, name: str) -> models.Field[Any, Any] | None:
+    model = _model(object_type)
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _choice_field(object_type: str, name: str) -> models.Field[Any, Any] | None:
+    field = _field(object_type, name)
+    if field is not None and field.choices:
+        return field
+    if name in KEY_CHOICES:
+        return _field(*KEY_CHOICES[name])
+    return None
+
+
+def object_type_label(object_type: str) -> str:
+    """The verbose name of the model an event's object is of (问题, 整改台账条目), or the type itself."""
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def field_label(object_type: str, name: str) -> str:
+    field = _field(object_type, name)
+    if field is not None:
+        return str(field.verbose_name)
+    return str(KEY_LABELS.get(name, name))
+
+
+def _scalar(field: models.Field[Any, Any] | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value == WITHHELD:
+        return withheld_label()
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field is not None and field.choices:
+        labels = {str(code): str(label) for code, label in field.flatchoices}
+        if str(value) in labels:
+            return labels[str(value)]
+    if isinstance(value, str):
+        moment = parse_datetime(value) if "T" in value else None
+        if moment is not None:
+            return formats.date_format(localtime(moment) if is_aware(moment) else moment, "Y-m-d H:i")
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:
+            return formats.date_format(day, "Y-m-d")
+    return str(value)
+
+
+def value_label(object_type: str, name: str, value: Any) -> str:
+    """A recorded value of field ``name`` of an object of ``object_type`` as a reader reads it: the label of a
+    choice, 已隐去 for a withheld text, dates without their time zone, lists and mappings spelled out."""
+    field = _choice_field(object_type, name) or _field(object_type, name)
+    if isinstance(value, list):
+        return "、".join(_scalar(field, element) for element in value) if value else "—"
+    if isinstance(value, dict):
+        parts = [f"{key}：{_scalar(field, element)}" for key, element in value.items()]
+        return "；".join(parts) if parts else "—"
+    return _scalar(field, value)
+
+
+def changes(event: Event, *, choices_only: bool = False) -> list[Change]:
+    """The fields of an event in the order it recorded them: each with its label and its value before and after
+    (``None`` where the event holds no value on that side). ``choices_only`` keeps the fields with choices (statuses,
+    kinds, verdicts) and dates, the part of a change that a case's reader follows."""
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    found: list[Change] = []
+    for name in [*before, *(key for key in after if key not in before)]:
+        choice_field = _choice_field(event.object_type, name)
+        if choices_only and choice_field is None and not _is_date(event.object_type, name):
+            continue
+        old = value_label(event.object_type, name, before[name]) if name in before else None
+        new = value_label(event.object_type, name, after[name]) if name in after else None
+        if choices_only and old == new:
+            continue
+        found.append(Change(name, field_label(event.object_type, name), old, new, choice_field is not None))
+    return found
+
+
+def _is_date(object_type: str, name: str) -> bool:
+    return isinstance(_field(object_type, name), models.DateField)

@@ -1,0 +1,439 @@
+"""One chronological history per case (一案一档): the petition or suggestion it came from, the working paper and its
+confirmation, the immediate-fix notice, the feedback and its receipts, every step of the ledger item with its
+files, the return visits and their verdicts, and the publication to residents.
+
+The same entries serve the problem's page and the item's page. Each source is read through the reader's scope:
+townships and villages never see petitions, suggestions or the making of the working paper (drafts, confirmation,
+edits), and no clue ever appears. The records themselves give the business dates and the people (by name and
+post); the audit trail gives only the actors that no record keeps. A fixed number of queries, whatever the length
+of the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xuncha.audit.diff import Change, changes
+from xuncha.audit.labels import actor_of, person_label
+from xuncha.audit.models import Event
+from xuncha.evidence.models import Evidence
+from xuncha.findings.models import ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.rectification.models import LedgerItem, Progress, Receipt, ReturnVisit, VisitCheck
+
+if TYPE_CHECKING:
+    from xuncha.accounts.models import User
+    from xuncha.accounts.scoping import AnyUser
+
+# Stages of a case, in the order they happen on one day.
+SOURCE, PAPER, FEEDBACK, WORK, VISIT, OFFICE, PUBLIC = range(7)
+# Steps of the office that end a day's work on the item (a closure after the morning's visit, a reopening after it).
+OFFICE_STEPS = {Progress.Kind.CLOSURE, Progress.Kind.ONGOING, Progress.Kind.REOPEN}
+
+LABELS = {
+    "petition": gettext_lazy("Petition received"),
+    "petition_settled": gettext_lazy("Petition settled"),
+    "suggestion": gettext_lazy("Suggestion received"),
+    "suggestion_decided": gettext_lazy("Suggestion decided"),
+    "problem_recorded": gettext_lazy("Working paper written"),
+    "problem_edited": gettext_lazy("Working paper edited"),
+    "problem_confirmed": gettext_lazy("Working paper confirmed"),
+    "notice_issued": gettext_lazy("Immediate-fix notice issued"),
+    "notice_completed": gettext_lazy("Immediate fix completed"),
+    "feedback": gettext_lazy("Fed back to the township and the village"),
+    "receipt": gettext_lazy("Receipt signed"),
+    "flagged": gettext_lazy("Return visit required"),
+    "visit_planned": gettext_lazy("Return visit planned"),
+    "visit_verified": gettext_lazy("Verified on a return visit"),
+    "visit_reopen": gettext_lazy("Found not fixed on a return visit"),
+    "disclosure": gettext_lazy("Result published to residents"),
+    "disclosure_withdrawn": gettext_lazy("Published result withdrawn"),
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file of an entry, served by the page of the record that holds it (which checks the reader's scope)."""
+
+    name: str
+    url: str
+    is_image: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One happening of a case: what (``kind`` and its label), when, by whom, with its details and files."""
+
+    kind: str
+    label: str
+    on: date
+    at: datetime | None
+    actor: str
+    detail: str = ""
+    text: str = ""
+    url: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    # The kind of a ledger step (PLAN, SUBMISSION, …) or the verdict of a visit, for pages and tests to select.
+    code: str = ""
+    changes: tuple[Change, ...] = ()
+    sort_key: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+
+
+def _person(user: User | None) -> str:
+    return person_label(str(user), user.title) if user is not None else _("The system")
+
+
+def _files(files: Iterable[Evidence], url_name: str, *owner: int) -> tuple[Attachment, ...]:
+    """The files, each linked to the view ``url_name`` of the record that holds it (``owner`` its URL's keys)."""
+    return tuple(Attachment(str(file), reverse(url_name, args=[*owner, file.pk]), file.is_image) for file in files)
+
+
+def _local(moment: datetime) -> date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def _entry(kind: str, on: date | datetime, actor: str, stage: int, order: tuple[Any, ...] = (), **fields: Any) -> Entry:
+    at = on if isinstance(on, datetime) else None
+    day = _local(on) if isinstance(on, datetime) else on
+    label = fields.pop("label", None) or str(LABELS[kind])
+    moment = timezone.localtime(at).time() if at is not None and timezone.is_aware(at) else None
+    key = (day, stage, *order, moment.isoformat() if moment else "")
+    return Entry(kind=kind, label=label, on=day, at=at, actor=actor, sort_key=key, **fields)
+
+
+def case_timeline(user: AnyUser, *, problem: Problem | None = None, item: LedgerItem | None = None) -> list[Entry]:
+    """The history of the case of ``problem`` or of ``item``, oldest first, as ``user`` may read it.
+
+    The caller has read ``problem`` or ``item`` through ``visible_to``; everything else is scoped here. For an item
+    of the common list (no working paper of its own) the history starts at the feedback.
+    """
+    if item is None and problem is not None:
+        item = (
+            LedgerItem.objects.visible_to(user).filter(problem=problem).select_related("feedback__published_by").first()
+        )
+    elif item is not None:
+        item = LedgerItem.objects.select_related("feedback__published_by").get(pk=item.pk)
+        if item.problem_id is not None:
+            problem = (
+                Problem.objects.visible_to(user)
+                .select_related("finder", "confirmed_by")
+                .filter(pk=item.problem_id)
+                .first()
+            )
+    entries: list[Entry] = []
+    notice = None
+    reads_papers = False
+    if problem is not None:
+        reads_papers = Problem.objects.papers_visible_to(user).filter(pk=problem.pk).exists()
+        notice = ImmediateFixNotice.objects.select_related("issued_by").filter(problem=problem).first()
+        entries += _notice_entries(notice)
+        if reads_papers:
+            entries += _source_entries(user, problem) + _paper_entries(problem)
+    events = _events(problem if reads_papers else None, notice, item)
+    if notice is not None and notice.completed_on is not None:
+        entries.append(_notice_completion(notice, notice.completed_on, events))
+    if item is not None:
+        entries += (
+            _feedback_entries(item) + _step_entries(item) + _visit_entries(user, item) + _disclosure_entries(item)
+        )
+    entries += [_event_entry(event) for event in events if event.verb in EVENT_ENTRIES]
+    return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+# Where the case came from and its working paper -------------------------------------------------------------------
+
+
+def _source_entries(user: AnyUser, problem: Problem) -> list[Entry]:
+    entries: list[Entry] = []
+    petitions = (
+        Petition.objects.visible_to(user)
+        .filter(problem=problem)
+        .select_related("recorded_by", "disposed_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+        .order_by("received_at")
+    )
+    for petition in petitions:
+        received_by = (
+            _person(petition.recorded_by) if petition.recorded_by is not None else _("A resident, through the form")
+        )
+        entries.append(
+            _entry(
+                "petition",
+                petition.received_at,
+                received_by,
+                SOURCE,
+                (petition.pk,),
+                detail=f"{petition.get_channel_display()} · {petition.get_category_display()}",
+                url=petition.get_absolute_url(),
+                attachments=_files(petition.evidence.all(), "findings:petition-file", petition.pk),
+            )
+        )
+        if petition.disposed_at is not None:
+            entries.append(
+                _entry(
+                    "petition_settled",
+                    petition.disposed_at,
+                    _person(petition.disposed_by),
+                    SOURCE,
+                    (petition.pk,),
+                    detail=petition.get_disposition_display(),
+                    url=petition.get_absolute_url(),
+                )
+            )
+    suggestions = (
+        Suggestion.objects.visible_to(user)
+        .filter(problem=problem)
+        .select_related("recorded_by", "decided_by")
+        .order_by("received_on", "pk")
+    )
+    for suggestion in suggestions:
+        entries.append(
+            _entry(
+                "suggestion",
+                suggestion.received_on,
+                _person(suggestion.recorded_by),
+                SOURCE,
+                (suggestion.pk,),
+                detail=suggestion.get_topic_display(),
+                url=suggestion.get_absolute_url(),
+            )
+        )
+        if suggestion.decided_at is not None:
+            entries.append(
+                _entry(
+                    "suggestion_decided",
+                    suggestion.decided_at,
+                    _person(suggestion.decided_by),
+                    SOURCE,
+                    (suggestion.pk,),
+                    detail=suggestion.get_outcome_display(),
+                    url=suggestion.get_absolute_url(),
+                )
+            )
+    return entries
+
+
+def _paper_entries(problem: Problem) -> list[Entry]:
+    """The working paper written (with its evidence) and confirmed: for those who read working papers."""
+    files = _files(problem.evidence.order_by("uploaded_at"), "findings:problem-file", problem.pk)
+    entries = [
+        _entry(
+            "problem_recorded",
+            problem.found_on,
+            _person(problem.finder),
+            PAPER,
+            (0,),
+            detail=f"{problem.serial} · {problem.get_category_display()}",
+            url=problem.get_absolute_url(),
+            attachments=files,
+        )
+    ]
+    if problem.confirmed_at is not None:
+        entries.append(
+            _entry(
+                "problem_confirmed",
+                problem.confirmed_at,
+                _person(problem.confirmed_by),
+                PAPER,
+                (2,),
+                url=problem.get_absolute_url(),
+            )
+        )
+    return entries
+
+
+def _notice_entries(notice: ImmediateFixNotice | None) -> list[Entry]:
+    if notice is None:
+        return []
+    docx = Attachment(f"{notice.number}.docx", reverse("documents:notice-docx", args=[notice.pk]), False)
+    return [
+        _entry(
+            "notice_issued",
+            notice.issued_on,
+            _person(notice.issued_by),
+            PAPER,
+            (3,),
+            detail=_("No. %(number)s, to be done by %(deadline)s")
+            % {"number": notice.number, "deadline": notice.deadline.isoformat()},
+            text=notice.requirement,
+            attachments=(docx,),
+        )
+    ]
+
+
+def _notice_completion(notice: ImmediateFixNotice, completed_on: date, events: list[Event]) -> Entry:
+    recorded = [event for event in events if event.verb == "findings.notice_completed"]
+    return _entry(
+        "notice_completed",
+        completed_on,
+        actor_of(recorded[-1]) if recorded else "—",
+        PAPER,
+        (4,),
+        text=notice.completion_note,
+    )
+
+
+# The audit trail, for what no record keeps ------------------------------------------------------------------------
+
+# Events that are entries of their own: a working paper's edits (for its readers only) and the office's demand of a
+# return visit.
+EVENT_ENTRIES = {
+    "findings.problem_edited": ("problem_edited", PAPER),
+    "rectification.item_flagged": ("flagged", OFFICE),
+}
+
+
+def _events(problem: Problem | None, notice: ImmediateFixNotice | None, item: LedgerItem | None) -> list[Event]:
+    query = Q(pk__in=[])
+    if problem is not None:
+        query |= Q(object_type=Problem._meta.label_lower, object_id=str(problem.pk), verb="findings.problem_edited")
+    if notice is not None and notice.completed_on is not None:
+        query |= Q(
+            object_type=ImmediateFixNotice._meta.label_lower, object_id=str(notice.pk), verb="findings.notice_completed"
+        )
+    if item is not None:
+        query |= Q(object_type=LedgerItem._meta.label_lower, object_id=str(item.pk), verb="rectification.item_flagged")
+    if problem is None and notice is None and item is None:
+        return []
+    return list(Event.objects.filter(query).select_related("actor").order_by("seq"))
+
+
+def _event_entry(event: Event) -> Entry:
+    kind, stage = EVENT_ENTRIES[event.verb]
+    return _entry(
+        kind, event.created_at, actor_of(event), stage, (1,), changes=tuple(changes(event, choices_only=False))
+    )
+
+
+# The feedback, the ledger, the visits and the publication ---------------------------------------------------------
+
+
+def _feedback_entries(item: LedgerItem) -> list[Entry]:
+    feedback = item.feedback
+    entries = [
+        _entry(
+            "feedback",
+            feedback.fed_back_on,
+            _person(feedback.published_by),
+            FEEDBACK,
+            (0,),
+            detail=_("Rectification plan due on %(due)s.") % {"due": feedback.plan_due.isoformat()},
+            url=reverse("rectification:list-detail", args=[feedback.individual_list_id]),
+            code="FEEDBACK",
+        )
+    ]
+    receipts = (
+        Receipt.objects.filter(feedback=feedback, signed_at__isnull=False)
+        .select_related("signed_by", "unit")
+        .order_by("signed_at")
+    )
+    entries += [
+        _entry(
+            "receipt",
+            receipt.signed_at,
+            _person(receipt.signed_by),
+            FEEDBACK,
+            (1,),
+            detail=f"{receipt.get_recipient_display()} · {receipt.unit}",
+        )
+        for receipt in receipts
+        if receipt.signed_at is not None
+    ]
+    return entries
+
+
+def _step_entries(item: LedgerItem) -> list[Entry]:
+    steps = (
+        item.progress.select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+        .order_by("on", "pk")
+    )
+    return [
+        _entry(
+            "step",
+            step.on,
+            _person(step.author),
+            OFFICE if step.kind in OFFICE_STEPS else WORK,
+            (step.pk,),
+            label=step.get_kind_display(),
+            text=step.text,
+            code=step.kind,
+            attachments=_files(step.evidence.all(), "rectification:progress-file", item.pk, step.pk),
+        )
+        for step in steps
+    ]
+
+
+def _visit_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
+    """Each visit that checks the item, with its verdict; its page and photos only for the readers of the visit."""
+    checks = list(
+        VisitCheck.objects.filter(item=item)
+        .select_related("visit__planned_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
+        .order_by("visit__planned_on", "pk")
+    )
+    if not checks:
+        return []
+    readable = set(
+        ReturnVisit.objects.visible_to(user)
+        .filter(pk__in={check.visit_id for check in checks})
+        .values_list("pk", flat=True)
+    )
+    entries: list[Entry] = []
+    for check in checks:
+        visit = check.visit
+        shown = visit.pk in readable
+        url = visit.get_absolute_url() if shown else ""
+        if visit.visited_on is None:
+            entries.append(
+                _entry("visit_planned", visit.planned_on, _person(visit.planned_by), VISIT, (check.pk,), url=url)
+            )
+            continue
+        kind = "visit_verified" if check.verdict == VisitCheck.Verdict.VERIFIED else "visit_reopen"
+        files = check.evidence.all() if shown else []
+        entries.append(
+            _entry(
+                kind,
+                visit.visited_on,
+                visit.visitors or _person(visit.planned_by),
+                VISIT,
+                (check.pk,),
+                text=check.note,
+                url=url,
+                code=check.verdict,
+                attachments=_files(files, "rectification:visit-file", check.visit_id, check.pk),
+            )
+        )
+    return entries
+
+
+def _disclosure_entries(item: LedgerItem) -> list[Entry]:
+    """The publication to residents (``public``), read through the item's reverse relation: the residents' app
+    builds on this one, not the other way round."""
+    row = (
+        LedgerItem.objects.filter(pk=item.pk, disclosure__isnull=False)
+        .values(
+            "disclosure__published_at",
+            "disclosure__withdrawn_at",
+            "disclosure__published_by__username",
+            "disclosure__published_by__display_name",
+            "disclosure__published_by__title",
+        )
+        .first()
+    )
+    if row is None:
+        return []
+    name = row["disclosure__published_by__display_name"] or row["disclosure__published_by__username"]
+    publisher = person_label(name, row["disclosure__published_by__title"] or "") if name else _("The system")
+    entries = [_entry("disclosure", row["disclosure__published_at"], publisher, PUBLIC)]
+    if row["disclosure__withdrawn_at"] is not None:
+        entries.append(_entry("disclosure_withdrawn", row["disclosure__withdrawn_at"], publisher, PUBLIC))
+    return entries
