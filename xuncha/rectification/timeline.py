@@ -392,13 +392,22 @@ def _visit_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
         visit = check.visit
         shown = visit.pk in readable
         url = visit.get_absolute_url() if shown else ""
+        # Photos may be taken on site before the verdict is written down: a planned visit shows them too.
+        attachments = _files(check.evidence.all() if shown else [], "rectification:visit-file", visit.pk, check.pk)
         if visit.visited_on is None:
             entries.append(
-                _entry("visit_planned", visit.planned_on, _person(visit.planned_by), VISIT, (check.pk,), url=url)
+                _entry(
+                    "visit_planned",
+                    visit.planned_on,
+                    _person(visit.planned_by),
+                    VISIT,
+                    (check.pk,),
+                    url=url,
+                    attachments=attachments,
+                )
             )
             continue
         kind = "visit_verified" if check.verdict == VisitCheck.Verdict.VERIFIED else "visit_reopen"
-        files = check.evidence.all() if shown else []
         entries.append(
             _entry(
                 kind,
@@ -409,7 +418,7 @@ def _visit_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
                 text=check.note,
                 url=url,
                 code=check.verdict,
-                attachments=_files(files, "rectification:visit-file", check.visit_id, check.pk),
+                attachments=attachments,
             )
         )
     return entries
