@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from xuncha.accounts.models import User
+from xuncha.demo import clock
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import actions
@@ -114,27 +113,33 @@ def tell(office: User) -> None:
     """Publish the results and run the survey, as the office would (``office`` acts throughout)."""
     chengnan = AdminUnit.objects.get(code=CHENGNAN)
     shandong = AdminUnit.objects.get(code=SHANDONG)
-    for village, results in ((chengnan, CHENGNAN_RESULTS), (shandong, SHANDONG_RESULTS)):
-        for phrase, summary, result in results:
-            actions.publish_disclosure(_closed(village, phrase), summary=summary, result=result, actor=office)
-    # The hydrants last, so that the dashboard's latest published results begin with them.
-    summary, result = HYDRANT
-    actions.publish_disclosure(_hydrant(chengnan), summary=summary, result=result, actor=office)
-    today = timezone.localdate()
-    survey = actions.open_survey(
-        chengnan,
-        title=SURVEY_TITLE,
-        opens_on=today - timedelta(days=10),
-        closes_on=today + timedelta(days=20),
-        actor=office,
-    )
+    # Each result is published some days after its item was closed; the hydrants last, so that the dashboard's
+    # latest published results begin with them.
+    published = [
+        (_closed(village, phrase), summary, result)
+        for village, results in ((chengnan, CHENGNAN_RESULTS), (shandong, SHANDONG_RESULTS))
+        for phrase, summary, result in results
+    ]
+    hydrants = _hydrant(chengnan)
+    published.append((hydrants, *HYDRANT))
+    latest = max(item.closed_on for item, _summary, _result in published if item.closed_on)
+    for number, (item, summary, result) in enumerate(published):
+        with clock.at(latest + timedelta(days=10), 9, number):
+            actions.publish_disclosure(item, summary=summary, result=result, actor=office)
+    today = clock.real_today()
+    opens_on = today - timedelta(days=10)
+    with clock.at(opens_on, 8, 30):
+        survey = actions.open_survey(
+            chengnan, title=SURVEY_TITLE, opens_on=opens_on, closes_on=today + timedelta(days=20), actor=office
+        )
     number = 0
     for rating, count in SURVEY_ANSWERS:
         for _answer in range(count):
-            actions.answer_survey(
-                survey,
-                rating=rating,
-                comment=SURVEY_COMMENTS.get(number, ""),
-                device_key=device_key(survey, f"demo-device-{number:02d}"),
-            )
+            with clock.at(opens_on + timedelta(days=number % 10), 12, number):
+                actions.answer_survey(
+                    survey,
+                    rating=rating,
+                    comment=SURVEY_COMMENTS.get(number, ""),
+                    device_key=device_key(survey, f"demo-device-{number:02d}"),
+                )
             number += 1
