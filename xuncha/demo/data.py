@@ -332,4 +332,3 @@ def live_rounds(today: date) -> list[RoundSpec]:
             problems={"450328105201": 3, "450328105200": 2},
         ),
     ]
-

@@ -275,6 +275,7 @@ class _AssignmentFindings:
         self.findings = findings
         self.assignment = assignment
         self.round_year = assignment.round.start_date.year
+        self.live = assignment.round.number in findings.live_plans
         self.plan = findings.live_plans.get(assignment.round.number, findings.plan)
         self.on_site = findings.final_status[assignment.round.number] == Round.Status.STATIONED
         memberships = list(Membership.objects.filter(group_id=assignment.group_id).order_by("pk"))
@@ -336,16 +337,16 @@ class _AssignmentFindings:
 
     def _record_petition(self, spec: _PetitionSpec) -> Petition:
         return finding_actions.record_petition(
-                self.assignment,
-                channel=spec.channel,
-                category=spec.category,
-                text=spec.text,
-                actor=spec.recorder,
-                village=spec.village,
-                name=spec.name,
-                phone=spec.phone,
-                received_at=spec.received,
-            )
+            self.assignment,
+            channel=spec.channel,
+            category=spec.category,
+            text=spec.text,
+            actor=spec.recorder,
+            village=spec.village,
+            name=spec.name,
+            phone=spec.phone,
+            received_at=spec.received,
+        )
 
     def _write_papers(self) -> None:
         """Papers in the order they were found; adopting a suggestion writes its paper on the day it is decided."""
@@ -367,17 +368,17 @@ class _AssignmentFindings:
 
     def _record_problem(self, item: _Paper) -> Problem:
         return finding_actions.record_problem(
-                    self.assignment,
-                    item.village,
-                    category=item.category,
-                    phenomenon=item.phenomenon,
-                    source=item.source,
-                    fix_type=item.fix_type,
-                    actor=item.finder,
-                    basis=item.basis,
-                    responsibility=item.responsibility,
-                    found_on=item.found_on,
-                )
+            self.assignment,
+            item.village,
+            category=item.category,
+            phenomenon=item.phenomenon,
+            source=item.source,
+            fix_type=item.fix_type,
+            actor=item.finder,
+            basis=item.basis,
+            responsibility=item.responsibility,
+            found_on=item.found_on,
+        )
 
     def _decide(self, spec: _SuggestionSpec) -> None:
         assert spec.suggestion is not None  # noqa: S101 - recorded at intake
@@ -551,10 +552,11 @@ class _VillagePlanner:
         self.village = village
         self.code = village.code
         # A live round's revisit draws afresh; the earlier rounds keep the draws they always had.
-        self.live = work.plan is not work.findings.plan
-        round_number = work.assignment.round.number
+        self.live = work.live
         self.rng = random.Random(
-            f"{FINDINGS_SEED}:{round_number}:{village.code}" if self.live else f"{FINDINGS_SEED}:{village.code}"
+            f"{FINDINGS_SEED}:{work.assignment.round.number}:{village.code}"
+            if self.live
+            else f"{FINDINGS_SEED}:{village.code}"
         )
         self.community = village.kind == VillageKind.COMMUNITY
         profile = village.profile or {}

@@ -10,7 +10,7 @@ import json
 import random
 import string
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO, StringIO
 from types import SimpleNamespace
 from typing import Any, cast
@@ -29,6 +29,7 @@ from xuncha.audit.models import Event
 from xuncha.conftest import FAST_TEST_SETTINGS
 from xuncha.core import uploads
 from xuncha.demo import (
+    clock,
     data,
     findings_data,
     findings_story,
@@ -39,11 +40,20 @@ from xuncha.demo import (
 )
 from xuncha.demo.builder import ACCOUNT_GRANTS
 from xuncha.evidence.models import Evidence
+from xuncha.findings import permissions as finding_permissions
 from xuncha.findings import sealing
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.findings.queries import findings_figures
-from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Membership, Round, Term
+from xuncha.inspections.models import (
+    Assignment,
+    AssignmentVillage,
+    ContactChannel,
+    InspectionGroup,
+    Membership,
+    Round,
+    Term,
+)
 from xuncha.organisations.models import AdminUnit, Category
 from xuncha.organisations.tests import factories as units
 from xuncha.public.models import Disclosure
@@ -181,6 +191,12 @@ class TestLoadedDemo:
 
     def test_its_audit_chain_verifies(self, demo: str) -> None:
         assert "Audit chain intact" in _run("verify-audit")
+
+    def test_its_live_rounds(self, demo: str) -> None:
+        _check_live_rounds()
+
+    def test_its_events_are_dated_on_their_business_dates(self, demo: str) -> None:
+        _check_business_dates()
 
     def test_it_runs_again_without_changing_anything(self, figures: dict[str, Any]) -> None:
         """A second run reports the demo as loaded and writes nothing: same rows, same events, same figures."""
@@ -332,17 +348,24 @@ def _check_findings(figures: dict[str, Any]) -> None:
     fix_types = figures["problems_by_fix_type"]
     assert sum(fix_types.values()) == 732
     assert fix_types["FOLLOW_UP"] > fix_types["IMMEDIATE"] > fix_types["LONG_TERM"] > 0
+    # Fed back but the live rounds' papers: confirmed in round 5 (reporting), drafts in round 6 (on site).
+    live = {spec.number: sum(spec.problems.values()) for spec in data.live_rounds(timezone.localdate())}
     statuses = figures["problems_by_status"]
-    assert (statuses["FED_BACK"], statuses["CONFIRMED"], statuses["DRAFT"]) == (732, 0, 0)  # all fed back
+    assert (statuses["FED_BACK"], statuses["CONFIRMED"], statuses["DRAFT"]) == (
+        732 - live[5] - live[6],
+        live[5],
+        live[6],
+    )
     assert 0 < statuses["DISCARDED"] < 10
     sources = dict(
         Problem.objects.exclude(status=Problem.Status.DISCARDED).values_list("source").annotate(n=Count("pk"))
     )
     assert set(sources) == set(Problem.Source.values)
 
-    # Every inspected village has 5 to 15 papers that stand; villages that were not inspected have none.
+    # Every inspected village has 5 to 15 papers that stand in the earlier rounds; villages that were not inspected
+    # have none.
     standing = Problem.objects.exclude(status=Problem.Status.DISCARDED)
-    per_village = dict(standing.values_list("village__code").annotate(n=Count("pk")))
+    per_village = dict(standing.filter(round__number__lte=4).values_list("village__code").annotate(n=Count("pk")))
     inspected = set(AssignmentVillage.objects.values_list("village__code", flat=True))
     assert set(per_village) == inspected
     assert len(inspected) == 75
@@ -365,10 +388,12 @@ def _check_findings(figures: dict[str, Any]) -> None:
         group=OuterRef("group"), user=OuterRef("confirmed_by"), role=Membership.GroupRole.LEADER
     )
     assert not standing.exclude(Exists(member)).exists()
-    assert not standing.exclude(Exists(leader)).exists()
-    # Every immediate fix has its notice, most of them completed; no other paper has one.
+    assert not standing.exclude(status=Problem.Status.DRAFT).exclude(Exists(leader)).exists()
+    # Every immediate fix has its notice, most of them completed; no other paper has one. The drafts of the group on
+    # site today have none yet.
     notices = figures["immediate_fix_notices"]
-    assert notices["issued"] == fix_types["IMMEDIATE"] == standing.filter(notice__isnull=False).count()
+    immediate = standing.exclude(status=Problem.Status.DRAFT).filter(fix_type=FixType.IMMEDIATE).count()
+    assert notices["issued"] == immediate == standing.filter(notice__isnull=False).count()
     assert notices["issued"] * 0.9 < notices["completed"] < notices["issued"]
 
     clues = figures["clues_by_status"]
@@ -402,7 +427,9 @@ def _check_findings(figures: dict[str, Any]) -> None:
     assert petitions["total"] > 100
     assert 0 < petitions["anonymous"] < petitions["total"]
     assert all(petitions["by_disposition"].values())
-    assert sum(petitions["by_disposition"].values()) == petitions["total"]
+    waiting = Petition.objects.filter(status=Petition.Status.RECEIVED)
+    assert waiting.exists() and not waiting.exclude(assignment__round__number=6).exists()
+    assert sum(petitions["by_disposition"].values()) == petitions["total"] - waiting.count()
     assert not Petition.objects.filter(disposition=Petition.Disposition.PROBLEM, problem__isnull=True).exists()
     assert not Petition.objects.filter(disposition=Petition.Disposition.DUPLICATE, duplicate_of__isnull=True).exists()
 
@@ -449,6 +476,8 @@ def _check_rectification(figures: dict[str, Any]) -> None:
         Round.Status.CLOSED,
         Round.Status.CLOSED,
         Round.Status.RECTIFYING,
+        Round.Status.REPORTING,
+        Round.Status.STATIONED,
     ]
     items = LedgerItem.objects.all()
     Status = LedgerItem.Status
@@ -477,10 +506,15 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert not ReturnVisit.objects.filter(people_satisfied__gt=F("people_asked")).exists()
     assert ReturnVisit.objects.filter(status=ReturnVisit.Status.PLANNED, planned_on__gt=today).exists()
 
-    # Every paper of the term is on one list: its village's individual list, or a common item naming its village.
+    # Every paper of the rounds fed back is on one list: its village's individual list, or a common item naming its
+    # village; the live rounds' papers are on none yet.
     problems = Problem.objects.exclude(status=Problem.Status.DISCARDED)
     on_lists = problems.filter(Q(ledger_item__isnull=False) | Q(common_items__villages=F("village"))).distinct()
-    assert on_lists.count() == problems.count() == 732
+    assert (
+        on_lists.count()
+        == problems.filter(round__number__lte=4).count()
+        == 732 - problems.filter(round__number__gt=4).count()
+    )
     # A common item is fanned out: one ledger item per village it names; its problems come from several villages.
     for item in CommonItem.objects.annotate(named=Count("villages", distinct=True)):
         assert item.ledger_items.count() == item.named >= 3
@@ -584,6 +618,58 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     ]
 
 
+def _check_live_rounds() -> None:
+    """Round 5 reports: its groups left weeks ago, its papers are confirmed and no list is built yet (城南社区 and
+    龙胜镇 among its villages). Round 6's 第三巡察组 is on site today: channels published, the public form open,
+    drafts written, petitions waiting. Both revisit villages inspected earlier, so coverage stays 75."""
+    today = timezone.localdate()
+    reporting = Round.objects.get(number=5)
+    assert (reporting.kind, reporting.status) == (Round.Kind.REVISIT, Round.Status.REPORTING)
+    assert not Assignment.objects.filter(round=reporting, stationed_until__gte=today).exists()
+    papers = Problem.objects.filter(round=reporting)
+    assert set(papers.values_list("status", flat=True)) == {Problem.Status.CONFIRMED}
+    assert papers.filter(village__code=CHENGNAN, village__parent__code=LONGSHENG_TOWN).exists()
+    assert not ProblemList.objects.filter(round=reporting).exists()
+    assert not Feedback.objects.filter(round=reporting).exists()
+
+    on_site = Round.objects.get(number=6)
+    assert on_site.status == Round.Status.STATIONED
+    assignment = Assignment.objects.select_related("group", "round").get(round=on_site)
+    assert assignment.stationed_from <= today <= assignment.stationed_until
+    assert assignment.group.name == "第三巡察组"
+    assert set(assignment.group.members.values_list("username", flat=True)) >= {"group3_leader", "group3_member"}
+    assert ContactChannel.objects.filter(assignment=assignment).count() == 3
+    assert finding_permissions.is_recording(assignment)
+    drafts = Problem.objects.filter(round=on_site)
+    assert set(drafts.values_list("status", flat=True)) == {Problem.Status.DRAFT}
+    assert not drafts.filter(found_on__gte=today).exists()
+    assert Petition.objects.filter(assignment=assignment, status=Petition.Status.RECEIVED).exists()
+
+    earlier = set(AssignmentVillage.objects.filter(round__number__lte=4).values_list("village", flat=True))
+    live = set(AssignmentVillage.objects.filter(round__number__gt=4).values_list("village", flat=True))
+    assert live and live <= earlier
+
+
+def _check_business_dates() -> None:
+    """Each event and record is dated on the business day it describes: the platform set up before the term, a 2023
+    paper recorded, confirmed and fed back in 2023, each paper confirmed on its group's last day on site, a clue
+    transfer numbered 〔2023〕 made in 2023; only the loading itself is dated today."""
+    first = Event.objects.order_by("seq").first()
+    assert first is not None and timezone.localtime(first.created_at).date() <= data.TERM_START
+    hydrants = Problem.objects.get(round__number=4, village__code=CHENGNAN, phenomenon__contains="消火栓")
+    years = {timezone.localtime(event.created_at).year for event in Event.objects.for_object(hydrants)}
+    assert years == {2023}
+    for problem in Problem.objects.filter(confirmed_at__isnull=False).select_related("assignment"):
+        assert timezone.localtime(problem.confirmed_at).date() == problem.assignment.stationed_until, problem.serial
+    clues = Clue.objects.exclude(transfer_number="")
+    assert clues.count() == 13
+    for clue in clues:
+        assert clue.transferred_at is not None
+        assert f"〔{timezone.localtime(clue.transferred_at).year}〕" in clue.transfer_number
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    assert set(Event.objects.filter(created_at__gte=start_of_today).values_list("verb", flat=True)) == {"demo.loaded"}
+
+
 @pytest.mark.django_db
 def test_demo_if_empty_leaves_a_database_with_other_data_alone() -> None:
     """``--if-empty`` on a database that holds another county loads nothing."""
@@ -631,6 +717,7 @@ def test_demo_texts_fill_their_placeholders() -> None:
     community, and every phenomenon has its basis."""
     work = SimpleNamespace(
         round_year=2023,
+        live=False,
         assignment=SimpleNamespace(stationed_from=date(2023, 9, 12), group=SimpleNamespace(name="第三巡察组")),
     )
     parent = SimpleNamespace(short_name="龙胜镇")
@@ -786,7 +873,7 @@ def test_demo_dates_after_the_story_day_move_with_the_day_the_demo_is_loaded(mon
     """Deadlines ahead of the story's day stay ahead when the demo is loaded later (and on a working day)."""
     assert rectification_story._future(date(2027, 3, 31)) >= date(2027, 3, 31)
     later = rectification_story.STORY_DAY + timedelta(days=400)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    monkeypatch.setattr(clock, "real_today", lambda: later)
     moved = rectification_story._future(date(2027, 3, 31))
     assert moved >= date(2027, 3, 31) + timedelta(days=400)
     assert moved.weekday() < 5
