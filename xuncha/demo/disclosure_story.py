@@ -18,9 +18,9 @@ from xuncha.rectification.models import LedgerItem, VisitCheck
 # What the return visit wrote of the hydrants (rectification_data.HYDRANT_CHECK): the mark of the verified item.
 HYDRANT_VERIFIED = "已重新安装并试水成功"
 HYDRANT = (
-    "县城供水管网改造施工期间，社区主干道及滨江小区、教育小区等居民区周边11个市政消火栓被拆除，完工后未按原位恢复安装，"
+    "县城供水管网改造施工期间，乘龙小区及周边主干道11个市政消火栓被拆除，完工后未按原位恢复安装，"
     "周边居民楼存在火灾隐患。",
-    "施工单位已按原位重新安装被拆除的11个消火栓，县消防救援大队逐个试水，出水压力正常；巡察回访组会同县消防救援大队"
+    "2023年12月底，施工单位已按原位重新安装被拆除的11个消火栓，县消防救援大队逐个试水，出水压力正常；巡察回访组会同县消防救援大队"
     "回访核实，11个消火栓已重新安装并试水成功。社区建立了消防设施巡查台账，每月巡查一次。",
 )
 # Further closed items of 城南社区: (a phrase of the item's summary, the problem and the result for residents).

@@ -122,7 +122,7 @@ class _Story:
 
     def work(self, part: int) -> str:
         """A part of the story's way of rectifying its kind of problem (measures, report, done, seen)."""
-        return rectification_data.WAYS[self.item.category][self.way][part].format_map(self.values)
+        return rectification_data.ways_of(self.item.category)[self.way][part].format_map(self.values)
 
     def text(self, texts: dict[str, list[str]] | list[str], fallback: str = "") -> str:
         """One of the texts (of the item's category), not one this item already used while others are left."""
@@ -285,7 +285,8 @@ class RectificationStory:
         for item in items:
             rng = random.Random(f"{RECTIFICATION_SEED}:{item.number}:{item.village.code}")
             story = _Story(item, rng, self._values(item, rng), item.feedback.fed_back_on)
-            story.way = rng.randrange(len(rectification_data.WAYS[item.category]))
+            drawn = rng.randrange(len(rectification_data.WAYS[item.category]))
+            story.way = rectification_data.way_for(item.category, item.summary, drawn)
             showcase = showcase_item(item.village, item.summary)
             if showcase is None:
                 story.fate = self._fate(story)

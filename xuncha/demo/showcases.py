@@ -6,7 +6,7 @@ finds each of them here, in one place, and so that the guided tour can rely on t
 their steps in date order among everyone else's, through the same actions:
 
 - ``plan``, ``progress`` and ``submit`` (with a photo when ``evidence``): the village party organisation;
-- ``approve``: the township party committee, reviewing what the village submitted;
+- ``approve`` (or ``return``): the township party committee, reviewing what the village submitted;
 - ``extend`` (to ``deadline``) and ``close``: the county inspection office.
 
 Steps after the demo's story day (``rectification_story.STORY_DAY``) have not happened yet; deadlines that lie after
@@ -53,22 +53,37 @@ class Item:
     steps: list[Step] = field(default_factory=list)
 
 
-# 城南社区: the fire hydrants removed by the 2023 water works, re-installed before 第三巡察组 left; the township
-# confirms it after the feedback, the return visit verifies it.
+# 城南社区: the fire hydrants of 乘龙小区 removed by the 2023 water works. While 第三巡察组 was there the community
+# set up temporary fire points and a plan; the township sends the item back until the hydrants are in, the works
+# re-install them at the year's end, and the return visit verifies them.
 HYDRANTS = Item(
     "消火栓",
     [
         Step(
-            date(2023, 12, 4),
+            date(2023, 12, 11),
+            "return",
+            "临时消防取水点和灭火器已落实，但乘龙小区被拆除的11个消火栓尚未恢复安装，退回继续整改。",
+        ),
+        Step(date(2023, 12, 18), "progress", "施工单位已进场，乘龙小区已按原位恢复安装消火栓6个，其余5个月底前完成。"),
+        Step(
+            date(2023, 12, 27),
+            "submit",
+            "12月26日，施工单位已将乘龙小区及周边主干道被拆除的11个消火栓全部按原位恢复安装，县消防救援大队逐个通水"
+            "测试合格。",
+            evidence=True,
+        ),
+        Step(
+            date(2023, 12, 28),
             "approve",
             (
                 "龙胜镇党委会同县住建局、县消防救援大队现场核查，被拆除的11个消火栓已按原位恢复安装并通水测试合格，"
                 "社区消防设施巡查台账已建立，同意提请销号。"
             ),
         ),
-        Step(date(2023, 12, 6), "close", "经回访核实，11个消火栓已全部恢复安装并试水成功，居民满意，予以销号。"),
+        Step(date(2023, 12, 29), "close", "经回访核实，11个消火栓已全部恢复安装并试水成功，居民满意，予以销号。"),
     ],
 )
+
 
 # 山东村, fed back on 19 December 2023: its immediate items (most fixed while the group was there) closed within
 # weeks; its follow-up items, from the residents' ideas for tea and 凤鸡, take seasons and are extended twice.

@@ -569,7 +569,7 @@ def _check_rectification(figures: dict[str, Any]) -> None:
         (False, Category.GENERAL),
     }
 
-    # 城南社区's hydrants: re-installed before the group left, verified on the return visit, closed.
+    # 城南社区's hydrants: re-installed at the year's end, verified on the return visit, closed.
     hydrants = LedgerItem.objects.get(problem__village__code=CHENGNAN, problem__phenomenon__contains="消火栓")
     assert (hydrants.status, hydrants.fix_type, hydrants.category) == (
         Status.CLOSED,
@@ -586,6 +586,25 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert visit.people_asked and visit.people_satisfied is not None
     assert 0.8 * visit.people_asked <= visit.people_satisfied <= visit.people_asked
     assert "已重新安装并试水成功" in visit.note
+    # At 乘龙小区, re-installed at the year's end (the notice while the group was there asked for a plan and
+    # temporary fire points).
+    assert "乘龙小区" in hydrants.summary
+    assert Progress.objects.filter(
+        item=hydrants, on__range=(date(2023, 12, 20), date(2023, 12, 31)), text__contains="11个消火栓全部按原位恢复安装"
+    ).exists()
+
+    # Each item's measures answer its problem (城南社区's report: the sharing of collective income, the attendance
+    # allowances), and the parts of one way of rectifying it are told together.
+    chengnan_items = LedgerItem.objects.filter(round__number=4, village__code=CHENGNAN)
+    sharing = chengnan_items.get(summary__contains="收益分配不规范")
+    assert "收益分配" in sharing.measures and "租金" not in sharing.measures
+    allowances = chengnan_items.get(category="FINANCE", summary__contains="发放误工补贴随意")
+    assert "误工补贴" in allowances.measures and "坐收坐支" not in allowances.measures
+    for item in LedgerItem.objects.exclude(measures="").filter(problem__isnull=False).select_related("problem"):
+        words = rectification_data.WAY_WORDS[item.category]
+        way = rectification_data.way_for(item.category, item.summary, 0)
+        if way < len(words) and words[way]:
+            assert any(word in item.summary for word in words[way]), item.number
 
     # 山东村: its 9 immediate items closed; its 8 follow-up items at work, their deadlines extended into next year.
     shandong = LedgerItem.objects.filter(village__code=SHANDONG)
@@ -797,6 +816,7 @@ def test_rectification_texts_fill_their_placeholders() -> None:
     ]
     names = {
         "WAYS",
+        "GENERAL_WAYS",
         "GOALS",
         "LATER",
         "PERIODIC",
@@ -833,8 +853,9 @@ def test_rectification_texts_fill_their_placeholders() -> None:
             assert fields <= set(values), (text, fields - set(values))
             assert "{" not in text.format_map(values)
     for category in ProblemCategory.values:
-        ways = rectification_data.WAYS[category]
+        ways = rectification_data.ways_of(category)
         assert ways and all(len(way) == 4 for way in ways), category
+        assert len(rectification_data.WAY_WORDS[category]) == len(rectification_data.WAYS[category]), category
         for table in (rectification_data.GOALS, rectification_data.EXTENSIONS, rectification_data.STUCK):
             assert table[category], category
     for specs in rectification_data.COMMON_ITEMS.values():
@@ -851,7 +872,7 @@ def test_showcase_steps_are_in_order_and_done_by_someone() -> None:
             days = [step.on for step in item.steps]
             assert days == sorted(days) and len(set(days)) == len(days), item.words
             for step in item.steps:
-                assert step.verb in {"plan", "progress", "submit", "approve", "extend", "close"}, step
+                assert step.verb in {"plan", "progress", "submit", "approve", "return", "extend", "close"}, step
                 assert step.text and (step.verb != "plan" or step.goal), step
                 assert (step.verb == "extend") == (step.deadline is not None), step
     assert len(showcases.SHOWCASES[SHANDONG]) == 17
