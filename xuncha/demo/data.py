@@ -84,7 +84,8 @@ RECUSALS: list[tuple[str, str, str, str]] = [
 
 @dataclass(frozen=True)
 class RoundSpec:
-    """A round of the demo term and the status it ends in (rounds 1–3 CLOSED, round 4 RECTIFYING). ``groups`` maps
+    """A round of the demo term and the status it ends in (rounds 1–3 CLOSED, round 4 RECTIFYING; the live rounds 5
+    REPORTING and 6 STATIONED). ``groups`` maps
     a group number to (leader, members); each assignment is (group number, mode, target code, village codes, topic,
     stationed from, stationed until)."""
 
@@ -222,11 +223,13 @@ ROUNDS: list[RoundSpec] = [
                 3,
                 "TOWNSHIP_WITH_VILLAGES",
                 "450328204000",
-                ["450328204200", "450328204201", "450328204202", "450328204203", "450328204204"],
+                ["450328204200", "450328204201", "450328204202", "450328204203"],
                 "",
                 date(2023, 3, 14),
-                date(2023, 4, 20),
+                date(2023, 4, 4),
             ),
+            # 山东村, where 第三巡察组 gathered the villagers' 17 suggestions on its industries in April 2023.
+            (3, "DIRECT", "450328100212", [], "", date(2023, 4, 6), date(2023, 4, 28)),
             (
                 4,
                 "SPECIAL",
@@ -261,7 +264,7 @@ ROUNDS: list[RoundSpec] = [
                 4,
                 "TOWNSHIP_WITH_VILLAGES",
                 "450328100000",
-                ["450328100212", "450328100213", "450328100211", "450328100208", "450328100206", "450328100210"],
+                ["450328100209", "450328100213", "450328100211", "450328100208", "450328100206", "450328100210"],
                 "",
                 date(2023, 9, 12),
                 date(2023, 10, 31),

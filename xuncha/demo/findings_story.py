@@ -27,6 +27,8 @@ TERM_PROBLEMS = 732  # problems that count (not discarded) in the term, as Longs
 SHANDONG = "450328100212"
 CHENGNAN = findings_data.CHENGNAN_CODE
 PROBLEMS_PER_VILLAGE = {Category.KEY: (10, 15), Category.GENERAL: (5, 12)}
+# 山东村's papers besides its suggestions: (category, index into problem_texts.PHENOMENA, fix type).
+SHANDONG_PAPERS = [("STYLE", 0, FixType.FOLLOW_UP), ("ASSETS", 4, FixType.IMMEDIATE), ("FINANCE", 4, FixType.FOLLOW_UP)]
 
 # How often each kind of problem is found (corruption is rare, finances and assets are the bulk).
 CATEGORY_WEIGHTS: dict[str, int] = {
@@ -654,9 +656,15 @@ class _VillagePlanner:
         clue = next(((status, disposal) for source, status, disposal in clues if source == Clue.Source.PROBLEM), None)
         if clue is not None:
             self._corruption_clue(*clue)
+        # 山东村's papers besides its suggestions are the showcase's (``showcases.SHANDONG_ITEMS``): fixed, not drawn.
+        fixed = SHANDONG_PAPERS[:generic] if self.code == SHANDONG and not self.live else []
+        if fixed:
+            petition_kinds = []
+        for category, index, fix_type in fixed:
+            self._generic(category=category, index=index, fix_type=fix_type)
         for kind in petition_kinds:
             self._from_petition(kind)
-        for _ in range(generic - len(petition_kinds) - (clue is not None)):
+        for _ in range(generic - len(fixed) - len(petition_kinds) - (clue is not None)):
             self._generic()
         if self.code in plan.discards:
             self._generic(discard=True)
@@ -669,9 +677,11 @@ class _VillagePlanner:
                     (self.village, subject.format_map(values), summary.format_map(values), status, disposal, values)
                 )
 
-    def _paper(self, category: str, phenomenon: str, values: dict[str, object], *, source: str, basis: int) -> _Paper:
+    def _paper(
+        self, category: str, phenomenon: str, values: dict[str, object], *, source: str, basis: int, fix_type: str = ""
+    ) -> _Paper:
         rng = self.rng
-        fix_type = rng.choices(FIX_TYPES, FIX_WEIGHTS[category])[0]
+        fix_type = rng.choices(FIX_TYPES, FIX_WEIGHTS[category])[0] if not fix_type else fix_type
         found_on = self.day()
         paper = _Paper(
             self.village,
@@ -690,14 +700,23 @@ class _VillagePlanner:
         self.work.papers.append(paper)
         return paper
 
-    def _generic(self, *, discard: bool = False, category: str = "", index: int | None = None) -> _Paper:
+    def _generic(
+        self, *, discard: bool = False, category: str = "", index: int | None = None, fix_type: str = ""
+    ) -> _Paper:
         rng = self.rng
         category = category or rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
         source = rng.choices(SOURCES, SOURCE_WEIGHTS[category])[0]
         index, text = self.template(category, index)
         if rng.random() < 0.5:
             text = rng.choice(problem_texts.LEAD_INS[source]) + text
-        paper = self._paper(category, text, self.values(), source=source, basis=problem_texts.BASIS_OF[category][index])
+        paper = self._paper(
+            category,
+            text,
+            self.values(),
+            source=source,
+            basis=problem_texts.BASIS_OF[category][index],
+            fix_type=fix_type,
+        )
         if discard:
             paper.discard = rng.choice(findings_data.DISCARD_REASONS).format_map(paper.values)
             paper.notice = None

@@ -429,19 +429,8 @@ COMMON_ITEMS: dict[int, list[tuple[str, str, str, int, int, bool]]] = {
         ),
         (
             "DISCLOSURE",
-            "FOLLOW_UP",
-            "村务公开不及时：部分村财务收支、项目建设和惠民资金发放未按规定公开，公开内容不全，公开后未留存资料。",
-            2,
-            2,
-            False,
-        ),
-    ],
-    4: [
-        (
-            "DISCLOSURE",
             "IMMEDIATE",
-            "村（居）务公开不及时：部分村（社区）财务收支、项目建设和惠民资金发放情况未按季度公开，公开栏内容长期"
-            "未更新。",
+            "村务公开不及时：部分村财务收支、项目建设和惠民资金发放未按规定公开，公开内容不全，公开后未留存资料。",
             2,
             2,
             True,
@@ -453,6 +442,17 @@ COMMON_ITEMS: dict[int, list[tuple[str, str, str, int, int, bool]]] = {
             2,
             1,
             True,
+        ),
+    ],
+    4: [
+        (
+            "DISCLOSURE",
+            "IMMEDIATE",
+            "村（居）务公开不及时：部分村（社区）财务收支、项目建设和惠民资金发放情况未按季度公开，公开栏内容长期"
+            "未更新。",
+            2,
+            2,
+            False,
         ),
         (
             "ASSETS",
