@@ -681,7 +681,7 @@ class _VillagePlanner:
         self, category: str, phenomenon: str, values: dict[str, object], *, source: str, basis: int, fix_type: str = ""
     ) -> _Paper:
         rng = self.rng
-        fix_type = rng.choices(FIX_TYPES, FIX_WEIGHTS[category])[0] if not fix_type else fix_type
+        fix_type = fix_type or rng.choices(FIX_TYPES, FIX_WEIGHTS[category])[0]
         found_on = self.day()
         paper = _Paper(
             self.village,

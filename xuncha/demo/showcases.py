@@ -86,7 +86,8 @@ HYDRANTS = Item(
 
 
 # 山东村, inspected directly by 第三巡察组 in April 2023 (round 3) and fed back in June 2023: its immediate items (most
-# fixed while the group was there) closed within weeks; its follow-up items, from the residents' ideas for tea and 凤鸡, take seasons and are extended twice.
+# fixed while the group was there) closed within weeks; its follow-up items, from the residents' ideas for tea and
+# 凤鸡, take seasons and are extended twice.
 SHANDONG_ITEMS: list[Item] = [
     # 村里养凤鸡的户越来越多，但防疫都是各家自己搞，去年有几户发鸡瘟损失很大。建议村里…
     Item(

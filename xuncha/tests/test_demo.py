@@ -610,11 +610,11 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert "收益分配" in sharing.measures and "租金" not in sharing.measures
     allowances = chengnan_items.get(category="FINANCE", summary__contains="发放误工补贴随意")
     assert "误工补贴" in allowances.measures and "坐收坐支" not in allowances.measures
-    for item in LedgerItem.objects.exclude(measures="").filter(problem__isnull=False).select_related("problem"):
-        words = rectification_data.WAY_WORDS[item.category]
-        way = rectification_data.way_for(item.category, item.summary, 0)
+    for ledger_item in LedgerItem.objects.exclude(measures="").filter(problem__isnull=False):
+        words = rectification_data.WAY_WORDS[ledger_item.category]
+        way = rectification_data.way_for(ledger_item.category, ledger_item.summary, 0)
         if way < len(words) and words[way]:
-            assert any(word in item.summary for word in words[way]), item.number
+            assert any(word in ledger_item.summary for word in words[way]), ledger_item.number
 
     # 山东村: its 9 immediate items closed; its 8 follow-up items at work, their deadlines extended into next year.
     shandong = LedgerItem.objects.filter(village__code=SHANDONG)
