@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,11 +16,12 @@ from xuncha.accounts.models import Role, User
 from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
-from xuncha.demo import data, disclosure_story, findings_data
+from xuncha.core.workdays import next_workday
+from xuncha.demo import clock, data, disclosure_story, findings_data
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
 from xuncha.inspections import actions as inspection_actions
-from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Round
+from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Round, Term
 from xuncha.organisations import actions as unit_actions
 from xuncha.organisations.models import AdminUnit, Category, VillageKind
 
@@ -102,6 +104,17 @@ def build(progress: Callable[[str], None] = lambda message: None) -> None:
 
 @transaction.atomic
 def _build(progress: Callable[[str], None]) -> None:
+    """Each step is acted out on the day it describes (``clock``): the platform is set up before the term opens,
+    the rounds follow, and the two live rounds are at work today."""
+    with clock.at(data.SETUP_DATE):
+        users, local, the_county = _set_up(progress)
+    progress("term, rounds, groups, assignments, findings, feedback and rectification")
+    _plan(the_county, users, local)
+    _rotate_admin_passwords(users)
+    record_event(DEMO_VERB, the_county, actor=SYSTEM, note="Longsheng County demo (invented people and work)")
+
+
+def _set_up(progress: Callable[[str], None]) -> tuple[dict[str, User], dict[str, User], AdminUnit]:
     progress("divisions")
     unit_actions.import_divisions(
         (DATA_DIR / "guangxi_divisions.csv").read_bytes(),
@@ -121,9 +134,16 @@ def _build(progress: Callable[[str], None]) -> None:
     _classify(the_county, office, users["sysadmin"])
     progress("township and village accounts")
     local = _local_accounts(users)
-    progress("term, rounds, groups, assignments, findings, feedback and rectification")
-    _plan(the_county, users, local)
-    record_event(DEMO_VERB, the_county, actor=SYSTEM, note="Longsheng County demo (invented people and work)")
+    return users, local, the_county
+
+
+def _rotate_admin_passwords(users: dict[str, User]) -> None:
+    """The administrators' passwords expire after ``XUNCHA_ADMIN_PASSWORD_DAYS``: each changed theirs (to the demo's
+    known one) three weeks ago."""
+    password = settings.XUNCHA_DEMO_PASSWORD
+    with clock.at(clock.real_today() - timedelta(days=21), 8, 40):
+        for username, _name, _post in data.ACCOUNTS[:3]:
+            account_actions.change_password(users[username], password, actor=users[username], validate=False)
 
 
 def _create_accounts(the_county: AdminUnit) -> dict[str, User]:
@@ -188,43 +208,62 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
     """Open the term and run its rounds: plan each, station its groups, record what they find, feed it back and
     rectify it."""
     office = users["office"]
-    term = inspection_actions.open_term(
-        the_county, data.TERM_NUMBER, data.TERM_NAME, start_date=data.TERM_START, actor=office
-    )
-    units = {unit.code: unit for unit in AdminUnit.objects.filter(path__under=the_county.path)}
-    findings = FindingsStory(users)
-    for spec in data.ROUNDS:
-        round_ = inspection_actions.create_round(
-            term,
-            spec.number,
-            start_date=spec.start_date,
-            end_date=spec.end_date,
-            actor=office,
+    with clock.at(data.TERM_START):
+        term = inspection_actions.open_term(
+            the_county, data.TERM_NUMBER, data.TERM_NAME, start_date=data.TERM_START, actor=office
         )
-        groups: dict[int, InspectionGroup] = {}
-        for number, (leader, members) in spec.groups.items():
-            group = inspection_actions.form_group(round_, number, leader=users[leader], actor=office)
-            for member in members:
-                inspection_actions.add_member(group, users[member], Membership.GroupRole.MEMBER, actor=office)
-            groups[number] = group
-        for number, mode, target, villages, topic, start, end in spec.assignments:
-            assignment = inspection_actions.assign_targets(
-                round_,
-                groups[number],
-                mode,
-                units[target.ljust(12, "0")],
-                [units[code] for code in villages],
-                topic=topic,
-                stationed_from=start,
-                stationed_until=end,
-                actor=office,
-            )
-            _publish_channels(assignment, spec.number, number, office)
-        _advance(round_, Round.Status.STATIONED, office)
+    units = {unit.code: unit for unit in AdminUnit.objects.filter(path__under=the_county.path)}
+    today = clock.real_today()
+    findings = FindingsStory(users, today)
+    for spec in data.ROUNDS + data.live_rounds(today):
+        with clock.at(spec.start_date):
+            round_ = _plan_round(term, spec, units, users)
+        first = min(assignment[5] for assignment in spec.assignments)
+        last = max(assignment[6] for assignment in spec.assignments)
+        with clock.at(first, 8, 30):
+            _advance(round_, Round.Status.STATIONED, office)
         findings.record_round(round_)
-        _advance(round_, Round.Status.REPORTING, office)
+        if spec.status == Round.Status.STATIONED:
+            continue
+        with clock.at(next_workday(last + timedelta(days=1)), 9):
+            _advance(round_, Round.Status.REPORTING, office)
+        if spec.status == Round.Status.REPORTING:
+            continue
         RectificationStory(round_, spec, users, local).run()
     disclosure_story.tell(office)
+
+
+def _plan_round(term: Term, spec: data.RoundSpec, units: dict[str, AdminUnit], users: dict[str, User]) -> Round:
+    """Create the round, form its groups, assign their targets and publish their channels."""
+    office = users["office"]
+    round_ = inspection_actions.create_round(
+        term,
+        spec.number,
+        kind=spec.kind,
+        start_date=spec.start_date,
+        end_date=spec.end_date,
+        actor=office,
+    )
+    groups: dict[int, InspectionGroup] = {}
+    for number, (leader, members) in spec.groups.items():
+        group = inspection_actions.form_group(round_, number, leader=users[leader], actor=office)
+        for member in members:
+            inspection_actions.add_member(group, users[member], Membership.GroupRole.MEMBER, actor=office)
+        groups[number] = group
+    for number, mode, target, villages, topic, start, end in spec.assignments:
+        assignment = inspection_actions.assign_targets(
+            round_,
+            groups[number],
+            mode,
+            units[target.ljust(12, "0")],
+            [units[code] for code in villages],
+            topic=topic,
+            stationed_from=start,
+            stationed_until=end,
+            actor=office,
+        )
+        _publish_channels(assignment, spec.number, number, office)
+    return round_
 
 
 def _publish_channels(assignment: Assignment, round_number: int, group_number: int, actor: User) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 COUNTY_CODE = "450328"
 
@@ -37,6 +37,8 @@ KEY_VILLAGES: dict[str, str] = {
 TERM_NUMBER = 15
 TERM_NAME = "十五届县委"
 TERM_START = date(2021, 10, 1)
+# The platform is set up (divisions, accounts, classification) just before the term opens.
+SETUP_DATE = date(2021, 9, 22)
 
 # (username, display name, post) for the demo accounts, one per role.
 ACCOUNTS: list[tuple[str, str, str]] = [
@@ -82,7 +84,8 @@ RECUSALS: list[tuple[str, str, str, str]] = [
 
 @dataclass(frozen=True)
 class RoundSpec:
-    """A round of the demo term and the status it ends in (rounds 1–3 CLOSED, round 4 RECTIFYING). ``groups`` maps
+    """A round of the demo term and the status it ends in (rounds 1–3 CLOSED, round 4 RECTIFYING; the live rounds 5
+    REPORTING and 6 STATIONED). ``groups`` maps
     a group number to (leader, members); each assignment is (group number, mode, target code, village codes, topic,
     stationed from, stationed until)."""
 
@@ -92,6 +95,8 @@ class RoundSpec:
     status: str
     groups: dict[int, tuple[str, list[str]]]
     assignments: list[tuple[int, str, str, list[str], str, date, date]] = field(default_factory=list)
+    kind: str = "ROUTINE"
+    problems: dict[str, int] = field(default_factory=dict)  # live rounds: village code → papers written so far
 
 
 # The 75 distinct villages of the term are covered exactly once each.
@@ -218,11 +223,13 @@ ROUNDS: list[RoundSpec] = [
                 3,
                 "TOWNSHIP_WITH_VILLAGES",
                 "450328204000",
-                ["450328204200", "450328204201", "450328204202", "450328204203", "450328204204"],
+                ["450328204200", "450328204201", "450328204202", "450328204203"],
                 "",
                 date(2023, 3, 14),
-                date(2023, 4, 20),
+                date(2023, 4, 4),
             ),
+            # 山东村, where 第三巡察组 gathered the villagers' 17 suggestions on its industries in April 2023.
+            (3, "DIRECT", "450328100212", [], "", date(2023, 4, 6), date(2023, 4, 28)),
             (
                 4,
                 "SPECIAL",
@@ -257,7 +264,7 @@ ROUNDS: list[RoundSpec] = [
                 4,
                 "TOWNSHIP_WITH_VILLAGES",
                 "450328100000",
-                ["450328100212", "450328100213", "450328100211", "450328100208", "450328100206", "450328100210"],
+                ["450328100209", "450328100213", "450328100211", "450328100208", "450328100206", "450328100210"],
                 "",
                 date(2023, 9, 12),
                 date(2023, 10, 31),
@@ -274,3 +281,57 @@ ROUNDS: list[RoundSpec] = [
         ],
     ),
 ]
+
+
+def live_rounds(today: date) -> list[RoundSpec]:
+    """The two rounds at work on the day the demo is loaded, both 回头看 of villages inspected earlier in the term (so
+    that coverage stays 75): round 5's groups left their villages three weeks ago and reported, their papers confirmed
+    and the lists still to be built and published by the office; round 6's 第三巡察组 is on site today, taking
+    petitions and writing papers."""
+    day = timedelta(days=1)
+    return [
+        RoundSpec(
+            number=5,
+            kind="REVISIT",
+            start_date=today - 80 * day,
+            end_date=today + 60 * day,
+            status="REPORTING",
+            groups={
+                1: ("inspector01", ["inspector02", "inspector10"]),
+                2: ("inspector04", ["inspector05", "inspector06"]),
+            },
+            assignments=[
+                (
+                    1,
+                    "TOWNSHIP_WITH_VILLAGES",
+                    "450328100000",
+                    ["450328100001", "450328100002"],
+                    "",
+                    today - 63 * day,
+                    today - 24 * day,
+                ),
+                (2, "DIRECT", "450328103207", [], "", today - 63 * day, today - 24 * day),
+            ],
+            problems={"450328100001": 3, "450328100002": 3, "450328103207": 3},
+        ),
+        RoundSpec(
+            number=6,
+            kind="REVISIT",
+            start_date=today - 20 * day,
+            end_date=today + 90 * day,
+            status="STATIONED",
+            groups={3: ("group3_leader", ["group3_member", "inspector11"])},
+            assignments=[
+                (
+                    3,
+                    "TOWNSHIP_WITH_VILLAGES",
+                    "450328105000",
+                    ["450328105201", "450328105200"],
+                    "",
+                    today - 14 * day,
+                    today + 20 * day,
+                ),
+            ],
+            problems={"450328105201": 3, "450328105200": 2},
+        ),
+    ]

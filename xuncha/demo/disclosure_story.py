@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from xuncha.accounts.models import User
+from xuncha.demo import clock
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import actions
@@ -19,9 +18,9 @@ from xuncha.rectification.models import LedgerItem, VisitCheck
 # What the return visit wrote of the hydrants (rectification_data.HYDRANT_CHECK): the mark of the verified item.
 HYDRANT_VERIFIED = "已重新安装并试水成功"
 HYDRANT = (
-    "县城供水管网改造施工期间，社区主干道及滨江小区、教育小区等居民区周边11个市政消火栓被拆除，完工后未按原位恢复安装，"
+    "县城供水管网改造施工期间，乘龙小区及周边主干道11个市政消火栓被拆除，完工后未按原位恢复安装，"
     "周边居民楼存在火灾隐患。",
-    "施工单位已按原位重新安装被拆除的11个消火栓，县消防救援大队逐个试水，出水压力正常；巡察回访组会同县消防救援大队"
+    "2023年12月底，施工单位已按原位重新安装被拆除的11个消火栓，县消防救援大队逐个试水，出水压力正常；巡察回访组会同县消防救援大队"
     "回访核实，11个消火栓已重新安装并试水成功。社区建立了消防设施巡查台账，每月巡查一次。",
 )
 # Further closed items of 城南社区: (a phrase of the item's summary, the problem and the result for residents).
@@ -47,7 +46,7 @@ SHANDONG_RESULTS: list[tuple[str, str, str]] = [
     (
         "防疫",
         "凤鸡养殖户各自防疫，缺少统一免疫，曾发生鸡瘟造成损失。",
-        "村委会已请兽医统一开展秋季免疫，建立养殖户防疫台账，明确专人负责。",
+        "村委会已请兽医统一开展春季免疫，建立养殖户防疫台账，明确专人负责。",
     ),
     (
         "过秤",
@@ -114,27 +113,33 @@ def tell(office: User) -> None:
     """Publish the results and run the survey, as the office would (``office`` acts throughout)."""
     chengnan = AdminUnit.objects.get(code=CHENGNAN)
     shandong = AdminUnit.objects.get(code=SHANDONG)
-    for village, results in ((chengnan, CHENGNAN_RESULTS), (shandong, SHANDONG_RESULTS)):
-        for phrase, summary, result in results:
-            actions.publish_disclosure(_closed(village, phrase), summary=summary, result=result, actor=office)
-    # The hydrants last, so that the dashboard's latest published results begin with them.
-    summary, result = HYDRANT
-    actions.publish_disclosure(_hydrant(chengnan), summary=summary, result=result, actor=office)
-    today = timezone.localdate()
-    survey = actions.open_survey(
-        chengnan,
-        title=SURVEY_TITLE,
-        opens_on=today - timedelta(days=10),
-        closes_on=today + timedelta(days=20),
-        actor=office,
-    )
+    # Each result is published some days after its item was closed; the hydrants last, so that the dashboard's
+    # latest published results begin with them.
+    published = [
+        (_closed(village, phrase), summary, result)
+        for village, results in ((chengnan, CHENGNAN_RESULTS), (shandong, SHANDONG_RESULTS))
+        for phrase, summary, result in results
+    ]
+    hydrants = _hydrant(chengnan)
+    published.append((hydrants, *HYDRANT))
+    latest = max(item.closed_on for item, _summary, _result in published if item.closed_on)
+    for number, (item, summary, result) in enumerate(published):
+        with clock.at(latest + timedelta(days=10), 9, number):
+            actions.publish_disclosure(item, summary=summary, result=result, actor=office)
+    today = clock.real_today()
+    opens_on = today - timedelta(days=10)
+    with clock.at(opens_on, 8, 30):
+        survey = actions.open_survey(
+            chengnan, title=SURVEY_TITLE, opens_on=opens_on, closes_on=today + timedelta(days=20), actor=office
+        )
     number = 0
     for rating, count in SURVEY_ANSWERS:
         for _answer in range(count):
-            actions.answer_survey(
-                survey,
-                rating=rating,
-                comment=SURVEY_COMMENTS.get(number, ""),
-                device_key=device_key(survey, f"demo-device-{number:02d}"),
-            )
+            with clock.at(opens_on + timedelta(days=number % 10), 12, number):
+                actions.answer_survey(
+                    survey,
+                    rating=rating,
+                    comment=SURVEY_COMMENTS.get(number, ""),
+                    device_key=device_key(survey, f"demo-device-{number:02d}"),
+                )
             number += 1

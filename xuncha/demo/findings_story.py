@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.core import workdays
-from xuncha.demo import data, findings_data, problem_texts
+from xuncha.demo import clock, data, findings_data, problem_texts
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, Petition, Problem, Suggestion
@@ -27,6 +27,8 @@ TERM_PROBLEMS = 732  # problems that count (not discarded) in the term, as Longs
 SHANDONG = "450328100212"
 CHENGNAN = findings_data.CHENGNAN_CODE
 PROBLEMS_PER_VILLAGE = {Category.KEY: (10, 15), Category.GENERAL: (5, 12)}
+# 山东村's papers besides its suggestions: (category, index into problem_texts.PHENOMENA, fix type).
+SHANDONG_PAPERS = [("STYLE", 0, FixType.FOLLOW_UP), ("ASSETS", 4, FixType.IMMEDIATE), ("FINANCE", 4, FixType.FOLLOW_UP)]
 
 # How often each kind of problem is found (corruption is rare, finances and assets are the bulk).
 CATEGORY_WEIGHTS: dict[str, int] = {
@@ -134,7 +136,8 @@ class _TermPlan:
     discards: set[str]  # villages with one discarded draft
 
 
-def _term_plan() -> _TermPlan:
+def _term_plan(live: int) -> _TermPlan:
+    """The earlier rounds' share of the term: its 732 problems but the ``live`` ones of the rounds at work today."""
     rng = random.Random(FINDINGS_SEED)
     by_round = {spec.number: round_villages(spec) for spec in data.ROUNDS}
     villages = [code for codes in by_round.values() for code in codes]
@@ -160,7 +163,13 @@ def _term_plan() -> _TermPlan:
         code: rng.sample(range(len(findings_data.OTHER_SUGGESTIONS)), rng.randint(2, 4))
         for code in rng.sample([code for code in free if code not in undecided], OTHER_SUGGESTION_VILLAGES)
     }
-    return _TermPlan(counts, clues, suggestions, undecided, set(rng.sample(free, DISCARDED_DRAFTS)))
+    discards = set(rng.sample(free, DISCARDED_DRAFTS))
+    # The live rounds' papers count in the term too: as many fewer in the earlier rounds, taken one each from
+    # villages without a clue (by a draw of their own, so that the rest of the plan stays as it was).
+    spare = [code for code in free if code not in clues and counts[code] > bounds(code)[0]]
+    for code in random.Random(FINDINGS_SEED + live).sample(spare, live):
+        counts[code] -= 1
+    return _TermPlan(counts, clues, suggestions, undecided, discards)
 
 
 def _cn_date(day: date) -> str:
@@ -236,13 +245,17 @@ class _SuggestionSpec:
 class FindingsStory:
     """Records the findings of every round of the term, in the order a group works."""
 
-    def __init__(self, users: dict[str, User]) -> None:
-        self.plan = _term_plan()
+    def __init__(self, users: dict[str, User], today: date) -> None:
+        live = data.live_rounds(today)
+        self.today = today
+        self.plan = _term_plan(sum(sum(spec.problems.values()) for spec in live))
+        # The live rounds write only the papers they name: no clues, suggestions or discarded drafts (yet).
+        self.live_plans = {spec.number: _TermPlan(dict(spec.problems), {}, {}, {}, set()) for spec in live}
         self.users_by_id = {user.pk: user for user in users.values()}
         self.office_lead = users["office_lead"]
         self.discipline = users["discipline"]
         self.transfers: dict[int, int] = {}
-        self.final_status = {spec.number: spec.status for spec in data.ROUNDS}
+        self.final_status = {spec.number: spec.status for spec in data.ROUNDS + live}
 
     def record_round(self, round_: Round) -> None:
         assignments = round_.assignments.select_related("group", "target").order_by(
@@ -264,6 +277,9 @@ class _AssignmentFindings:
         self.findings = findings
         self.assignment = assignment
         self.round_year = assignment.round.start_date.year
+        self.live = assignment.round.number in findings.live_plans
+        self.plan = findings.live_plans.get(assignment.round.number, findings.plan)
+        self.on_site = findings.final_status[assignment.round.number] == Round.Status.STATIONED
         memberships = list(Membership.objects.filter(group_id=assignment.group_id).order_by("pk"))
         users = findings.users_by_id
         self.leader = next(users[m.user_id] for m in memberships if m.role == Membership.GroupRole.LEADER)
@@ -272,6 +288,8 @@ class _AssignmentFindings:
         # demo's groups hold no talks (the stories of the showcase villages are written for those days).
         stationing = workdays.working_days_in(assignment.stationed_from, assignment.stationed_until)
         self.days = [day for day in stationing if day.weekday() < 5]
+        if self.on_site:  # the group is still there: what it found so far, up to yesterday
+            self.days = [day for day in self.days if day < findings.today] or [assignment.stationed_from]
         self.villages = [
             covered.village
             for covered in assignment.covered.select_related("village__parent").order_by("village__code")
@@ -285,40 +303,52 @@ class _AssignmentFindings:
     # Planning the village's findings ------------------------------------------------------------------------------
 
     def record(self) -> None:
+        """Each step on its day: petitions and suggestions as they come in, papers as they are written, notices as
+        they are issued; the group meeting, the petitions' dispositions and the clues on the last day of stationing.
+        A group still on site has only taken petitions and written drafts so far."""
         for village in self.villages:
             _VillagePlanner(self, village).plan()
         self._intake()
         self._write_papers()
-        self._group_meeting()
-        self._settle_petitions()
+        if self.on_site:
+            return
         self._notices()
-        self._clues()
+        with clock.at(self.assignment.stationed_until, 17, 30):
+            self._group_meeting()
+            self._settle_petitions()
+        with clock.at(self.assignment.stationed_until, 18, 30):
+            self._clues()
 
     # Acting through the findings actions --------------------------------------------------------------------------
 
     def _intake(self) -> None:
         for spec in sorted(self.petitions, key=lambda spec: spec.received):
-            spec.petition = finding_actions.record_petition(
-                self.assignment,
-                channel=spec.channel,
-                category=spec.category,
-                text=spec.text,
-                actor=spec.recorder,
-                village=spec.village,
-                name=spec.name,
-                phone=spec.phone,
-                received_at=spec.received,
-            )
+            with clock.at(spec.received):
+                spec.petition = self._record_petition(spec)
         for suggestion in sorted(self.suggestions, key=lambda spec: spec.received_on):
-            suggestion.suggestion = finding_actions.record_suggestion(
-                self.assignment,
-                suggestion.village,
-                topic=suggestion.topic,
-                text=suggestion.text,
-                actor=suggestion.recorder,
-                proposer=suggestion.proposer,
-                received_on=suggestion.received_on,
-            )
+            with clock.at(suggestion.received_on, 10, 30):
+                suggestion.suggestion = finding_actions.record_suggestion(
+                    self.assignment,
+                    suggestion.village,
+                    topic=suggestion.topic,
+                    text=suggestion.text,
+                    actor=suggestion.recorder,
+                    proposer=suggestion.proposer,
+                    received_on=suggestion.received_on,
+                )
+
+    def _record_petition(self, spec: _PetitionSpec) -> Petition:
+        return finding_actions.record_petition(
+            self.assignment,
+            channel=spec.channel,
+            category=spec.category,
+            text=spec.text,
+            actor=spec.recorder,
+            village=spec.village,
+            name=spec.name,
+            phone=spec.phone,
+            received_at=spec.received,
+        )
 
     def _write_papers(self) -> None:
         """Papers in the order they were found; adopting a suggestion writes its paper on the day it is decided."""
@@ -332,20 +362,25 @@ class _AssignmentFindings:
         ]
         for _day, _index, item in sorted(timeline, key=lambda entry: (entry[0], entry[1])):
             if isinstance(item, _Paper):
-                item.problem = finding_actions.record_problem(
-                    self.assignment,
-                    item.village,
-                    category=item.category,
-                    phenomenon=item.phenomenon,
-                    source=item.source,
-                    fix_type=item.fix_type,
-                    actor=item.finder,
-                    basis=item.basis,
-                    responsibility=item.responsibility,
-                    found_on=item.found_on,
-                )
+                with clock.at(item.found_on, 15):
+                    item.problem = self._record_problem(item)
             else:
-                self._decide(item)
+                with clock.at(item.decide_on, 16):
+                    self._decide(item)
+
+    def _record_problem(self, item: _Paper) -> Problem:
+        return finding_actions.record_problem(
+            self.assignment,
+            item.village,
+            category=item.category,
+            phenomenon=item.phenomenon,
+            source=item.source,
+            fix_type=item.fix_type,
+            actor=item.finder,
+            basis=item.basis,
+            responsibility=item.responsibility,
+            found_on=item.found_on,
+        )
 
     def _decide(self, spec: _SuggestionSpec) -> None:
         assert spec.suggestion is not None  # noqa: S101 - recorded at intake
@@ -415,11 +450,13 @@ class _AssignmentFindings:
         pending = [(paper.notice, paper) for paper in self.papers if paper.notice is not None and not paper.discard]
         for (issued, deadline, completed, requirement, note), paper in sorted(pending, key=lambda item: item[0][0]):
             assert paper.problem is not None  # noqa: S101 - written above
-            notice = finding_actions.issue_notice(
-                paper.problem, requirement=requirement, deadline=deadline, actor=self.leader, issued_on=issued
-            )
+            with clock.at(issued, 10):
+                notice = finding_actions.issue_notice(
+                    paper.problem, requirement=requirement, deadline=deadline, actor=self.leader, issued_on=issued
+                )
             if completed is not None:
-                finding_actions.complete_notice(notice, completed_on=completed, note=note, actor=paper.finder)
+                with clock.at(completed, 17):
+                    finding_actions.complete_notice(notice, completed_on=completed, note=note, actor=paper.finder)
 
     def _clues(self) -> None:
         registered: list[tuple[Clue, str, str, dict[str, object]]] = []
@@ -466,19 +503,27 @@ class _AssignmentFindings:
             self._handle_clue(clue, status, disposal, values)
 
     def _handle_clue(self, clue: Clue, status: str, disposal: str, values: dict[str, object]) -> None:
-        """The office director transfers the clue; the discipline commission takes it as far as ``status``."""
+        """The office director transfers the clue within weeks (in the year its form is numbered in); the discipline
+        commission receives it days later and takes it as far as ``status`` over the following months."""
         discipline = self.findings.discipline
         number = self.findings.transfer_number(self.round_year)
-        finding_actions.transfer_clue(clue, transfer_number=number, actor=self.findings.office_lead)
+        left = self.assignment.stationed_until
+        transferred = min(workdays.add_working_days(left, 10), date(self.round_year, 12, 28))
+        with clock.at(transferred, 10):
+            finding_actions.transfer_clue(clue, transfer_number=number, actor=self.findings.office_lead)
         reached = CLUE_ORDER.index(Clue.Status(status))
+        received = workdays.add_working_days(transferred, 2)
         if reached >= CLUE_ORDER.index(Clue.Status.RECEIVED):
-            finding_actions.receive_clue(clue, actor=discipline)
+            with clock.at(received, 9, 30):
+                finding_actions.receive_clue(clue, actor=discipline)
         if reached >= CLUE_ORDER.index(Clue.Status.DISPOSED):
-            finding_actions.dispose_clue(clue, disposal, actor=discipline)
+            with clock.at(workdays.add_working_days(received, 30), 15):
+                finding_actions.dispose_clue(clue, disposal, actor=discipline)
         if reached >= CLUE_ORDER.index(Clue.Status.FEEDBACK):
-            finding_actions.give_clue_feedback(
-                clue, findings_data.CLUE_FEEDBACK[disposal].format_map(values), actor=discipline
-            )
+            with clock.at(workdays.add_working_days(received, 70), 15):
+                finding_actions.give_clue_feedback(
+                    clue, findings_data.CLUE_FEEDBACK[disposal].format_map(values), actor=discipline
+                )
 
     # Dates --------------------------------------------------------------------------------------------------------
 
@@ -508,7 +553,13 @@ class _VillagePlanner:
         self.work = work
         self.village = village
         self.code = village.code
-        self.rng = random.Random(f"{FINDINGS_SEED}:{village.code}")
+        # A live round's revisit draws afresh; the earlier rounds keep the draws they always had.
+        self.live = work.live
+        self.rng = random.Random(
+            f"{FINDINGS_SEED}:{work.assignment.round.number}:{village.code}"
+            if self.live
+            else f"{FINDINGS_SEED}:{village.code}"
+        )
         self.community = village.kind == VillageKind.COMMUNITY
         profile = village.profile or {}
         self.industries = [name for name in str(profile.get("industries", "")).split("、") if name] or ["茶叶", "竹木"]
@@ -592,10 +643,10 @@ class _VillagePlanner:
         return self.rng.choice(days[first : max(first + 1, len(days) - last)])
 
     def plan(self) -> None:
-        plan = self.work.findings.plan
+        plan = self.work.plan
         total = plan.counts[self.code]
         adopted = self._suggestions()
-        hydrant = self._hydrant() if self.code == CHENGNAN else 0
+        hydrant = self._hydrant() if self.code == CHENGNAN and not self.live else 0
         clues = plan.clues.get(self.code, [])
         generic = total - adopted - hydrant
         key = self.code in data.KEY_VILLAGES
@@ -605,9 +656,15 @@ class _VillagePlanner:
         clue = next(((status, disposal) for source, status, disposal in clues if source == Clue.Source.PROBLEM), None)
         if clue is not None:
             self._corruption_clue(*clue)
+        # 山东村's papers besides its suggestions are the showcase's (``showcases.SHANDONG_ITEMS``): fixed, not drawn.
+        fixed = SHANDONG_PAPERS[:generic] if self.code == SHANDONG and not self.live else []
+        if fixed:
+            petition_kinds = []
+        for category, index, fix_type in fixed:
+            self._generic(category=category, index=index, fix_type=fix_type)
         for kind in petition_kinds:
             self._from_petition(kind)
-        for _ in range(generic - len(petition_kinds) - (clue is not None)):
+        for _ in range(generic - len(fixed) - len(petition_kinds) - (clue is not None)):
             self._generic()
         if self.code in plan.discards:
             self._generic(discard=True)
@@ -620,9 +677,11 @@ class _VillagePlanner:
                     (self.village, subject.format_map(values), summary.format_map(values), status, disposal, values)
                 )
 
-    def _paper(self, category: str, phenomenon: str, values: dict[str, object], *, source: str, basis: int) -> _Paper:
+    def _paper(
+        self, category: str, phenomenon: str, values: dict[str, object], *, source: str, basis: int, fix_type: str = ""
+    ) -> _Paper:
         rng = self.rng
-        fix_type = rng.choices(FIX_TYPES, FIX_WEIGHTS[category])[0]
+        fix_type = fix_type or rng.choices(FIX_TYPES, FIX_WEIGHTS[category])[0]
         found_on = self.day()
         paper = _Paper(
             self.village,
@@ -641,14 +700,23 @@ class _VillagePlanner:
         self.work.papers.append(paper)
         return paper
 
-    def _generic(self, *, discard: bool = False, category: str = "", index: int | None = None) -> _Paper:
+    def _generic(
+        self, *, discard: bool = False, category: str = "", index: int | None = None, fix_type: str = ""
+    ) -> _Paper:
         rng = self.rng
         category = category or rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
         source = rng.choices(SOURCES, SOURCE_WEIGHTS[category])[0]
         index, text = self.template(category, index)
         if rng.random() < 0.5:
             text = rng.choice(problem_texts.LEAD_INS[source]) + text
-        paper = self._paper(category, text, self.values(), source=source, basis=problem_texts.BASIS_OF[category][index])
+        paper = self._paper(
+            category,
+            text,
+            self.values(),
+            source=source,
+            basis=problem_texts.BASIS_OF[category][index],
+            fix_type=fix_type,
+        )
         if discard:
             paper.discard = rng.choice(findings_data.DISCARD_REASONS).format_map(paper.values)
             paper.notice = None
@@ -745,10 +813,10 @@ class _VillagePlanner:
 
     def _suggestions(self) -> int:
         """Record the village's suggestions; returns how many problems adopting them writes."""
-        plan = self.work.findings.plan
+        plan = self.work.plan
         rng = self.rng
         specs: list[tuple[str, str, str, str, str, str]] = []  # topic, proposer, text, outcome, note, key
-        if self.code == SHANDONG:
+        if self.code == SHANDONG and not self.live:
             for proposer, text, outcome, note, group in findings_data.SHANDONG_SUGGESTIONS:
                 specs.append((Suggestion.Topic.INDUSTRY, proposer, text, outcome, note, f"山东{group}"))
         for index in plan.suggestions.get(self.code, []):

@@ -13,11 +13,9 @@ from functools import cache, partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from django.utils import timezone
-
 from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months, add_working_days, next_workday
-from xuncha.demo import data, findings_data, rectification_data
+from xuncha.demo import clock, data, findings_data, rectification_data
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
 from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
 from xuncha.findings import actions as finding_actions
@@ -86,7 +84,7 @@ MEASURES, REPORT, DONE, SEEN = range(4)  # the parts of a way of rectifying (rec
 
 def _future(day: date) -> date:
     """A date ahead of the story's day, kept as far ahead when the demo is loaded later than that day."""
-    return next_workday(day + max(timedelta(0), timezone.localdate() - STORY_DAY))
+    return next_workday(day + max(timedelta(0), clock.real_today() - STORY_DAY))
 
 
 @cache
@@ -124,7 +122,7 @@ class _Story:
 
     def work(self, part: int) -> str:
         """A part of the story's way of rectifying its kind of problem (measures, report, done, seen)."""
-        return rectification_data.WAYS[self.item.category][self.way][part].format_map(self.values)
+        return rectification_data.ways_of(self.item.category)[self.way][part].format_map(self.values)
 
     def text(self, texts: dict[str, list[str]] | list[str], fallback: str = "") -> str:
         """One of the texts (of the item's category), not one this item already used while others are left."""
@@ -174,22 +172,33 @@ class RectificationStory:
             for covered in assignment.covered.select_related("village__parent").order_by("village__code"):
                 self.assignment_of[covered.village_id] = assignment
                 self.villages.append(covered.village)
+        # The round reports once its last group has left; the office builds the lists the next working day and
+        # feeds each village back six to eight weeks after its group left (but not before the lists exist).
+        reported = next_workday(max(assignment.stationed_until for assignment in assignments) + timedelta(days=1))
+        self.lists_built_on = add_working_days(reported, 1)
         self.fed_back_on = {
-            assignment.pk: next_workday(assignment.stationed_until + timedelta(days=self.rng.randint(42, 56)))
+            assignment.pk: max(
+                next_workday(assignment.stationed_until + timedelta(days=self.rng.randint(42, 56))),
+                add_working_days(reported, 3),
+            )
             for assignment in assignments
         }
 
     def run(self) -> None:
-        self._decide_pending_suggestions()
-        self._build_lists()
+        """Each step is acted out on its day, at an hour that keeps the day's steps in order."""
+        with clock.at(self.lists_built_on, 9):
+            self._decide_pending_suggestions()
+            self._build_lists()
         self._feed_back()
-        inspection_actions.move_round(self.round, Round.Status.RECTIFYING, actor=self.office)
+        with clock.at(max(self.fed_back_on.values()), 17):
+            inspection_actions.move_round(self.round, Round.Status.RECTIFYING, actor=self.office)
         stories = self._stories()
         self._key_visits(stories)
         self._other_visits(stories)
         self._schedule(stories)
-        for _on, _phase, _seq, step in sorted(self.steps, key=lambda step: step[:3]):
-            step()
+        for on, phase, _seq, step in sorted(self.steps, key=lambda step: step[:3]):
+            with clock.at(on, 8 + phase):
+                step()
 
     # Lists and feedback -------------------------------------------------------------------------------------------
 
@@ -252,20 +261,17 @@ class RectificationStory:
     def _feed_back(self) -> None:
         """Publish each village's lists on its feedback day; the township and the village sign within days."""
         for village in sorted(self.villages, key=lambda v: (self.fed_back_on[self.assignment_of[v.pk].pk], v.code)):
-            rectification_actions.publish_feedback(
-                self.round,
-                village,
-                actor=self.office,
-                fed_back_on=self.fed_back_on[self.assignment_of[village.pk].pk],
-            )
+            fed_back_on = self.fed_back_on[self.assignment_of[village.pk].pk]
+            with clock.at(fed_back_on, 10):
+                rectification_actions.publish_feedback(self.round, village, actor=self.office, fed_back_on=fed_back_on)
         receipts = Receipt.objects.filter(feedback__round=self.round).select_related("unit", "feedback__village")
         for receipt in receipts.order_by("feedback__fed_back_on", "feedback__village__code", "recipient"):
             if not self.closes and (receipt.feedback.village.code, receipt.recipient) in UNSIGNED_RECEIPTS:
                 continue
             signed_on = next_workday(receipt.feedback.fed_back_on + timedelta(days=self.rng.randint(0, 3)))
-            rectification_actions.sign_receipt(
-                receipt, actor=self.local[receipt.unit.code], at=aware_at(signed_on, 9 + self.rng.randint(0, 7), 30)
-            )
+            signed_at = aware_at(signed_on, 9 + self.rng.randint(0, 7), 30)
+            with clock.at(max(signed_at, clock.moment(receipt.feedback.fed_back_on, 10, 30))):
+                rectification_actions.sign_receipt(receipt, actor=self.local[receipt.unit.code], at=signed_at)
 
     # Scripts ------------------------------------------------------------------------------------------------------
 
@@ -279,7 +285,8 @@ class RectificationStory:
         for item in items:
             rng = random.Random(f"{RECTIFICATION_SEED}:{item.number}:{item.village.code}")
             story = _Story(item, rng, self._values(item, rng), item.feedback.fed_back_on)
-            story.way = rng.randrange(len(rectification_data.WAYS[item.category]))
+            drawn = rng.randrange(len(rectification_data.WAYS[item.category]))
+            story.way = rectification_data.way_for(item.category, item.summary, drawn)
             showcase = showcase_item(item.village, item.summary)
             if showcase is None:
                 story.fate = self._fate(story)

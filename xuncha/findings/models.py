@@ -370,7 +370,9 @@ class Petition(models.Model):
         indexes = [models.Index(fields=["assignment", "status"], name="petition_assignment_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} · {self.received_at:%Y-%m-%d} · {self.receipt_code}"
+        # Never the receipt code: it is what a resident holds to look the matter up, and this text becomes the
+        # audit event's object name, which the auditor reads.
+        return f"{self.get_channel_display()} · {self.received_at:%Y-%m-%d} · #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("findings:petition-detail", args=[self.pk])

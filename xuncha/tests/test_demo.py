@@ -10,7 +10,7 @@ import json
 import random
 import string
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO, StringIO
 from types import SimpleNamespace
 from typing import Any, cast
@@ -29,6 +29,7 @@ from xuncha.audit.models import Event
 from xuncha.conftest import FAST_TEST_SETTINGS
 from xuncha.core import uploads
 from xuncha.demo import (
+    clock,
     data,
     findings_data,
     findings_story,
@@ -39,11 +40,20 @@ from xuncha.demo import (
 )
 from xuncha.demo.builder import ACCOUNT_GRANTS
 from xuncha.evidence.models import Evidence
+from xuncha.findings import permissions as finding_permissions
 from xuncha.findings import sealing
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.findings.queries import findings_figures
-from xuncha.inspections.models import Assignment, AssignmentVillage, InspectionGroup, Membership, Round, Term
+from xuncha.inspections.models import (
+    Assignment,
+    AssignmentVillage,
+    ContactChannel,
+    InspectionGroup,
+    Membership,
+    Round,
+    Term,
+)
 from xuncha.organisations.models import AdminUnit, Category
 from xuncha.organisations.tests import factories as units
 from xuncha.public.models import Disclosure
@@ -63,8 +73,9 @@ from xuncha.rectification.models import (
 from xuncha.tests.demo_dashboard import check_dashboard
 
 CHENGNAN = "450328100001"  # 城南社区, a key village inspected directly in round 4
-SHANDONG = "450328100212"  # 山东村, brought along by the township assignment of 龙胜镇 in round 4
+SHANDONG = "450328100212"  # 山东村, inspected directly by 第三巡察组 in round 3 (April 2023)
 LONGSHENG_TOWN = "450328100000"
+JINJIE = "450328100209"  # 金结村, brought along by the township assignment of 龙胜镇 in round 4
 COUNTY = "450328000000"
 
 # The demo's sign-in accounts: one per role (two villages), with the unit each role is held over.
@@ -182,6 +193,12 @@ class TestLoadedDemo:
     def test_its_audit_chain_verifies(self, demo: str) -> None:
         assert "Audit chain intact" in _run("verify-audit")
 
+    def test_its_live_rounds(self, demo: str) -> None:
+        _check_live_rounds()
+
+    def test_its_events_are_dated_on_their_business_dates(self, demo: str) -> None:
+        _check_business_dates()
+
     def test_it_runs_again_without_changing_anything(self, figures: dict[str, Any]) -> None:
         """A second run reports the demo as loaded and writes nothing: same rows, same events, same figures."""
         counts = _counts()
@@ -233,10 +250,15 @@ def _check_county(figures: dict[str, Any]) -> None:
     direct = Assignment.objects.select_related("group").get(round__number=4, target=chengnan)
     assert direct.mode == Assignment.Mode.DIRECT
     assert direct.group.name == "第三巡察组"
-    brought = AssignmentVillage.objects.select_related("assignment__target").get(round__number=4, village=shandong)
+    brought = AssignmentVillage.objects.select_related("assignment__target").get(round__number=4, village__code=JINJIE)
     assert brought.assignment.mode == Assignment.Mode.TOWNSHIP_WITH_VILLAGES
     assert brought.assignment.target.code == LONGSHENG_TOWN
     assert brought.assignment.target.name == "龙胜镇"
+    # 山东村 once in the term: round 3, 第三巡察组, in April 2023.
+    covering = AssignmentVillage.objects.select_related("assignment__group").get(village=shandong, round__number__lte=4)
+    assert (covering.round.number, covering.assignment.group.name) == (3, "第三巡察组")
+    assert covering.assignment.mode == Assignment.Mode.DIRECT
+    assert covering.assignment.stationed_from.month == covering.assignment.stationed_until.month == 4
 
     for username, (role, code) in DEMO_ACCOUNTS.items():
         user = User.objects.get(username=username)
@@ -332,17 +354,24 @@ def _check_findings(figures: dict[str, Any]) -> None:
     fix_types = figures["problems_by_fix_type"]
     assert sum(fix_types.values()) == 732
     assert fix_types["FOLLOW_UP"] > fix_types["IMMEDIATE"] > fix_types["LONG_TERM"] > 0
+    # Fed back but the live rounds' papers: confirmed in round 5 (reporting), drafts in round 6 (on site).
+    live = {spec.number: sum(spec.problems.values()) for spec in data.live_rounds(timezone.localdate())}
     statuses = figures["problems_by_status"]
-    assert (statuses["FED_BACK"], statuses["CONFIRMED"], statuses["DRAFT"]) == (732, 0, 0)  # all fed back
+    assert (statuses["FED_BACK"], statuses["CONFIRMED"], statuses["DRAFT"]) == (
+        732 - live[5] - live[6],
+        live[5],
+        live[6],
+    )
     assert 0 < statuses["DISCARDED"] < 10
     sources = dict(
         Problem.objects.exclude(status=Problem.Status.DISCARDED).values_list("source").annotate(n=Count("pk"))
     )
     assert set(sources) == set(Problem.Source.values)
 
-    # Every inspected village has 5 to 15 papers that stand; villages that were not inspected have none.
+    # Every inspected village has 5 to 15 papers that stand in the earlier rounds; villages that were not inspected
+    # have none.
     standing = Problem.objects.exclude(status=Problem.Status.DISCARDED)
-    per_village = dict(standing.values_list("village__code").annotate(n=Count("pk")))
+    per_village = dict(standing.filter(round__number__lte=4).values_list("village__code").annotate(n=Count("pk")))
     inspected = set(AssignmentVillage.objects.values_list("village__code", flat=True))
     assert set(per_village) == inspected
     assert len(inspected) == 75
@@ -365,10 +394,12 @@ def _check_findings(figures: dict[str, Any]) -> None:
         group=OuterRef("group"), user=OuterRef("confirmed_by"), role=Membership.GroupRole.LEADER
     )
     assert not standing.exclude(Exists(member)).exists()
-    assert not standing.exclude(Exists(leader)).exists()
-    # Every immediate fix has its notice, most of them completed; no other paper has one.
+    assert not standing.exclude(status=Problem.Status.DRAFT).exclude(Exists(leader)).exists()
+    # Every immediate fix has its notice, most of them completed; no other paper has one. The drafts of the group on
+    # site today have none yet.
     notices = figures["immediate_fix_notices"]
-    assert notices["issued"] == fix_types["IMMEDIATE"] == standing.filter(notice__isnull=False).count()
+    immediate = standing.exclude(status=Problem.Status.DRAFT).filter(fix_type=FixType.IMMEDIATE).count()
+    assert notices["issued"] == immediate == standing.filter(notice__isnull=False).count()
     assert notices["issued"] * 0.9 < notices["completed"] < notices["issued"]
 
     clues = figures["clues_by_status"]
@@ -388,8 +419,11 @@ def _check_findings(figures: dict[str, Any]) -> None:
         == sum(suggestions[outcome] for outcome in Suggestion.Outcome.values) + suggestions["undecided"]
     )
     assert suggestions["undecided"] == 0  # decided before the lists were built
-    shandong = Suggestion.objects.filter(village__code=SHANDONG).select_related("problem")
+    shandong = Suggestion.objects.filter(village__code=SHANDONG).select_related("problem", "assignment__group")
     assert shandong.count() == 17
+    # Gathered in April 2023 by 第三巡察组 in round 3.
+    assert {(s.assignment.round.number, s.assignment.group.name) for s in shandong} == {(3, "第三巡察组")}
+    assert {(s.received_on.year, s.received_on.month) for s in shandong} == {(2023, 4)}
     assert set(shandong.values_list("topic", flat=True)) == {Suggestion.Topic.INDUSTRY}
     assert dict(shandong.values_list("outcome").annotate(n=Count("pk"))) == {"IMMEDIATE": 9, "FOLLOW_UP": 8}
     for suggestion in shandong:
@@ -402,7 +436,9 @@ def _check_findings(figures: dict[str, Any]) -> None:
     assert petitions["total"] > 100
     assert 0 < petitions["anonymous"] < petitions["total"]
     assert all(petitions["by_disposition"].values())
-    assert sum(petitions["by_disposition"].values()) == petitions["total"]
+    waiting = Petition.objects.filter(status=Petition.Status.RECEIVED)
+    assert waiting.exists() and not waiting.exclude(assignment__round__number=6).exists()
+    assert sum(petitions["by_disposition"].values()) == petitions["total"] - waiting.count()
     assert not Petition.objects.filter(disposition=Petition.Disposition.PROBLEM, problem__isnull=True).exists()
     assert not Petition.objects.filter(disposition=Petition.Disposition.DUPLICATE, duplicate_of__isnull=True).exists()
 
@@ -449,6 +485,8 @@ def _check_rectification(figures: dict[str, Any]) -> None:
         Round.Status.CLOSED,
         Round.Status.CLOSED,
         Round.Status.RECTIFYING,
+        Round.Status.REPORTING,
+        Round.Status.STATIONED,
     ]
     items = LedgerItem.objects.all()
     Status = LedgerItem.Status
@@ -477,10 +515,15 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert not ReturnVisit.objects.filter(people_satisfied__gt=F("people_asked")).exists()
     assert ReturnVisit.objects.filter(status=ReturnVisit.Status.PLANNED, planned_on__gt=today).exists()
 
-    # Every paper of the term is on one list: its village's individual list, or a common item naming its village.
+    # Every paper of the rounds fed back is on one list: its village's individual list, or a common item naming its
+    # village; the live rounds' papers are on none yet.
     problems = Problem.objects.exclude(status=Problem.Status.DISCARDED)
     on_lists = problems.filter(Q(ledger_item__isnull=False) | Q(common_items__villages=F("village"))).distinct()
-    assert on_lists.count() == problems.count() == 732
+    assert (
+        on_lists.count()
+        == problems.filter(round__number__lte=4).count()
+        == 732 - problems.filter(round__number__gt=4).count()
+    )
     # A common item is fanned out: one ledger item per village it names; its problems come from several villages.
     for item in CommonItem.objects.annotate(named=Count("villages", distinct=True)):
         assert item.ledger_items.count() == item.named >= 3
@@ -488,7 +531,8 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert CommonItem.objects.filter(problem_list__round__number=4).count() >= 3
 
     # Earlier rounds: everything closed but long-term items still ongoing; fed back 6 to 8 weeks after stationing.
-    earlier = items.filter(round__number__lt=4)
+    # (山东村's follow-up items, on its industries, are still at work: see below.)
+    earlier = items.filter(round__number__lt=4).exclude(village__code=SHANDONG, fix_type=FixType.FOLLOW_UP)
     assert set(earlier.values_list("status", flat=True)) == {Status.CLOSED, Status.ONGOING}
     assert set(earlier.filter(status=Status.ONGOING).values_list("fix_type", flat=True)) == {FixType.LONG_TERM}
     for feedback in Feedback.objects.select_related("round"):
@@ -535,7 +579,7 @@ def _check_rectification(figures: dict[str, Any]) -> None:
         (False, Category.GENERAL),
     }
 
-    # 城南社区's hydrants: re-installed before the group left, verified on the return visit, closed.
+    # 城南社区's hydrants: re-installed at the year's end, verified on the return visit, closed.
     hydrants = LedgerItem.objects.get(problem__village__code=CHENGNAN, problem__phenomenon__contains="消火栓")
     assert (hydrants.status, hydrants.fix_type, hydrants.category) == (
         Status.CLOSED,
@@ -552,6 +596,25 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert visit.people_asked and visit.people_satisfied is not None
     assert 0.8 * visit.people_asked <= visit.people_satisfied <= visit.people_asked
     assert "已重新安装并试水成功" in visit.note
+    # At 乘龙小区, re-installed at the year's end (the notice while the group was there asked for a plan and
+    # temporary fire points).
+    assert "乘龙小区" in hydrants.summary
+    assert Progress.objects.filter(
+        item=hydrants, on__range=(date(2023, 12, 20), date(2023, 12, 31)), text__contains="11个消火栓全部按原位恢复安装"
+    ).exists()
+
+    # Each item's measures answer its problem (城南社区's report: the sharing of collective income, the attendance
+    # allowances), and the parts of one way of rectifying it are told together.
+    chengnan_items = LedgerItem.objects.filter(round__number=4, village__code=CHENGNAN)
+    sharing = chengnan_items.get(summary__contains="收益分配不规范")
+    assert "收益分配" in sharing.measures and "租金" not in sharing.measures
+    allowances = chengnan_items.get(category="FINANCE", summary__contains="发放误工补贴随意")
+    assert "误工补贴" in allowances.measures and "坐收坐支" not in allowances.measures
+    for ledger_item in LedgerItem.objects.exclude(measures="").filter(problem__isnull=False):
+        words = rectification_data.WAY_WORDS[ledger_item.category]
+        way = rectification_data.way_for(ledger_item.category, ledger_item.summary, 0)
+        if way < len(words) and words[way]:
+            assert any(word in ledger_item.summary for word in words[way]), ledger_item.number
 
     # 山东村: its 9 immediate items closed; its 8 follow-up items at work, their deadlines extended into next year.
     shandong = LedgerItem.objects.filter(village__code=SHANDONG)
@@ -582,6 +645,58 @@ def _check_rectification(figures: dict[str, Any]) -> None:
     assert not [
         grant.user for grant in locals_ if grant.user.username not in listed and grant.user.has_usable_password()
     ]
+
+
+def _check_live_rounds() -> None:
+    """Round 5 reports: its groups left weeks ago, its papers are confirmed and no list is built yet (城南社区 and
+    龙胜镇 among its villages). Round 6's 第三巡察组 is on site today: channels published, the public form open,
+    drafts written, petitions waiting. Both revisit villages inspected earlier, so coverage stays 75."""
+    today = timezone.localdate()
+    reporting = Round.objects.get(number=5)
+    assert (reporting.kind, reporting.status) == (Round.Kind.REVISIT, Round.Status.REPORTING)
+    assert not Assignment.objects.filter(round=reporting, stationed_until__gte=today).exists()
+    papers = Problem.objects.filter(round=reporting)
+    assert set(papers.values_list("status", flat=True)) == {Problem.Status.CONFIRMED}
+    assert papers.filter(village__code=CHENGNAN, village__parent__code=LONGSHENG_TOWN).exists()
+    assert not ProblemList.objects.filter(round=reporting).exists()
+    assert not Feedback.objects.filter(round=reporting).exists()
+
+    on_site = Round.objects.get(number=6)
+    assert on_site.status == Round.Status.STATIONED
+    assignment = Assignment.objects.select_related("group", "round").get(round=on_site)
+    assert assignment.stationed_from <= today <= assignment.stationed_until
+    assert assignment.group.name == "第三巡察组"
+    assert set(assignment.group.members.values_list("username", flat=True)) >= {"group3_leader", "group3_member"}
+    assert ContactChannel.objects.filter(assignment=assignment).count() == 3
+    assert finding_permissions.is_recording(assignment)
+    drafts = Problem.objects.filter(round=on_site)
+    assert set(drafts.values_list("status", flat=True)) == {Problem.Status.DRAFT}
+    assert not drafts.filter(found_on__gte=today).exists()
+    assert Petition.objects.filter(assignment=assignment, status=Petition.Status.RECEIVED).exists()
+
+    earlier = set(AssignmentVillage.objects.filter(round__number__lte=4).values_list("village", flat=True))
+    live = set(AssignmentVillage.objects.filter(round__number__gt=4).values_list("village", flat=True))
+    assert live and live <= earlier
+
+
+def _check_business_dates() -> None:
+    """Each event and record is dated on the business day it describes: the platform set up before the term, a 2023
+    paper recorded, confirmed and fed back in 2023, each paper confirmed on its group's last day on site, a clue
+    transfer numbered 〔2023〕 made in 2023; only the loading itself is dated today."""
+    first = Event.objects.order_by("seq").first()
+    assert first is not None and timezone.localtime(first.created_at).date() <= data.TERM_START
+    hydrants = Problem.objects.get(round__number=4, village__code=CHENGNAN, phenomenon__contains="消火栓")
+    years = {timezone.localtime(event.created_at).year for event in Event.objects.for_object(hydrants)}
+    assert years == {2023}
+    for problem in Problem.objects.filter(confirmed_at__isnull=False).select_related("assignment"):
+        assert timezone.localtime(problem.confirmed_at).date() == problem.assignment.stationed_until, problem.serial
+    clues = Clue.objects.exclude(transfer_number="")
+    assert clues.count() == 13
+    for clue in clues:
+        assert clue.transferred_at is not None
+        assert f"〔{timezone.localtime(clue.transferred_at).year}〕" in clue.transfer_number
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    assert set(Event.objects.filter(created_at__gte=start_of_today).values_list("verb", flat=True)) == {"demo.loaded"}
 
 
 @pytest.mark.django_db
@@ -631,6 +746,7 @@ def test_demo_texts_fill_their_placeholders() -> None:
     community, and every phenomenon has its basis."""
     work = SimpleNamespace(
         round_year=2023,
+        live=False,
         assignment=SimpleNamespace(stationed_from=date(2023, 9, 12), group=SimpleNamespace(name="第三巡察组")),
     )
     parent = SimpleNamespace(short_name="龙胜镇")
@@ -710,6 +826,7 @@ def test_rectification_texts_fill_their_placeholders() -> None:
     ]
     names = {
         "WAYS",
+        "GENERAL_WAYS",
         "GOALS",
         "LATER",
         "PERIODIC",
@@ -746,8 +863,9 @@ def test_rectification_texts_fill_their_placeholders() -> None:
             assert fields <= set(values), (text, fields - set(values))
             assert "{" not in text.format_map(values)
     for category in ProblemCategory.values:
-        ways = rectification_data.WAYS[category]
+        ways = rectification_data.ways_of(category)
         assert ways and all(len(way) == 4 for way in ways), category
+        assert len(rectification_data.WAY_WORDS[category]) == len(rectification_data.WAYS[category]), category
         for table in (rectification_data.GOALS, rectification_data.EXTENSIONS, rectification_data.STUCK):
             assert table[category], category
     for specs in rectification_data.COMMON_ITEMS.values():
@@ -764,7 +882,7 @@ def test_showcase_steps_are_in_order_and_done_by_someone() -> None:
             days = [step.on for step in item.steps]
             assert days == sorted(days) and len(set(days)) == len(days), item.words
             for step in item.steps:
-                assert step.verb in {"plan", "progress", "submit", "approve", "extend", "close"}, step
+                assert step.verb in {"plan", "progress", "submit", "approve", "return", "extend", "close"}, step
                 assert step.text and (step.verb != "plan" or step.goal), step
                 assert (step.verb == "extend") == (step.deadline is not None), step
     assert len(showcases.SHOWCASES[SHANDONG]) == 17
@@ -786,7 +904,7 @@ def test_demo_dates_after_the_story_day_move_with_the_day_the_demo_is_loaded(mon
     """Deadlines ahead of the story's day stay ahead when the demo is loaded later (and on a working day)."""
     assert rectification_story._future(date(2027, 3, 31)) >= date(2027, 3, 31)
     later = rectification_story.STORY_DAY + timedelta(days=400)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    monkeypatch.setattr(clock, "real_today", lambda: later)
     moved = rectification_story._future(date(2027, 3, 31))
     assert moved >= date(2027, 3, 31) + timedelta(days=400)
     assert moved.weekday() < 5

@@ -16,8 +16,9 @@ class Command(BaseCommand):
     help = (
         "Load the Longsheng County demo: its real 10 townships and 128 villages and communities, 23 key villages, "
         "the 15th term with four rounds covering 75 villages, what the groups found (732 problems, 13 clues), the "
-        "two lists fed back to townships and villages, the rectification ledger with return visits, and one "
-        "account per role. Running it again changes nothing; --reset empties the database first."
+        "two lists fed back to townships and villages, the rectification ledger with return visits, two live "
+        "rounds revisiting villages (one reporting, one on site today), and one account per role, each step dated "
+        "on its business day. Running it again changes nothing; --reset empties the database first."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
