@@ -12,7 +12,7 @@ from django.db import transaction
 
 from xuncha.accounts import actions as account_actions
 from xuncha.accounts.actors import SYSTEM
-from xuncha.accounts.models import Role, User
+from xuncha.accounts.models import Notification, Role, User, role_label
 from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
@@ -89,9 +89,16 @@ def database_is_empty() -> bool:
 
 def accounts() -> list[DemoAccount]:
     return [
-        DemoAccount(username, name, post, str(ACCOUNT_GRANTS[username][0].label))
-        for username, name, post in data.ACCOUNTS
+        DemoAccount(username, name, post, _title(*ACCOUNT_GRANTS[username])) for username, name, post in data.ACCOUNTS
     ]
+
+
+def _title(role: Role, unit: str | None) -> str:
+    """The account's title as the pages show it (a leader over 桂林市 is 市领导)."""
+    if not unit:
+        return str(role.label)
+    level = AdminUnit.objects.filter(code=unit).values_list("level", flat=True).first() or ""
+    return str(role_label(role, level, unit))
 
 
 def build(progress: Callable[[str], None] = lambda message: None) -> None:
@@ -111,7 +118,21 @@ def _build(progress: Callable[[str], None]) -> None:
     progress("term, rounds, groups, assignments, findings, feedback and rectification")
     _plan(the_county, users, local)
     _rotate_admin_passwords(users)
+    _read_past_notices()
     record_event(DEMO_VERB, the_county, actor=SYSTEM, note="Longsheng County demo (invented people and work)")
+
+
+# Hand-offs of the last weeks stay unread in the bells; older ones were read as their work was done.
+UNREAD_NOTICE_DAYS = 30
+
+
+def _read_past_notices() -> None:
+    """Each account reads the notices of its history, as it did when it took up the work they announced."""
+    before = clock.real_now() - timedelta(days=UNREAD_NOTICE_DAYS)
+    old = Notification.objects.unread().filter(created_at__lt=before)
+    for user in User.objects.filter(pk__in=old.values("user_id")).order_by("pk"):
+        ids = list(old.filter(user=user).values_list("pk", flat=True))
+        account_actions.mark_notifications_read(user, ids=ids, actor=user)
 
 
 def _set_up(progress: Callable[[str], None]) -> tuple[dict[str, User], dict[str, User], AdminUnit]:

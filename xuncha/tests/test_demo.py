@@ -24,11 +24,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha.accounts.models import Role, RoleGrant, User
+from xuncha.accounts.models import Notification, Role, RoleGrant, User
 from xuncha.audit.models import Event
 from xuncha.conftest import FAST_TEST_SETTINGS
 from xuncha.core import uploads
 from xuncha.demo import (
+    builder,
     clock,
     data,
     findings_data,
@@ -198,6 +199,18 @@ class TestLoadedDemo:
 
     def test_its_events_are_dated_on_their_business_dates(self, demo: str) -> None:
         _check_business_dates()
+
+    def test_its_bells_hold_the_live_hand_offs_and_not_the_history(self, demo: str) -> None:
+        """Every account has read the notices of its history; those of the last weeks wait, e.g. the live round's
+        petitions for 第三巡察组 and the submissions a township has to review; the city leader is titled 市领导."""
+        recent = timezone.now() - timedelta(days=builder.UNREAD_NOTICE_DAYS)
+        unread = Notification.objects.unread()
+        assert not unread.filter(created_at__lt=recent).exists()
+        assert Notification.objects.filter(read_at__isnull=False).count() > 1000
+        kinds = {(user, kind) for user, kind in unread.values_list("user__username", "kind")}
+        assert ("group3_member", "PETITION") in kinds
+        assert ("township_longsheng", "AWAITING_REVIEW") in kinds
+        assert "韦志明    市领导" in demo
 
     def test_it_runs_again_without_changing_anything(self, figures: dict[str, Any]) -> None:
         """A second run reports the demo as loaded and writes nothing: same rows, same events, same figures."""
