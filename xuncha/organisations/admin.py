@@ -14,8 +14,12 @@ class AdminUnitAdmin(AuditedAdmin):
     list_select_related = ["parent"]
     fields = ["code", "name", "short_name", "level", "kind", "parent", "path", "category", "category_reason", "profile"]
 
+    # The security administrator grants roles over units: the grant form's unit lookup lists them, read only (with
+    # the admin's breadcrumb to the app's index).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or request.user.has_perm("accounts.add_rolegrant")
+
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # The security administrator grants roles over units: the grant form's unit lookup lists them, read only.
         return super().has_view_permission(request, obj) or request.user.has_perm("accounts.add_rolegrant")
 
     def has_add_permission(self, request: object) -> bool:

@@ -114,6 +114,7 @@ def test_the_security_administrator_looks_up_units_to_grant_over_but_cannot_chan
     page = client.get("/admin/accounts/rolegrant/add/").content.decode()
     assert "/admin/organisations/adminunit/?_to_field=id" in page
     assert client.get("/admin/organisations/adminunit/?_to_field=id").status_code == 200
+    assert client.get("/admin/organisations/").status_code == 200
     change = f"/admin/organisations/adminunit/{world.village_a1.pk}/change/"
     assert client.get(change).status_code == 200
     client.post(change, {"name": "改名村", "short_name": "改名村"})
