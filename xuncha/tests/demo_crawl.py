@@ -106,8 +106,12 @@ def _client(user: User | None) -> Client:
 
 
 def _browser_urls(result: Crawl) -> list[str]:
-    """The reader's landing page and its first detail pages (a path with an id) of distinct patterns."""
-    urls = ["/"]
+    """The reader's landing page (where ``/`` leads) and its first detail pages (a path with an id) of distinct
+    patterns."""
+    landing = "/"
+    while (page := result.pages.get(landing)) is not None and page.status in (301, 302) and page.links:
+        landing = page.links[0]
+    urls = [landing]
     patterns: set[tuple[str, bool]] = set()
     for url, page in result.pages.items():
         key = pattern(url)
