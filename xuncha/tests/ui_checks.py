@@ -28,7 +28,7 @@ from xuncha.tests.crawler import Crawl, Page
 class Kind(StrEnum):
     SERVER_ERROR = "server error"
     DEAD_LINK = "dead link"
-    DEAD_FORM = "form target that does not exist"
+    DEAD_FORM = "dead form target"
     ENGLISH = "English text"
     RAW_CODE = "raw code"
     DUPLICATE_ID = "duplicate id"
