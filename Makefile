@@ -72,7 +72,7 @@ typecheck: $(VENV)/.dev-installed
 
 test: lint typecheck
 	DEBUG=1 $(XUNCHA) makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 migrate: $(VENV)/.installed
 	$(XUNCHA) migrate

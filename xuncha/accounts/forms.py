@@ -46,7 +46,7 @@ class AccountChoiceField(forms.ModelChoiceField):
 class GrantForm(StyledForm):
     """A role for an account, over a unit given by its code (the three administrators' roles take none)."""
 
-    user = AccountChoiceField(label=_("user"), queryset=User.objects.none())
+    user = AccountChoiceField(label=_("user"), queryset=User.objects.none(), empty_label=_("Choose an account"))
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     unit_code = forms.CharField(label=_("unit code"), max_length=12, required=False)
     includes_descendants = forms.BooleanField(label=_("includes the units below"), required=False, initial=True)

@@ -47,7 +47,13 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Page:
-    """One response: its status, what kind of body it had, the words a reader sees in it and the links it offers."""
+    """One response: its status, what kind of body it had, the words a reader sees in it and the links it offers.
+
+    An HTML page also tells what the UI crawl (test_ui_crawl.py) checks: the visible text, one string per text node
+    or visible attribute (``title``, ``placeholder``…) outside scripts, styles and code; the links it offers to open
+    (``href``, ``src``, ``hx-get``, GET forms' ``action``), the targets of its POST forms and ``hx-post``-like
+    attributes, which the crawl never sends; and its elements' ids in document order.
+    """
 
     url: str
     status: int
@@ -55,6 +61,10 @@ class Page:
     text: str
     links: tuple[str, ...]
     ids: tuple[str, ...] = ()
+    visible: tuple[str, ...] = ()
+    offered: tuple[str, ...] = ()
+    posts: tuple[str, ...] = ()
+    element_ids: tuple[str, ...] = ()
 
 
 def same_site(url: str, base: str = "/") -> str | None:
@@ -89,25 +99,78 @@ def pattern(url: str) -> tuple[str, bool]:
     return "/".join(segments), bool(parts.query)
 
 
+# Elements whose content the reader does not read as the page's language: program text and user-typed values.
+_UNREAD = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "template"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Attributes a reader sees or hears (tooltips, placeholders, image texts, screen-reader labels).
+_VISIBLE_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
+_OFFERED_ATTRIBUTES = ("href", "src", "hx-get")
+_POSTING_ATTRIBUTES = ("hx-post", "hx-put", "hx-patch", "hx-delete")
+_BUTTON_INPUTS = {"submit", "button", "reset"}
+
+
 class _PageParser(HTMLParser):
-    """The URLs of GET links and forms and the text (data and attribute values) of an HTML page."""
+    """The URLs of GET links and forms and the text (data and attribute values) of an HTML page, and what the UI
+    crawl checks: visible text, offered links, POST targets, element ids."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
         self.words: list[str] = []
+        self.visible: list[str] = []
+        self.offered: list[str] = []
+        self.posts: list[str] = []
+        self.element_ids: list[str] = []
+        self._open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        get_form = tag == "form" and values.get("method", "get").lower() == "get"
         for name, value in values.items():
-            linked = name in ("href", "src", "hx-get") or name.startswith("data-") and value.startswith("/")
-            if linked or name == "action" and tag == "form" and values.get("method", "get").lower() == "get":
+            linked = name in _OFFERED_ATTRIBUTES or name.startswith("data-") and value.startswith("/")
+            if linked or name == "action" and get_form:
                 self.urls.append(value)
             elif value:
                 self.words.append(value)
+        self._ui(tag, values, get_form)
+        if tag not in _VOID:
+            self._open.append(tag)
+
+    def _ui(self, tag: str, values: dict[str, str], get_form: bool) -> None:
+        if values.get("id"):
+            self.element_ids.append(values["id"])
+        if tag in ("link", "meta", "base"):
+            return
+        self.offered.extend(values[name] for name in _OFFERED_ATTRIBUTES if values.get(name))
+        if tag == "form":
+            # A form without an action posts to (or reads) its own page.
+            (self.offered if get_form else self.posts).append(values.get("action") or "")
+        self.posts.extend(values[name] for name in _POSTING_ATTRIBUTES if values.get(name))
+        if self._unread:
+            return
+        self.visible.extend(values[name] for name in _VISIBLE_ATTRIBUTES if values.get(name))
+        if tag == "input" and values.get("type", "").lower() in _BUTTON_INPUTS and values.get("value"):
+            self.visible.append(values["value"])
+
+    @property
+    def _unread(self) -> bool:
+        return any(tag in _UNREAD for tag in self._open)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self._open and self._open[-1] == tag:
+            self._open.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._open:
+            # Close the innermost element of that name (and whatever was left open inside it).
+            index = len(self._open) - 1 - self._open[::-1].index(tag)
+            del self._open[index:]
 
     def handle_data(self, data: str) -> None:
         self.words.append(data)
+        if data.strip() and not self._unread:
+            self.visible.append(data.strip())
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -160,7 +223,7 @@ def _zip_text(content: bytes) -> str:
     return "\n".join(words)
 
 
-def _body(response: HttpResponseBase) -> bytes:
+def body_of(response: HttpResponseBase) -> bytes:
     if response.streaming:
         # The test client closes the response once its content is consumed.
         return b"".join(response.streaming_content)  # type: ignore[attr-defined]
@@ -173,14 +236,21 @@ def read(response: HttpResponseBase, url: str) -> Page:
     links: list[str] = []
     if response.status_code in (301, 302, 303, 307, 308):
         links.append(response["Location"])
-    content = _body(response)
+    content = body_of(response)
     kind, text = "other", ""
     ids: tuple[str, ...] = ()
+    ui: dict[str, tuple[str, ...]] = {}
     if content_type == "text/html":
         parser = _PageParser()
         parser.feed(content.decode("utf-8", "replace"))
         kind, text = "html", "\n".join(parser.words)
         links.extend(parser.urls)
+        ui = {
+            "visible": tuple(parser.visible),
+            "offered": tuple(link for link in (same_site(link, url) for link in parser.offered) if link),
+            "posts": tuple(urljoin(url, target) for target in parser.posts),
+            "element_ids": tuple(parser.element_ids),
+        }
     elif content_type.endswith("json"):
         decoded = content.decode("utf-8", "replace")
         try:
@@ -199,7 +269,7 @@ def read(response: HttpResponseBase, url: str) -> Page:
     elif content_type.startswith(_TEXT_TYPES):
         kind, text = "text", content.decode("utf-8", "replace")
     resolved = (same_site(link, url) for link in links)
-    return Page(url, response.status_code, kind, text, tuple(link for link in resolved if link), ids)
+    return Page(url, response.status_code, kind, text, tuple(link for link in resolved if link), ids, **ui)
 
 
 def _result_ids(body: Any) -> tuple[str, ...]:
@@ -220,6 +290,8 @@ class Crawl:
 
     pages: dict[str, Page] = field(default_factory=dict)
     skipped: int = 0
+    # The first page that offered each URL (a seed has none).
+    referrers: dict[str, str] = field(default_factory=dict)
 
     @property
     def reached(self) -> set[str]:
@@ -281,6 +353,7 @@ def crawl(client: Client, seeds: Iterable[str], *, max_pages: int, max_variants:
         page = fetch(client, url)
         result.pages[url] = page
         for link in page.links:
+            result.referrers.setdefault(link, url)
             offer(link)
         for noun, value in _noun_values(url):
             fill(noun, value)

@@ -18,6 +18,7 @@ from xuncha.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from xuncha.accounts.validators import CharacterClassesValidator
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import Conflict, PermissionDenied
+from xuncha.organisations.models import AdminUnit
 
 if TYPE_CHECKING:
     from xuncha.conftest import World
@@ -103,6 +104,21 @@ def test_each_administrators_page_is_theirs_alone(
 ) -> None:
     client.force_login(request.getfixturevalue(persona))
     assert client.get(page).status_code == 404
+
+
+def test_the_security_administrator_looks_up_units_to_grant_over_but_cannot_change_them(
+    client: Client, world: World, security_admin: User
+) -> None:
+    """The unit lookup of the admin's role grant form opens for the security administrator, read only."""
+    client.force_login(security_admin)
+    page = client.get("/admin/accounts/rolegrant/add/").content.decode()
+    assert "/admin/organisations/adminunit/?_to_field=id" in page
+    assert client.get("/admin/organisations/adminunit/?_to_field=id").status_code == 200
+    assert client.get("/admin/organisations/").status_code == 200
+    change = f"/admin/organisations/adminunit/{world.village_a1.pk}/change/"
+    assert client.get(change).status_code == 200
+    client.post(change, {"name": "改名村", "short_name": "改名村"})
+    assert AdminUnit.objects.get(pk=world.village_a1.pk).name == world.village_a1.name
 
 
 def test_the_sysadmin_cannot_grant_reset_or_unlock(client: Client, world: World, sysadmin: User, office: User) -> None:

@@ -1,0 +1,97 @@
+"""A sample of the UI crawl's pages opened in chromium (test_ui_crawl.py): console errors and CSP violations.
+
+The browser reaches the app through Playwright's request interception, answered by the reader's Django test client
+in the test's own thread: the pages see the demo loaded in the crawl's transaction (which a live server's thread
+would not see on PostgreSQL), and no server or port is needed. Static files come from the staticfiles finders.
+Requests that would change something (anything but GET and HEAD) are refused and reported: a page must not send one
+by merely opening.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+
+from xuncha.tests.crawler import body_of
+
+# A potentially trustworthy origin, as a deployment behind HTTPS is: Chromium ignores (and logs) the
+# Cross-Origin-Opener-Policy header of any other plain-HTTP origin. No request leaves the browser.
+ORIGIN = "http://localhost"
+# Every violation of the page's Content-Security-Policy goes to the console, whatever the browser would log itself.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+TIMEOUT_MS = 10_000
+
+
+@dataclass
+class Sample:
+    """What chromium reported on each page it opened: console errors, uncaught errors, CSP violations."""
+
+    pages: list[tuple[str, str]] = field(default_factory=list)
+    errors: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def add(self, reader: str, url: str, errors: list[str]) -> None:
+        self.pages.append((reader, url))
+        if errors:
+            self.errors[reader, url] = list(dict.fromkeys(errors))
+
+
+def _serve(client: Client, route: Any, refused: list[str]) -> None:
+    request = route.request
+    parts = urlsplit(request.url)
+    if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
+        refused.append(f"request off the site: {request.url}")
+        route.abort()
+        return
+    if parts.path.startswith(settings.STATIC_URL):
+        found = finders.find(parts.path.removeprefix(settings.STATIC_URL))
+        if not isinstance(found, str):
+            route.fulfill(status=404, body="")
+            return
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        route.fulfill(status=200, body=Path(found).read_bytes(), headers={"Content-Type": content_type})
+        return
+    if request.method not in ("GET", "HEAD"):
+        refused.append(f"{request.method} {parts.path} sent on opening the page")
+        route.fulfill(status=405, body="")
+        return
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    headers = {name: value for name, value in request.headers.items() if name.lower().startswith("hx-")}
+    # Chromium does not pass the request a fulfilled redirect leads to through the route: the client follows it.
+    response = client.get(path, headers=headers, follow=True)
+    body = body_of(response)
+    route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
+
+
+def open_pages(browser: Any, client: Client, reader: str, urls: list[str], sample: Sample) -> None:
+    """Open each URL as the reader (its logged-in client) in a fresh chromium context and record its errors."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context.add_init_script(CSP_LISTENER)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+        page.route("**/*", lambda route: _serve(client, route, errors))
+        page.emulate_media(reduced_motion="reduce")
+        for url in urls:
+            errors.clear()
+            page.goto(ORIGIN + url, wait_until="load")
+            try:
+                page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+            except Exception as exc:  # noqa: BLE001 - a page that never settles is an error of that page
+                errors.append(f"the page did not settle: {exc.__class__.__name__}")
+            sample.add(reader, url, errors)
+    finally:
+        context.close()
