@@ -73,6 +73,9 @@ KEY_LABELS: dict[str, str | Promise] = {
     "visit": gettext_lazy("return visit"),
 }
 
+# The key under which an event lists the names of the object's fields it changed (a password, a profile).
+CHANGED_FIELDS = "changed"
+
 # Keys that are no field of the event's object but hold the codes of a field elsewhere: where to find their labels.
 KEY_CHOICES: dict[str, tuple[str, str]] = {
     "role": ("accounts.rolegrant", "role"),
@@ -162,6 +165,8 @@ def value_label(object_type: str, name: str, value: Any) -> str:
     """A recorded value of field ``name`` of an object of ``object_type`` as a reader reads it: the label of a
     choice, 已隐去 for a withheld text, dates without their time zone, lists and mappings spelled out."""
     field = _choice_field(object_type, name) or _field(object_type, name)
+    if name == CHANGED_FIELDS and isinstance(value, list):
+        return "、".join(field_label(object_type, str(element)) for element in value) if value else "—"
     if isinstance(value, list):
         return "、".join(_scalar(field, element) for element in value) if value else "—"
     if isinstance(value, dict):

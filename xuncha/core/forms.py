@@ -7,9 +7,14 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xuncha.core.text import strip_invisible
 from xuncha.core.uploads import UploadRefused, check_upload
+
+# Django 6.1's blank choice of a select; its own Chinese catalogue lacks it, so the project's catalogue carries it
+# (the project's translations take precedence over Django's for the same message).
+BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 
 class DateInput(forms.DateInput):

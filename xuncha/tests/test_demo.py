@@ -210,7 +210,7 @@ class TestLoadedDemo:
         kinds = {(user, kind) for user, kind in unread.values_list("user__username", "kind")}
         assert ("group3_member", "PETITION") in kinds
         assert ("township_longsheng", "AWAITING_REVIEW") in kinds
-        assert "韦志明    市领导" in demo
+        assert "韦志明    City leader" in demo  # the tests build the demo in English
 
     def test_it_runs_again_without_changing_anything(self, figures: dict[str, Any]) -> None:
         """A second run reports the demo as loaded and writes nothing: same rows, same events, same figures."""

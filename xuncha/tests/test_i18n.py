@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.test import Client
+from django.utils import translation
 
 from xuncha.accounts.models import User
 from xuncha.conftest import World
+from xuncha.core import forms
 
 PACKAGE = Path(settings.PACKAGE_DIR)
 CATALOGUE = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES"
@@ -133,3 +136,10 @@ def test_the_switcher_gives_english(client: Client, world: World, office: User, 
     html = client.get(world.county.get_absolute_url()).content.decode()
     assert '<html lang="en">' in html
     assert "Village inspection work platform" in html
+
+
+def test_djangos_blank_choice_reads_in_chinese() -> None:
+    """Django 6.1's blank choice of a select, which Django's own catalogue leaves in English, reads in Chinese."""
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) != "- Select an option -"
+        assert str(BLANK_CHOICE_LABEL) == str(forms.BLANK_CHOICE_LABEL)

@@ -97,10 +97,11 @@ ALLOWED_WORDS = frozenset(
         "kg",
         "px",
         "English",
+        "WebP",
     ]
 )
 # Strings of Django's own admin that Django's catalogue leaves in English (icon texts, its new blank choice).
-DJANGO_ADMIN_TEXTS = frozenset({"Search", "True", "False", "Unknown", "- Select an option -"})
+DJANGO_ADMIN_TEXTS = frozenset({"Search", "True", "False", "Unknown"})
 # Pages about accounts, where a login name is the subject shown (elsewhere a person is shown by name and post).
 ACCOUNT_PAGES = ("/accounts/", "/admin/")
 

@@ -219,6 +219,8 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "light": item.light(),
         "problem_visible": problem_visible,
+        # A village or a group reads the item but not its township's page: the township is then named, not linked.
+        "township_visible": AdminUnit.objects.visible_to(user).filter(pk=item.township_id).exists(),
         "case_timeline": case_timeline(user, item=item),
         "timeline": Event.objects.for_object(item).select_related("actor").order_by("seq"),
         **_action_forms(request, item),
