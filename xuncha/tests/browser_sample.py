@@ -39,6 +39,7 @@ class Sample:
 
     pages: list[tuple[str, str]] = field(default_factory=list)
     errors: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    screenshots: dict[str, Path] = field(default_factory=dict)
 
     def add(self, reader: str, url: str, errors: list[str]) -> None:
         self.pages.append((reader, url))
@@ -73,8 +74,11 @@ def _serve(client: Client, route: Any, refused: list[str]) -> None:
     route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
 
 
-def open_pages(browser: Any, client: Client, reader: str, urls: list[str], sample: Sample) -> None:
-    """Open each URL as the reader (its logged-in client) in a fresh chromium context and record its errors."""
+def open_pages(
+    browser: Any, client: Client, reader: str, urls: list[str], sample: Sample, shots: dict[str, Path] | None = None
+) -> None:
+    """Open each URL as the reader (its logged-in client) in a fresh chromium context and record its errors; the
+    URLs of ``shots`` are saved as a full-page screenshot at the path given."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     context.add_init_script(CSP_LISTENER)
     try:
@@ -93,5 +97,8 @@ def open_pages(browser: Any, client: Client, reader: str, urls: list[str], sampl
             except Exception as exc:  # noqa: BLE001 - a page that never settles is an error of that page
                 errors.append(f"the page did not settle: {exc.__class__.__name__}")
             sample.add(reader, url, errors)
+            if shots and url in shots:
+                page.screenshot(path=str(shots[url]), full_page=True)
+                sample.screenshots[f"{reader} {url}"] = shots[url]
     finally:
         context.close()

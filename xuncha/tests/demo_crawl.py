@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,10 @@ from django.test import Client
 from django.utils import translation
 
 from xuncha.accounts.models import User
+from xuncha.conftest import ARTIFACTS
 from xuncha.demo.builder import ACCOUNT_GRANTS
+from xuncha.inspections.models import Assignment, Round
+from xuncha.rectification.models import LedgerItem
 from xuncha.tests import ui_checks
 from xuncha.tests.browser_sample import Sample, open_pages
 from xuncha.tests.crawler import Crawl, crawl, pattern
@@ -138,6 +142,34 @@ def _ui_findings(crawls: dict[str, Crawl], replayed: Replay) -> list[Finding]:
     return findings
 
 
+def showcase_screenshots() -> dict[str, dict[str, Path]]:
+    """The pages the closing notes of issue 12 show, by reader: a group member's workbench in the live round, an
+    item's whole-case timeline (城南社区's hydrants), the auditor's diff view and the office's to-do (the 404 page is
+    taken by test_error_pages_browser.py)."""
+    live = (
+        Assignment.objects.filter(
+            round__status=Round.Status.STATIONED, group__memberships__user__username="group3_member"
+        )
+        .order_by("pk")
+        .first()
+    )
+    hydrants = (
+        LedgerItem.objects.filter(village__code="450328100001", problem__phenomenon__contains="乘龙小区")
+        .order_by("pk")
+        .first()
+    )
+    shots: dict[str, dict[str, Path]] = {
+        "office": {"/": ARTIFACTS / "demo-office-todo.png"},
+        "auditor": {"/audit/": ARTIFACTS / "demo-audit-diff.png"},
+    }
+    if live is not None:
+        shots["group3_member"] = {live.get_absolute_url(): ARTIFACTS / "demo-live-workbench.png"}
+    if hydrants is not None:
+        shots["village_chengnan"] = {hydrants.get_absolute_url(): ARTIFACTS / "demo-item-timeline.png"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    return shots
+
+
 def load_and_crawl(browser: Any | None, browser_missing: str = "") -> DemoCrawl:
     """Load the demo and crawl it as every reader (see the module's docstring)."""
     started = now()
@@ -166,9 +198,12 @@ def load_and_crawl(browser: Any | None, browser_missing: str = "") -> DemoCrawl:
     if browser is not None:
         started = now()
         result.sample = Sample()
+        shots = showcase_screenshots()
         for name, client in clients.items():
             if users[name] is not None:
-                open_pages(browser, client, name, _browser_urls(crawls[name]), result.sample)
+                urls = _browser_urls(crawls[name])
+                urls += [url for url in shots.get(name, {}) if url not in urls]
+                open_pages(browser, client, name, urls, result.sample, shots.get(name))
         seconds["chromium"] = since(started)
     result.seconds = seconds
     return result

@@ -68,6 +68,17 @@ class TestUICrawl:
             for message in messages
         ] == []
 
+    @pytest.mark.browser
+    def test_the_showcase_pages_are_photographed(self, demo_crawl: DemoCrawl) -> None:
+        """The live round's workbench (group member), an item's whole-case timeline (village), the auditor's diff
+        view and the office's to-do are saved as screenshots, each page opened without errors."""
+        if demo_crawl.sample is None:
+            pytest.skip(demo_crawl.browser_missing)
+        shots = demo_crawl.sample.screenshots
+        assert {key.split()[0] for key in shots} == {"office", "auditor", "group3_member", "village_chengnan"}
+        for path in shots.values():
+            assert path.read_bytes().startswith(b"\x89PNG")
+
 
 # The detectors, on texts they must flag and texts they must leave alone.
 
