@@ -109,9 +109,7 @@ class TalkRecord(VillageRecord):
     person_post = EncryptedTextField(_("post"), max_length=200)
     talked_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
-    interviewers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("interviewers"), related_name="+"
-    )
+    interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("interviewers"), related_name="+")
     transcript = EncryptedTextField(_("transcript"))
     scans = models.ManyToManyField("evidence.Evidence", verbose_name=_("signed scan"), related_name="+", blank=True)
     clues = models.ManyToManyField("findings.Clue", verbose_name=_("clues made from it"), related_name="+", blank=True)

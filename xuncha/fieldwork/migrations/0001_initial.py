@@ -7,120 +7,308 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('evidence', '0002_evidence_table'),
-        ('findings', '0011_clue_texts_encrypted'),
-        ('inspections', '0005_ordering_by_ids'),
-        ('organisations', '0002_path_lookup'),
+        ("evidence", "0002_evidence_table"),
+        ("findings", "0011_clue_texts_encrypted"),
+        ("inspections", "0005_ordering_by_ids"),
+        ("organisations", "0002_path_lookup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentReview',
+            name="DocumentReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('requested_on', models.DateField(verbose_name='requested on')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='returned on')),
-                ('status', models.CharField(choices=[('REQUESTED', 'Requested'), ('RETURNED', 'Returned')], default='REQUESTED', max_length=10, verbose_name='status')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.assignment', verbose_name='assignment')),
-                ('problems', models.ManyToManyField(blank=True, related_name='+', to='findings.problem', verbose_name='problems made from it')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.adminunit', verbose_name='village')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("requested_on", models.DateField(verbose_name="requested on")),
+                ("returned_on", models.DateField(blank=True, null=True, verbose_name="returned on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("REQUESTED", "Requested"), ("RETURNED", "Returned")],
+                        default="REQUESTED",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "problems",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="findings.problem", verbose_name="problems made from it"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.adminunit",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document review',
-                'verbose_name_plural': 'document reviews',
-                'ordering': ['requested_on', 'pk'],
+                "verbose_name": "document review",
+                "verbose_name_plural": "document reviews",
+                "ordering": ["requested_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentItem',
+            name="DocumentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='document')),
-                ('period', models.CharField(blank=True, max_length=100, verbose_name='period')),
-                ('holder', models.CharField(blank=True, max_length=100, verbose_name='from whom')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='returned on')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='fieldwork.documentreview', verbose_name='review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="document")),
+                ("period", models.CharField(blank=True, max_length=100, verbose_name="period")),
+                ("holder", models.CharField(blank=True, max_length=100, verbose_name="from whom")),
+                ("returned_on", models.DateField(blank=True, null=True, verbose_name="returned on")),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="fieldwork.documentreview",
+                        verbose_name="review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'requested document',
-                'verbose_name_plural': 'requested documents',
-                'ordering': ['pk'],
+                "verbose_name": "requested document",
+                "verbose_name_plural": "requested documents",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='FieldVisit',
+            name="FieldVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('visited_on', models.DateField(verbose_name='date')),
-                ('place', models.CharField(max_length=200, verbose_name='place')),
-                ('households', models.PositiveIntegerField(default=0, verbose_name='households visited')),
-                ('notes', xuncha.core.fields.EncryptedTextField(blank=True, verbose_name='notes')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.assignment', verbose_name='assignment')),
-                ('photos', models.ManyToManyField(blank=True, related_name='+', to='evidence.evidence', verbose_name='photos')),
-                ('problems', models.ManyToManyField(blank=True, related_name='+', to='findings.problem', verbose_name='problems made from it')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.adminunit', verbose_name='village')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("visited_on", models.DateField(verbose_name="date")),
+                ("place", models.CharField(max_length=200, verbose_name="place")),
+                ("households", models.PositiveIntegerField(default=0, verbose_name="households visited")),
+                ("notes", xuncha.core.fields.EncryptedTextField(blank=True, verbose_name="notes")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "photos",
+                    models.ManyToManyField(blank=True, related_name="+", to="evidence.evidence", verbose_name="photos"),
+                ),
+                (
+                    "problems",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="findings.problem", verbose_name="problems made from it"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.adminunit",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'field visit',
-                'verbose_name_plural': 'field visits',
-                'ordering': ['visited_on', 'pk'],
+                "verbose_name": "field visit",
+                "verbose_name_plural": "field visits",
+                "ordering": ["visited_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Hearing',
+            name="Hearing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('kind', models.CharField(choices=[('MOBILISATION', 'Mobilisation meeting'), ('REPORT', 'Hearing of the work report')], default='REPORT', max_length=12, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('attendees', models.TextField(verbose_name='attendees')),
-                ('minutes', models.TextField(blank=True, verbose_name='minutes')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.assignment', verbose_name='assignment')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('report', models.ManyToManyField(blank=True, related_name='+', to='evidence.evidence', verbose_name="the secretary's report")),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.adminunit', verbose_name='village or township')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("MOBILISATION", "Mobilisation meeting"), ("REPORT", "Hearing of the work report")],
+                        default="REPORT",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("attendees", models.TextField(verbose_name="attendees")),
+                ("minutes", models.TextField(blank=True, verbose_name="minutes")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="evidence.evidence", verbose_name="the secretary's report"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.adminunit",
+                        verbose_name="village or township",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hearing',
-                'verbose_name_plural': 'hearings',
-                'ordering': ['held_on', 'pk'],
+                "verbose_name": "hearing",
+                "verbose_name_plural": "hearings",
+                "ordering": ["held_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TalkRecord',
+            name="TalkRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('talk_role', models.CharField(choices=[('SECRETARY', 'Village Party organisation secretary'), ('DIRECTOR', "Villagers' committee director"), ('SUPERVISOR', 'Village affairs supervision committee director'), ('ACCOUNTANT', 'Village accountant or bookkeeper'), ('FIRST_SECRETARY', 'First secretary stationed in the village'), ('REPRESENTATIVE', "Veteran Party member or residents' representative"), ('OTHER', 'Other person')], max_length=16, verbose_name='talk role')),
-                ('person_name', xuncha.core.fields.EncryptedTextField(max_length=100, verbose_name='person talked to')),
-                ('person_post', xuncha.core.fields.EncryptedTextField(max_length=200, verbose_name='post')),
-                ('talked_on', models.DateField(verbose_name='date')),
-                ('place', models.CharField(max_length=200, verbose_name='place')),
-                ('transcript', xuncha.core.fields.EncryptedTextField(verbose_name='transcript')),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('SIGNED', 'Signed')], default='DRAFT', max_length=8, verbose_name='status')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed at')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.assignment', verbose_name='assignment')),
-                ('clues', models.ManyToManyField(blank=True, related_name='+', to='findings.clue', verbose_name='clues made from it')),
-                ('interviewers', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='interviewers')),
-                ('problems', models.ManyToManyField(blank=True, related_name='+', to='findings.problem', verbose_name='problems made from it')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('scans', models.ManyToManyField(blank=True, related_name='+', to='evidence.evidence', verbose_name='signed scan')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.adminunit', verbose_name='village')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "talk_role",
+                    models.CharField(
+                        choices=[
+                            ("SECRETARY", "Village Party organisation secretary"),
+                            ("DIRECTOR", "Villagers' committee director"),
+                            ("SUPERVISOR", "Village affairs supervision committee director"),
+                            ("ACCOUNTANT", "Village accountant or bookkeeper"),
+                            ("FIRST_SECRETARY", "First secretary stationed in the village"),
+                            ("REPRESENTATIVE", "Veteran Party member or residents' representative"),
+                            ("OTHER", "Other person"),
+                        ],
+                        max_length=16,
+                        verbose_name="talk role",
+                    ),
+                ),
+                ("person_name", xuncha.core.fields.EncryptedTextField(max_length=100, verbose_name="person talked to")),
+                ("person_post", xuncha.core.fields.EncryptedTextField(max_length=200, verbose_name="post")),
+                ("talked_on", models.DateField(verbose_name="date")),
+                ("place", models.CharField(max_length=200, verbose_name="place")),
+                ("transcript", xuncha.core.fields.EncryptedTextField(verbose_name="transcript")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("DRAFT", "Draft"), ("SIGNED", "Signed")],
+                        default="DRAFT",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signed at")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "clues",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="findings.clue", verbose_name="clues made from it"
+                    ),
+                ),
+                (
+                    "interviewers",
+                    models.ManyToManyField(related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="interviewers"),
+                ),
+                (
+                    "problems",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="findings.problem", verbose_name="problems made from it"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "scans",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="evidence.evidence", verbose_name="signed scan"
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.adminunit",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'talk record',
-                'verbose_name_plural': 'talk records',
-                'ordering': ['talked_on', 'pk'],
-                'indexes': [models.Index(fields=['assignment', 'village', 'talk_role'], name='talk_assignment_role_idx')],
+                "verbose_name": "talk record",
+                "verbose_name_plural": "talk records",
+                "ordering": ["talked_on", "pk"],
+                "indexes": [
+                    models.Index(fields=["assignment", "village", "talk_role"], name="talk_assignment_role_idx")
+                ],
             },
         ),
     ]
