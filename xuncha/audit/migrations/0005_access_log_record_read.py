@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_chain_access_log'),
+        ("audit", "0004_chain_access_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('CLUE_READ', 'Read a sealed clue'), ('REPORTER_REVEALED', "Revealed a reporter's identity"), ('EXPORTED', 'Exported data'), ('DOCUMENT', 'Generated a document'), ('AUDIT_READ', 'Read the audit log'), ('RECORD_READ', 'Read a confidential record')], max_length=20, verbose_name='action'),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("CLUE_READ", "Read a sealed clue"),
+                    ("REPORTER_REVEALED", "Revealed a reporter's identity"),
+                    ("EXPORTED", "Exported data"),
+                    ("DOCUMENT", "Generated a document"),
+                    ("AUDIT_READ", "Read the audit log"),
+                    ("RECORD_READ", "Read a confidential record"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]

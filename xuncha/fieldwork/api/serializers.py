@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from xuncha.accounts.models import User
 from xuncha.fieldwork.models import DocumentItem, DocumentReview, FieldVisit, Hearing, TalkRecord
+from xuncha.findings.models import Problem
+
+
+def _problem_ids() -> serializers.PrimaryKeyRelatedField[Problem]:
+    """The ids of the working papers made from a record."""
+    return serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
 
 class TalkEnvelopeSerializer(serializers.ModelSerializer[TalkRecord]):
     village = serializers.CharField(source="village.code", read_only=True)
-    problems = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    problems: serializers.PrimaryKeyRelatedField[Problem] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = TalkRecord
@@ -18,7 +27,9 @@ class TalkEnvelopeSerializer(serializers.ModelSerializer[TalkRecord]):
 
 
 class TalkSerializer(TalkEnvelopeSerializer):
-    interviewers = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
+    interviewers: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="username"
+    )
 
     class Meta(TalkEnvelopeSerializer.Meta):
         fields = [*TalkEnvelopeSerializer.Meta.fields, "person_name", "person_post", "interviewers", "transcript"]
@@ -33,7 +44,9 @@ class DocumentItemSerializer(serializers.ModelSerializer[DocumentItem]):
 class DocumentReviewSerializer(serializers.ModelSerializer[DocumentReview]):
     village = serializers.CharField(source="village.code", read_only=True)
     items = DocumentItemSerializer(many=True, read_only=True)
-    problems = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    problems: serializers.PrimaryKeyRelatedField[Problem] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = DocumentReview
@@ -42,7 +55,9 @@ class DocumentReviewSerializer(serializers.ModelSerializer[DocumentReview]):
 
 class FieldVisitSerializer(serializers.ModelSerializer[FieldVisit]):
     village = serializers.CharField(source="village.code", read_only=True)
-    problems = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    problems: serializers.PrimaryKeyRelatedField[Problem] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = FieldVisit
