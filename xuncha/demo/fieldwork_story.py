@@ -135,8 +135,9 @@ def _live(round_: Round, users: dict[str, User]) -> None:
             actor=member,
         )
         actions.sign_talk(talk, actor=leader)
-    second = clock.real_today()
-    with clock.at(second, 10):
+    # Yesterday's talk, its transcript still to be signed (the demo writes nothing dated today).
+    second = clock.real_today() - timedelta(days=1)
+    with clock.at(second, 16):
         actions.record_talk(
             assignment,
             village.village,
