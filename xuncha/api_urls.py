@@ -9,6 +9,7 @@ from xuncha.core.api import not_found, swagger_view
 v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("xuncha.findings.api.urls")),
+    path("", include("xuncha.fieldwork.api.urls")),
     path("", include("xuncha.rectification.api.urls")),
     path("", include("xuncha.documents.api.urls")),
     path("", include("xuncha.dashboard.api.urls")),

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "xuncha.evidence",
     "xuncha.inspections",
     "xuncha.findings",
+    "xuncha.fieldwork",
     "xuncha.rectification",
     "xuncha.documents",
     "xuncha.dashboard",

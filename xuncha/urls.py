@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("xuncha.inspections.urls")),
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.findings.urls")),
+    path("", include("xuncha.fieldwork.urls")),
     path("", include("xuncha.rectification.urls")),
     path("", include("xuncha.documents.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),

@@ -105,6 +105,7 @@ class AccessLog(models.Model):
         EXPORTED = "EXPORTED", _("Exported data")
         DOCUMENT = "DOCUMENT", _("Generated a document")
         AUDIT_READ = "AUDIT_READ", _("Read the audit log")
+        RECORD_READ = "RECORD_READ", _("Read a confidential record")
 
     seq = models.BigIntegerField(_("sequence"), unique=True, null=True, editable=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
