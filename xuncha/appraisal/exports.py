@@ -70,7 +70,8 @@ def export_tallies(request: HttpRequest, appraisal: Appraisal, tallies: Tallies)
     """The .xlsx as a download, recorded in the access log under the reader."""
     content = workbook(appraisal, tallies)
     with translation.override(CHINESE):
-        name = f"{appraisal.village.short_name or appraisal.village}{_('Democratic appraisal')}{timezone.localdate():%Y%m%d}.xlsx"
+        village = appraisal.village.short_name or appraisal.village.name
+        name = f"{village}{_('Democratic appraisal')}{timezone.localdate():%Y%m%d}.xlsx"
     user: User = request.user  # type: ignore[assignment]
     log_access(user, AccessLog.Action.EXPORTED, appraisal, detail=appraisal.title, ip_address=client_ip(request))
     return attachment(content, name, XLSX)
