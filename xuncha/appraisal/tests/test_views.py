@@ -119,7 +119,7 @@ def test_the_xlsx_opens_back_with_the_counts(client: Client, appraisal: Appraisa
     book = load_workbook(BytesIO(response.content))
     forms, items = book.worksheets
     form_rows = [row for row in forms.iter_rows(values_only=True)]
-    assert form_rows[1] == ("回答人", "手机", "纸质", "合计")
+    assert form_rows[1] == ("填表人类别", "手机", "纸质", "合计")
     assert form_rows[2:] == [
         ("党员", 3, 0, 3),
         ("村民代表", 0, 4, 4),
