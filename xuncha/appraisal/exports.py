@@ -29,7 +29,8 @@ def _share(value: Decimal) -> str:
 
 def _form_rows(tallies: Tallies) -> Iterator[list[Value]]:
     for row in tallies.kinds:
-        yield [row.label, row.phone, row.paper, row.total]
+        # The label again, in the language of the sheet (the tallies hold it in the reader's).
+        yield [str(AppraisalForm.RespondentKind(row.kind).label), row.phone, row.paper, row.total]
     yield [_("Total"), tallies.phone, tallies.paper, tallies.forms]
 
 
