@@ -128,7 +128,7 @@ def test_the_xlsx_opens_back_with_the_counts(client: Client, appraisal: Appraisa
         ("合计", 6, 4, 10),
     ]
     item_rows = [row for row in items.iter_rows(values_only=True)]
-    assert item_rows[1][:4] == ("序号", "测评项目", "好", "“好”占比")
+    assert item_rows[1][:4] == ("编号", "测评项目", "好", "“好”占比")
     body = item_rows[2:]
     assert len(body) == len(STANDARD_ITEMS) + 2
     assert body[0][2:] == (7, "70.0%", 2, "20.0%", 1, "10.0%", 0, "0.0%", 10, "90.0%")
