@@ -4,7 +4,7 @@ and for a pile of paper forms (which adds how many forms carry these answers).""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -75,7 +75,7 @@ class QuestionnaireForm(forms.Form):
                 error_messages={"required": _("Choose one of the four grades.")},
             )
 
-    def _choices(self, choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    def _choices(self, choices: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
         return [("", BLANK_CHOICE_LABEL), *choices] if self.paper else list(choices)
 
     @staticmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from xuncha.accounts.models import User
@@ -76,7 +77,7 @@ def _grades(items: list[AppraisalItem], kind: str, rng: random.Random) -> dict[i
     return grades
 
 
-def _phones(appraisal: Appraisal, kinds: list[str], rng: random.Random) -> None:
+def _phones(appraisal: Appraisal, kinds: Sequence[str], rng: random.Random) -> None:
     items = list(appraisal.items.order_by("position"))
     for kind in kinds:
         token = f"demo-{rng.getrandbits(128):032x}"
@@ -85,7 +86,7 @@ def _phones(appraisal: Appraisal, kinds: list[str], rng: random.Random) -> None:
         )
 
 
-def _paper(appraisal: Appraisal, kinds: list[str], member: User, rng: random.Random) -> None:
+def _paper(appraisal: Appraisal, kinds: Sequence[str], member: User, rng: random.Random) -> None:
     """The member sorts the paper forms into piles of the same answers and enters each pile once."""
     items = list(appraisal.items.order_by("position"))
     piles = Counter((kind, tuple(sorted(_grades(items, kind, rng).items()))) for kind in kinds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xuncha.appraisal.models import Appraisal, Rating
@@ -12,10 +13,10 @@ from xuncha.appraisal.queries import ItemRow, KindRow, Tallies
 
 
 class AppraisalSerializer(serializers.ModelSerializer[Appraisal]):
-    village = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    village: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    opened_by = serializers.StringRelatedField()
-    closed_by = serializers.StringRelatedField(allow_null=True)
+    opened_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
+    closed_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Appraisal
@@ -36,7 +37,7 @@ class AppraisalSerializer(serializers.ModelSerializer[Appraisal]):
 
 class KindRowSerializer(serializers.Serializer[KindRow]):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    respondents = serializers.CharField(source="label")
     phone = serializers.IntegerField()
     paper = serializers.IntegerField()
     total = serializers.IntegerField()
@@ -53,17 +54,15 @@ class ItemRowSerializer(serializers.Serializer[ItemRow]):
     kind = serializers.CharField(source="item.kind")
     key = serializers.CharField(source="item.key")
     answered = serializers.IntegerField()
-    grades = serializers.SerializerMethodField()
+    grades = serializers.SerializerMethodField(help_text="The four grades in order: 好, 较好, 一般, 差.")
     satisfaction = serializers.DecimalField(max_digits=4, decimal_places=1)
 
+    @extend_schema_field(GradeSerializer(many=True))
     def get_grades(self, row: ItemRow) -> list[dict[str, Any]]:
-        return GradeSerializer(
-            [
-                {"rating": rating, "count": count, "share": share}
-                for rating, (count, share) in zip(Rating.values, row.cells, strict=True)
-            ],
-            many=True,
-        ).data
+        return [
+            {"rating": rating, "count": count, "share": str(share)}
+            for rating, (count, share) in zip(Rating.values, row.cells, strict=True)
+        ]
 
 
 class TalliesSerializer(serializers.Serializer[Tallies]):

@@ -3,6 +3,7 @@ so that the inspections app's view needs no knowledge of this app."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ register = template.Library()
 
 @dataclass(frozen=True)
 class AppraisalBox:
-    appraisals: list[Appraisal]
+    appraisals: Sequence[Appraisal]
     can_open: bool
 
     @property

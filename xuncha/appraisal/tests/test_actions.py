@@ -25,6 +25,7 @@ def test_opening_makes_the_standard_items_then_one_per_cadre(appraisal: Appraisa
     assert appraisal.status == Appraisal.Status.OPEN
     event = event_of(appraisal, "appraisal.opened")
     assert event.actor_id == group_leader.pk
+    assert event.after is not None
     assert event.after["items"] == len(STANDARD_ITEMS) + 2
 
 
@@ -108,6 +109,7 @@ def test_a_closed_appraisal_takes_no_form(appraisal: Appraisal, group_leader: Us
     actions.close_appraisal(appraisal, actor=group_member)
     assert appraisal.status == Appraisal.Status.CLOSED
     event = event_of(appraisal, "appraisal.closed")
+    assert event.after is not None
     assert event.after["forms"] == {"PHONE": 1, "PAPER": 0, "total": 1}
     assert event.actor_id == group_member.pk
     with pytest.raises(TransitionNotAllowed):
