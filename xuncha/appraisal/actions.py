@@ -32,7 +32,7 @@ from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.inspections.models import Assignment
 from xuncha.organisations.models import AdminUnit
 
-APPRAISAL_FIELDS = ["title", "status", "village_id"]
+APPRAISAL_FIELDS = ["title", "status"]
 DEVICE_KEY = re.compile(r"[0-9a-f]{64}")
 # A questionnaire names at most this many cadres (the two committees of a village and its supervisors).
 MAX_CADRES = 15
@@ -111,7 +111,7 @@ def close_appraisal(appraisal: Appraisal, *, actor: Actor) -> Appraisal:
         actor=actor,
         unit=locked.village,
         before=before,
-        after={**snapshot(locked, APPRAISAL_FIELDS), "forms": form_counts(locked)},
+        after={**snapshot(locked, APPRAISAL_FIELDS), **form_counts(locked)},
     )
     appraisal.status, appraisal.closed_at, appraisal.closed_by = locked.status, locked.closed_at, locked.closed_by
     return locked

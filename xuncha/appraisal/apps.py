@@ -7,8 +7,12 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Democratic appraisal")
 
     def ready(self) -> None:
-        from xuncha.appraisal.models import EVENT_LABELS
+        from xuncha.appraisal.models import EVENT_KEY_LABELS, EVENT_LABELS
+        from xuncha.audit.diff import KEY_CHOICES, KEY_LABELS
         from xuncha.audit.labels import VERB_LABELS
 
-        # The timelines and the auditor's log name this app's events; kept here so that the audit app needs no edit.
+        # The timelines and the auditor's log name this app's events and the figures they record; kept here so that
+        # the audit app needs no edit.
         VERB_LABELS.update(EVENT_LABELS)
+        KEY_LABELS.update(EVENT_KEY_LABELS)
+        KEY_CHOICES["respondent_kind"] = ("appraisal.appraisalform", "respondent_kind")

@@ -48,6 +48,16 @@ EVENT_LABELS: dict[str, str | Promise] = {
 }
 
 
+# Keys of the events' figures that are no field of an appraisal.
+EVENT_KEY_LABELS: dict[str, str | Promise] = {
+    "forms": _("forms"),
+    "forms_phone": _("forms on phones"),
+    "forms_paper": _("paper forms"),
+    "count": _("number of forms"),
+    "respondent_kind": _("respondents"),
+}
+
+
 class Rating(models.TextChoices):
     """The four grades of every item (好 / 较好 / 一般 / 差)."""
 

@@ -20,7 +20,7 @@ def percent(part: int, whole: int) -> Decimal:
 
 
 def form_counts(appraisal: Appraisal) -> dict[str, int]:
-    """The number of forms by channel and in all, for the closing event and the API."""
+    """The number of forms in all and by channel, for the closing event (keys labelled in ``EVENT_KEY_LABELS``)."""
     rows = dict(
         AppraisalForm.objects.filter(appraisal=appraisal)
         .order_by()
@@ -28,8 +28,8 @@ def form_counts(appraisal: Appraisal) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .values_list("channel", "n")
     )
-    counts = {channel: rows.get(channel, 0) for channel in AppraisalForm.Channel.values}
-    return {**counts, "total": sum(counts.values())}
+    phone, paper = rows.get(AppraisalForm.Channel.PHONE, 0), rows.get(AppraisalForm.Channel.PAPER, 0)
+    return {"forms": phone + paper, "forms_phone": phone, "forms_paper": paper}
 
 
 @dataclass(frozen=True)

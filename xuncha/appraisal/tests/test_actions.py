@@ -8,6 +8,7 @@ from xuncha.accounts.models import User
 from xuncha.appraisal import actions
 from xuncha.appraisal.models import STANDARD_ITEMS, Appraisal, AppraisalAnswer, AppraisalForm, Rating
 from xuncha.appraisal.tests.conftest import grades
+from xuncha.audit.diff import changes
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
@@ -110,7 +111,7 @@ def test_a_closed_appraisal_takes_no_form(appraisal: Appraisal, group_leader: Us
     assert appraisal.status == Appraisal.Status.CLOSED
     event = event_of(appraisal, "appraisal.closed")
     assert event.after is not None
-    assert event.after["forms"] == {"PHONE": 1, "PAPER": 0, "total": 1}
+    assert (event.after["forms"], event.after["forms_phone"], event.after["forms_paper"]) == (1, 1, 0)
     assert event.actor_id == group_member.pk
     with pytest.raises(TransitionNotAllowed):
         actions.submit_phone_form(appraisal, respondent_kind="RESIDENT", ratings=grades(appraisal), device_key="c" * 64)
@@ -119,3 +120,17 @@ def test_a_closed_appraisal_takes_no_form(appraisal: Appraisal, group_leader: Us
     with pytest.raises(TransitionNotAllowed):
         actions.close_appraisal(appraisal, actor=group_leader)
     assert AppraisalForm.objects.count() == 1
+
+
+def test_the_events_read_in_words(appraisal: Appraisal, group_member: User) -> None:
+    """The auditor's log shows the recorded figures by their labels, never a code."""
+    actions.enter_paper_forms(appraisal, respondent_kind="PARTY_MEMBER", ratings=grades(appraisal), actor=group_member)
+    actions.close_appraisal(appraisal, actor=group_member)
+    entered = changes(event_of(appraisal, "appraisal.paper_entered"))
+    assert [(change.label, change.after) for change in entered] == [
+        ("respondents", "Party member"),
+        ("number of forms", "1"),
+    ]
+    closed = {change.label: change.after for change in changes(event_of(appraisal, "appraisal.closed"))}
+    assert closed["status"] == "Closed"
+    assert (closed["forms"], closed["forms on phones"], closed["paper forms"]) == ("1", "0", "1")
