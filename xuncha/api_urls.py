@@ -13,6 +13,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("xuncha.rectification.api.urls")),
     path("", include("xuncha.documents.api.urls")),
     path("", include("xuncha.dashboard.api.urls")),
+    path("", include("xuncha.appraisal.api.urls")),
 ]
 
 urlpatterns = [

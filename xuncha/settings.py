@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "xuncha.documents",
     "xuncha.dashboard",
     "xuncha.public",
+    "xuncha.appraisal",
     "xuncha.backups",
     "django_tasks_db",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("xuncha.documents.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),
+    path("", include("xuncha.appraisal.urls")),
     path("api/", include("xuncha.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One's own password is changed on the platform's page, through the action that audits it.

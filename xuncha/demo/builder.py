@@ -17,7 +17,7 @@ from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
 from xuncha.core.workdays import next_workday
-from xuncha.demo import clock, data, disclosure_story, fieldwork_story, findings_data
+from xuncha.demo import appraisal_story, clock, data, disclosure_story, fieldwork_story, findings_data
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
 from xuncha.inspections import actions as inspection_actions
@@ -245,6 +245,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
             _advance(round_, Round.Status.STATIONED, office)
         findings.record_round(round_)
         fieldwork_story.tell(round_, users)
+        appraisal_story.tell(round_, users)
         if spec.status == Round.Status.STATIONED:
             continue
         with clock.at(next_workday(last + timedelta(days=1)), 9):
