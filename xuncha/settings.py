@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "xuncha.inspections",
     "xuncha.findings",
     "xuncha.rectification",
+    "xuncha.planning",
     "xuncha.documents",
     "xuncha.dashboard",
     "xuncha.public",
