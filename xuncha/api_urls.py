@@ -10,6 +10,7 @@ v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("", include("xuncha.findings.api.urls")),
     path("", include("xuncha.rectification.api.urls")),
+    path("", include("xuncha.planning.api.urls")),
     path("", include("xuncha.documents.api.urls")),
     path("", include("xuncha.dashboard.api.urls")),
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", include("xuncha.audit.urls")),
     path("", include("xuncha.findings.urls")),
     path("", include("xuncha.rectification.urls")),
+    path("planning/", include("xuncha.planning.urls")),
     path("", include("xuncha.documents.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),

@@ -63,3 +63,11 @@ def serves_in_group(user: AnyUser | None, assignment: Assignment) -> bool:
 def can_close_lead(user: AnyUser | None, lead: Lead) -> bool:
     """The group it was given to (or the office) says whether it followed the lead up or dropped it."""
     return serves_in_group(user, lead.assignment) or can_plan_in(user, lead.round.term.county)
+
+
+def sees_round_planning(user: AnyUser | None, round_: Round) -> bool:
+    """The round's planning page: the office, county leaders, and the members of the round's groups (each part of
+    the page then shows only what ``visible_to`` lets through)."""
+    return has_role_over(user, [Role.OFFICE, Role.OFFICE_LEAD, Role.LEADER], round_.term.county) or serves_in_round(
+        user, round_
+    )
