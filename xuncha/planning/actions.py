@@ -170,11 +170,12 @@ def update_work_plan(
     actor: Actor,
     title: str,
     focus: Sequence[str],
-    focus_note: str = "",
-    authorisation: str = "",
+    focus_note: str | None = None,
+    authorisation: str | None = None,
     stages: Sequence[StageSpec] | None = None,
 ) -> WorkPlan:
-    """Edit a draft or a returned plan; a returned plan becomes a draft again."""
+    """Edit a draft or a returned plan (what is passed as None stays as it is); a returned plan becomes a draft
+    again."""
     require(actor, permissions.can_edit_plan(actor, plan), _("Only the inspection office edits work plans."))
     if plan.status not in EDITABLE_PLAN_STATES:
         raise TransitionNotAllowed(
@@ -189,7 +190,10 @@ def update_work_plan(
         _move(plan.status, WorkPlan.Status.DRAFT, PLAN_TRANSITIONS, WorkPlan.Status)
         plan.status = WorkPlan.Status.DRAFT
     plan.title, plan.focus = title.strip(), _check_focus(focus)
-    plan.focus_note, plan.authorisation = focus_note.strip(), authorisation.strip()
+    if focus_note is not None:
+        plan.focus_note = focus_note.strip()
+    if authorisation is not None:
+        plan.authorisation = authorisation.strip()
     plan.save(update_fields=["title", "focus", "focus_note", "authorisation", "status", "updated_at"])
     if stages is not None:
         _write_stages(plan, stages)
