@@ -39,7 +39,7 @@ class WorkPlanForm(forms.Form):
             self.fields[f"from_{kind.value}"] = forms.DateField(label=_("From"), widget=DateInput, required=False)
             self.fields[f"until_{kind.value}"] = forms.DateField(label=_("Until"), widget=DateInput, required=False)
 
-    def stage_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+    def stage_rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         return [(kind.label, self[f"from_{kind.value}"], self[f"until_{kind.value}"]) for kind in PlanStage.Kind]
 
     def clean(self) -> dict[str, Any]:
@@ -130,7 +130,7 @@ class EnquiryForm(forms.Form):
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label=_("Replied on"), widget=DateInput)
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    files = MultipleFileField(label=_("Scanned reply or attachments"), required=False)
+    attachments = MultipleFileField(label=_("Scanned reply or attachments"), required=False)
 
 
 class LeadForm(forms.Form):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -254,7 +254,7 @@ def enquiry_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        files = [(upload, upload.name or "", upload.size or 0) for upload in data["files"]]
+        files = [(upload, upload.name or "", upload.size or 0) for upload in data["attachments"]]
         run_action(
             request,
             lambda: actions.record_reply(
@@ -276,7 +276,7 @@ def enquiry_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enquiry_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def enquiry_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     enquiry = _enquiry(request, pk)
     return evidence_response(get_object_or_404(enquiry.reply_files.all(), pk=evidence_pk))
 

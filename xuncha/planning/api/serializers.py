@@ -10,6 +10,15 @@ from rest_framework import serializers
 from xuncha.planning.models import Enquiry, Lead, PlanStage, RecusalDeclaration, WorkPlan
 
 
+def _person(*, nullable: bool = False) -> serializers.StringRelatedField[Any]:
+    """A user shown by name."""
+    return serializers.StringRelatedField(allow_null=nullable)
+
+
+def _village_code() -> serializers.SlugRelatedField[Any]:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+
 class StageSerializer(serializers.ModelSerializer[PlanStage]):
     class Meta:
         model = PlanStage
@@ -17,8 +26,8 @@ class StageSerializer(serializers.ModelSerializer[PlanStage]):
 
 
 class WorkPlanSerializer(serializers.ModelSerializer[WorkPlan]):
-    drafted_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField(allow_null=True)
+    drafted_by = _person()
+    decided_by = _person(nullable=True)
     stages = StageSerializer(many=True, read_only=True)
     focus = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -51,8 +60,8 @@ class ReturnSerializer(serializers.Serializer[Any]):
 
 
 class DeclarationSerializer(serializers.ModelSerializer[RecusalDeclaration]):
-    user = serializers.StringRelatedField()
-    ties = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    user = _person()
+    ties: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = RecusalDeclaration
@@ -61,8 +70,8 @@ class DeclarationSerializer(serializers.ModelSerializer[RecusalDeclaration]):
 
 class EnquirySerializer(serializers.ModelSerializer[Enquiry]):
     body_label = serializers.CharField(read_only=True)
-    village = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    sent_by = serializers.StringRelatedField()
+    village = _village_code()
+    sent_by = _person()
 
     class Meta:
         model = Enquiry
@@ -85,7 +94,7 @@ class EnquirySerializer(serializers.ModelSerializer[Enquiry]):
 
 
 class LeadSerializer(serializers.ModelSerializer[Lead]):
-    village = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    village = _village_code()
 
     class Meta:
         model = Lead

@@ -9,6 +9,7 @@ from typing import Any
 
 import docx
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
@@ -20,7 +21,7 @@ from xuncha.findings.models import Category
 from xuncha.inspections.tests.factories import GroupFactory, assign, member
 from xuncha.planning import actions
 from xuncha.planning.documents import PLAN_SECTIONS
-from xuncha.planning.models import WorkPlan
+from xuncha.planning.models import Enquiry, WorkPlan
 from xuncha.planning.tests.factories import approved_plan, draft_plan, enquiry
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_the_pages_carry_the_workflow(
     client.force_login(office)
     response = client.post(f"/planning/rounds/{world.round.pk}/plans/", {"assignment": world.assignment.pk})
     plan = WorkPlan.objects.get()
-    assert response.url == plan.get_absolute_url()
+    assert response["Location"] == plan.get_absolute_url()
     assert plan.stages.count() == 5
     form = {
         "title": "甲一村巡察工作方案",
@@ -213,3 +214,26 @@ def test_the_plan_list_costs_the_same_whatever_the_number_of_plans(
     with django_assert_num_queries(6):
         response = client.get("/planning/plans/")
     assert response.content.decode().count('href="/planning/plans/') == 3
+
+
+def test_the_office_records_a_reply_with_its_scan_and_gives_a_lead_through_the_pages(
+    client: Client, world: World, office: User, group_member: User, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(office)
+    client.post(
+        f"/planning/rounds/{world.round.pk}/enquiries/",
+        {"body": "PETITIONS", "matters": "请提供信访情况。", "sent_on": "2023-08-25", "reply_by": "2023-09-10"},
+    )
+    letter = Enquiry.objects.get()
+    scan = SimpleUploadedFile("复函.pdf", b"%PDF-1.4\n%reply\n", content_type="application/pdf")
+    client.post(f"/planning/enquiries/{letter.pk}/reply/", {"replied_on": "2023-09-05", "attachments": scan})
+    letter.refresh_from_db()
+    assert letter.status == Enquiry.Status.REPLIED
+    evidence = letter.reply_files.get()
+    download = client.get(f"/planning/enquiries/{letter.pk}/files/{evidence.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4\n%reply\n"  # type: ignore[attr-defined]
+    client.post(f"/planning/enquiries/{letter.pk}/leads/", {"assignment": world.assignment.pk, "text": "关注低保"})
+    assert _get(client, group_member, f"/planning/enquiries/{letter.pk}/files/{evidence.pk}/").status_code == 404
+    assert "关注低保" in _get(client, group_member, world.assignment.get_absolute_url()).content.decode()
