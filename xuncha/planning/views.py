@@ -77,8 +77,8 @@ def round_planning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "assignments": assignments if can_plan else [],
         "own_declaration": own,
         "declaration_form": DeclarationForm(ties=Recusal.objects.filter(user=user)) if signs else None,
-        "new_plan_form": NewPlanForm(assignments=assignments) if can_plan else None,
-        "enquiry_form": EnquiryForm(assignments=assignments) if can_plan else None,
+        "new_plan_form": NewPlanForm(assignments=assignments, auto_id="plan_%s") if can_plan else None,
+        "enquiry_form": EnquiryForm(assignments=assignments, auto_id="enquiry_%s") if can_plan else None,
     }
     return render(request, "planning/round_planning.html", context)
 

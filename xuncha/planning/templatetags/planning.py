@@ -39,10 +39,9 @@ def assignment_preparation(context: dict[str, Any], assignment: Assignment) -> d
     leads = list(queries.leads_of(assignment, user))
     plan = WorkPlan.objects.visible_to(user).filter(assignment=assignment).only("pk", "title", "status").first()
     closes = permissions.serves_in_group(user, assignment) or permissions.can_draft_plan(user, assignment.round)
-    return {
-        "shown": bool(leads) or plan is not None,
-        "leads": leads,
-        "plan": plan,
-        "close_form": LeadCloseForm() if closes else None,
-        "open_status": Lead.Status.OPEN,
-    }
+    # One form per open lead, each with its own element ids.
+    rows = [
+        (lead, LeadCloseForm(auto_id=f"lead{lead.pk}_%s") if closes and lead.status == Lead.Status.OPEN else None)
+        for lead in leads
+    ]
+    return {"shown": bool(leads) or plan is not None, "rows": rows, "plan": plan}
