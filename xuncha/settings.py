@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "xuncha.findings",
     "xuncha.fieldwork",
     "xuncha.rectification",
+    "xuncha.planning",
     "xuncha.documents",
     "xuncha.dashboard",
     "xuncha.public",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("xuncha.findings.urls")),
     path("", include("xuncha.fieldwork.urls")),
     path("", include("xuncha.rectification.urls")),
+    path("planning/", include("xuncha.planning.urls")),
     path("", include("xuncha.documents.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),

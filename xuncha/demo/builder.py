@@ -17,7 +17,7 @@ from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
 from xuncha.core.workdays import next_workday
-from xuncha.demo import appraisal_story, clock, data, disclosure_story, fieldwork_story, findings_data
+from xuncha.demo import appraisal_story, clock, data, disclosure_story, fieldwork_story, findings_data, planning_story
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
 from xuncha.inspections import actions as inspection_actions
@@ -239,6 +239,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
     for spec in data.ROUNDS + data.live_rounds(today):
         with clock.at(spec.start_date):
             round_ = _plan_round(term, spec, units, users)
+        planning_story.tell(round_, spec, users)
         first = min(assignment[5] for assignment in spec.assignments)
         last = max(assignment[6] for assignment in spec.assignments)
         with clock.at(first, 8, 30):

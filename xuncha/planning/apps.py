@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningConfig(AppConfig):
+    name = "xuncha.planning"
+    verbose_name = _("Plans and preparation")
+
+    def ready(self) -> None:
+        from xuncha.audit.labels import VERB_LABELS
+        from xuncha.planning.labels import VERB_LABELS as PLANNING_VERBS
+
+        VERB_LABELS.update(PLANNING_VERBS)
