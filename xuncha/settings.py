@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "xuncha.dashboard",
     "xuncha.public",
     "xuncha.backups",
+    "xuncha.archive",
     "django_tasks_db",
 ]
 
