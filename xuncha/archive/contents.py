@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from xuncha.archive.contributors import HandedIn, Member
@@ -149,8 +149,15 @@ def records(assignment: Assignment) -> Iterator[Member]:
     ]
     lists = ProblemList.objects.filter(round=assignment.round, village__in=_villages(assignment)).order_by("pk")
     list_rows = [
-        (index, problem_list.village.name if problem_list.village else "", str(problem_list))
-        for index, problem_list in enumerate(lists.select_related("village"), start=1)
+        (
+            index,
+            problem_list.village.name if problem_list.village else "",
+            labels(ProblemList.Kind).get(problem_list.kind, problem_list.kind),
+            problem_list.entries_count,
+        )
+        for index, problem_list in enumerate(
+            lists.select_related("village").annotate(entries_count=Count("entries")), start=1
+        )
     ]
     workbook = write_workbook(
         [
@@ -161,7 +168,7 @@ def records(assignment: Assignment) -> Iterator[Member]:
             ),
             Sheet("意见建议", ["序号", "村（社区）", "类别", "内容", "收到日期", "处理结果", "说明"], suggestion_rows),
             Sheet("信访件", ["序号", "村（社区）", "渠道", "类别", "内容", "收到日期", "处理方式"], petition_rows),
-            Sheet("问题清单", ["序号", "村（社区）", "清单"], list_rows),
+            Sheet("问题清单", ["序号", "村（社区）", "清单", "问题数"], list_rows),
         ]
     )
     name = f"{assignment.group}巡察记录".translate(UNSAFE_IN_NAMES)
