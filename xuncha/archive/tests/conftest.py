@@ -24,7 +24,7 @@ def _media(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def closed(world: World, office: User, group_leader: User) -> World:
-    """Round 4, CLOSED: 甲一村 with a confirmed paper and its photo, a petition naming its reporter, a clue, fed back."""
+    """Round 4, CLOSED: 甲一村 with a confirmed paper and a photo, a petition naming its reporter, a clue, fed back."""
     set_round(world, Round.Status.STATIONED)
     problem = findings.record_problem(world.assignment, group_leader)
     photo = findings.png_bytes()
