@@ -101,11 +101,14 @@ def build_archive_task(archive_id: int, language: str) -> None:
 
 def build_archive(archive: Archive, *, actor: Actor) -> Archive:
     """Write the file of the archive's assignment, saving its progress as it goes (outside a transaction each save
-    commits on its own, so that the page polling it sees the bar move). Any failure marks it FAILED, with an event."""
+    commits on its own, so that the page polling it sees the bar move). Any failure marks it FAILED, with an event.
+    An archive no longer BUILDING (a task run twice) is left as it is."""
+    require(actor, permissions.can_archive(actor, archive.round), _("Only the inspection office files a round."))
     archive = Archive.objects.select_related("round__term__county", "assignment__group", "assignment__target").get(
         pk=archive.pk
     )
-    require(actor, permissions.can_archive(actor, archive.round), _("Only the inspection office files a round."))
+    if archive.status != Archive.Status.BUILDING:
+        return archive
     assignment: Assignment = archive.assignment
 
     def progress(done: int, total: int) -> None:
