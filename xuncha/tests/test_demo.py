@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xuncha.accounts.models import Notification, Role, RoleGrant, User
+from xuncha.archive.tests.demo_checks import check_archive_demo
 from xuncha.audit.models import Event
 from xuncha.conftest import FAST_TEST_SETTINGS
 from xuncha.core import uploads
@@ -190,6 +191,9 @@ class TestLoadedDemo:
 
     def test_its_disclosure(self, demo: str) -> None:
         check_disclosure_demo(Client())
+
+    def test_its_archive(self, demo: str) -> None:
+        check_archive_demo()
 
     def test_its_audit_chain_verifies(self, demo: str) -> None:
         assert "Audit chain intact" in _run("verify-audit")
