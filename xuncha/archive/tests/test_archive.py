@@ -68,7 +68,7 @@ def test_the_file_opened_back_lists_every_member_and_each_matches_the_manifest(c
             content = opened.read(name)
             assert (sha256(content), len(content)) == (listed[name]["sha256"], listed[name]["size"])
         members = [name for name in names if name not in (MANIFEST, INDEX_XLSX, INDEX_DOCX)]
-        sheet = openpyxl.load_workbook(io.BytesIO(opened.read(INDEX_XLSX))).active
+        sheet = openpyxl.load_workbook(io.BytesIO(opened.read(INDEX_XLSX)))["卷内目录"]
         rows = [row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
         assert [row[5] for row in rows[: len(members)]] == members
         assert [row[4] for row in rows[: len(members)]] == [listed[name]["sha256"] for name in members]
@@ -251,3 +251,24 @@ def test_a_round_not_closed_offers_no_archiving(client: Client, world: World, of
     client.force_login(office)
     page = client.get(world.round.get_absolute_url()).content.decode()
     assert 'data-testid="archive-panel"' not in page
+
+
+def test_the_api_files_a_round_and_serves_the_file_to_the_office_only(
+    client: Client, closed: World, office: User, leader: User
+) -> None:
+    client.force_login(leader)
+    assert client.post(f"/api/v1/rounds/{closed.round.pk}/archive/").status_code == 403
+    client.force_login(office)
+    response = client.post(f"/api/v1/rounds/{closed.round.pk}/archive/")
+    assert response.status_code == 202
+    (queued,) = response.json()
+    assert (queued["status"], queued["download"]) == (Archive.Status.BUILDING, None)
+    archive = actions.build_archive(Archive.objects.get(pk=queued["id"]), actor=SYSTEM)
+    detail = client.get(f"/api/v1/archives/{archive.pk}/").json()
+    assert (detail["sha256"], detail["download"]) == (archive.sha256, f"/api/v1/archives/{archive.pk}/download/")
+    download = client.get(detail["download"])
+    assert download.status_code == 200
+    assert AccessLog.objects.filter(user=office, action=AccessLog.Action.EXPORTED).count() == 1
+    client.force_login(leader)
+    assert client.get(f"/api/v1/archives/{archive.pk}/").status_code == 404
+    assert client.get(detail["download"]).status_code == 404
