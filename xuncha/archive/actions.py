@@ -6,7 +6,8 @@ The file is kept under ``MEDIA_ROOT/archives/`` with a random name; its SHA-256 
 ``Archive`` and in the audit trail. A failure marks the archive FAILED with its message (logged, never swallowed);
 the office may build the failed ones again (``archive_round`` once more).
 
-The retention period (保管期限) is the ``ARCHIVE_RETENTION`` setting (``PERMANENT`` by default, or ``Y30``, ``Y10``).
+The retention period (保管期限) is the ``ARCHIVE_RETENTION`` setting (``XUNCHA_ARCHIVE_RETENTION``: ``PERMANENT``
+by default, or ``Y30``, ``Y10``).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ PENDING = (Archive.Status.BUILDING, Archive.Status.READY)
 
 
 def retention() -> str:
-    value = getattr(settings, "ARCHIVE_RETENTION", Retention.PERMANENT)
-    return value if value in Retention.values else Retention.PERMANENT
+    """The retention period of new files (``XUNCHA_ARCHIVE_RETENTION``; settings refuse any other value)."""
+    return str(getattr(settings, "ARCHIVE_RETENTION", Retention.PERMANENT))
 
 
 @transaction.atomic

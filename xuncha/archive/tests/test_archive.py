@@ -272,3 +272,11 @@ def test_the_api_files_a_round_and_serves_the_file_to_the_office_only(
     client.force_login(leader)
     assert client.get(f"/api/v1/archives/{archive.pk}/").status_code == 404
     assert client.get(detail["download"]).status_code == 404
+
+
+def test_the_retention_period_comes_from_the_setting(closed: World, office: User, settings: Any) -> None:
+    settings.ARCHIVE_RETENTION = Retention.Y30
+    archive = _archive(closed, office)
+    assert archive.retention == Retention.Y30
+    with _zip(archive) as opened:
+        assert json.loads(opened.read(MANIFEST))["retention"] == {"code": "Y30", "label": "30年"}
