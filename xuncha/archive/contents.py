@@ -11,8 +11,10 @@
 * ``evidence`` (03-佐证材料): the files attached to the working papers and to the ledger items' progress, as stored
   (their SHA-256 was taken at upload). Photos sent with petitions stay with the petitions (a resident's photo can tell
   who sent it).
-* ``audit_trail`` (04-审计记录): the audit events of the round, its group and everything above, as a .csv. Events
-  hold no free text (``audit.actions.snapshot``); the notes of clue events are left out all the same.
+* ``audit_trail`` (04-审计记录): the audit events of the round, the assignment, its group and members, channels,
+  papers, notices, suggestions, petitions, clues, evidence, lists, feedback, receipts, items and return visits of its
+  villages, as a .csv. Events hold no free text (``audit.actions.snapshot``); the notes of clue events are left out
+  all the same.
 """
 
 from __future__ import annotations
