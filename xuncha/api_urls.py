@@ -15,6 +15,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("xuncha.documents.api.urls")),
     path("", include("xuncha.dashboard.api.urls")),
     path("", include("xuncha.appraisal.api.urls")),
+    path("", include("xuncha.archive.api")),
 ]
 
 urlpatterns = [

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "xuncha.public",
     "xuncha.appraisal",
     "xuncha.backups",
+    "xuncha.archive",
     "django_tasks_db",
 ]
 
@@ -338,6 +339,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
 XUNCHA_PETITIONS_PER_HOUR = env.get_int("XUNCHA_PETITIONS_PER_HOUR", 5, minimum=1)
+# How long an archived round's files (卷宗) are kept: PERMANENT (永久), Y30 (30年) or Y10 (10年).
+ARCHIVE_RETENTION = env.get_str("XUNCHA_ARCHIVE_RETENTION", "PERMANENT")
+if ARCHIVE_RETENTION not in ("PERMANENT", "Y30", "Y10"):
+    raise ImproperlyConfigured("XUNCHA_ARCHIVE_RETENTION is PERMANENT, Y30 or Y10.")
 
 XUNCHA_DEMO_PASSWORD = env.get_str("XUNCHA_DEMO_PASSWORD", "xuncha-demo")
 

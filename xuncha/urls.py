@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("xuncha.rectification.urls")),
     path("planning/", include("xuncha.planning.urls")),
     path("", include("xuncha.documents.urls")),
+    path("", include("xuncha.archive.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),
     path("", include("xuncha.appraisal.urls")),

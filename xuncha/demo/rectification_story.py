@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months, add_working_days, next_workday
-from xuncha.demo import clock, data, findings_data, rectification_data
+from xuncha.demo import archive_story, clock, data, findings_data, rectification_data
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
 from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
 from xuncha.findings import actions as finding_actions
@@ -76,6 +76,7 @@ PHASES = {
     "ongoing": 8,
     "close": 9,
     "round": 10,
+    "archive": 11,
 }
 
 Status = LedgerItem.Status
@@ -597,7 +598,21 @@ class RectificationStory:
                 for on, kind, _text, _details in story.events
                 if kind == "close"
             )
-            step(add_working_days(last, self.rng.randint(5, 15)), "round", self._close_round)
+            closed_on = add_working_days(last, self.rng.randint(5, 15))
+            step(closed_on, "round", self._close_round)
+            if self.number in archive_story.ARCHIVED_ROUNDS:
+                step(self._filed_on(stories, closed_on), "archive", partial(archive_story.file_round, self.round))
+
+    def _filed_on(self, stories: list[_Story], closed_on: date) -> date:
+        """The day the round is filed: after its close and the last step of any item that is not long-term (long-term
+        items go on reporting in an archived round)."""
+        settled = [on for story in stories if story.item.fix_type != FixType.LONG_TERM for on, *_rest in story.events]
+        settled += [
+            visit.on
+            for visit in self.visits
+            if any(story.item.fix_type != FixType.LONG_TERM for story in visit.stories)
+        ]
+        return add_working_days(max([closed_on, *settled]), archive_story.ARCHIVE_AFTER_WORKDAYS)
 
     @staticmethod
     def _ready_on(story: _Story, visit: _Visit) -> date:

@@ -19,6 +19,7 @@ from xuncha.accounts.scoping import roles_of
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.inspections import permissions
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import (
     Assignment,
     AssignmentVillage,
@@ -116,6 +117,7 @@ def create_round(
 def move_round(round_: Round, to_status: str, *, actor: Actor, note: str = "") -> Round:
     """Move a round along its life: planned → stationed → reporting → feedback → rectifying → closed."""
     require(actor, permissions.can_move_round(actor, round_), _("You may not change the state of this round."))
+    refuse_if_archived(round_)
     if to_status not in Status.values:
         raise TransitionNotAllowed(_("Unknown round status %(status)s.") % {"status": to_status})
     locked = Round.objects.select_for_update().get(pk=round_.pk)
@@ -148,6 +150,7 @@ def form_group(
 ) -> InspectionGroup:
     """Form an inspection group in a round, optionally with its leader."""
     require(actor, permissions.can_assign(actor, round_), _("You may not form groups in this round."))
+    refuse_if_archived(round_)
     if round_.status not in ASSIGNABLE_STATUSES:
         raise TransitionNotAllowed(
             _("Groups are formed before the round reports; it is %(status)s.") % {"status": round_.get_status_display()}
@@ -205,6 +208,7 @@ def _conflict_message(conflict: RecusalConflict, group: InspectionGroup) -> str:
 def add_member(group: InspectionGroup, user: User, role: str, *, actor: Actor) -> Membership:
     """Put a person into a group; refused if they hold a recusal tie to a place the group is assigned to."""
     require(actor, permissions.can_manage_group(actor, group), _("You may not change this group."))
+    refuse_if_archived(group.round_id)
     if role not in Membership.GroupRole.values:
         raise Conflict(_("Unknown role in a group."))
     if group.round.status == Status.CLOSED:
@@ -246,6 +250,7 @@ def add_member(group: InspectionGroup, user: User, role: str, *, actor: Actor) -
 def remove_member(membership: Membership, *, actor: Actor) -> None:
     group = membership.group
     require(actor, permissions.can_manage_group(actor, group), _("You may not change this group."))
+    refuse_if_archived(group.round_id)
     if group.round.status == Status.CLOSED:
         raise TransitionNotAllowed(_("The round is closed; its groups no longer change."))
     record_event(
@@ -358,6 +363,7 @@ def assign_targets(
     member and the tie).
     """
     require(actor, permissions.can_assign(actor, round_), _("You may not assign targets in this round."))
+    refuse_if_archived(round_)
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.status not in ASSIGNABLE_STATUSES:
         raise TransitionNotAllowed(
@@ -428,6 +434,7 @@ def cancel_assignment(assignment: Assignment, *, actor: Actor, note: str = "") -
         permissions.can_cancel_assignment(actor, assignment),
         _("You may not cancel assignments in this round."),
     )
+    refuse_if_archived(assignment.round_id)
     if assignment.round.status != Status.PLANNED:
         raise TransitionNotAllowed(_("Only assignments of a planned round can be cancelled."))
     record_event(
@@ -462,6 +469,7 @@ def publish_channel(
         permissions.can_manage_channels(actor, assignment),
         _("Only the office or the group leader publishes contact channels."),
     )
+    refuse_if_archived(assignment.round_id)
     if kind not in ContactChannel.Kind.values:
         raise Conflict(_("Unknown kind of channel."))
     if not value.strip():
@@ -495,6 +503,7 @@ def withdraw_channel(channel: ContactChannel, *, actor: Actor) -> None:
         permissions.can_manage_channels(actor, channel.assignment),
         _("Only the office or the group leader withdraws contact channels."),
     )
+    refuse_if_archived(channel.assignment.round_id)
     record_event(
         "inspections.channel_withdrawn",
         channel,

@@ -102,6 +102,9 @@ class Round(models.Model):
     end_date = models.DateField(_("end"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set once the office files the closed round (立卷归档, the archive app): from then on it is read-only
+    # (``inspections.archived``). The status stays CLOSED, so that every count of closed rounds holds.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     objects = RoundQuerySet.as_manager()
 

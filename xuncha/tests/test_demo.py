@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from xuncha.accounts.models import Notification, Role, RoleGrant, User
 from xuncha.appraisal.tests.demo_checks import check_appraisal_demo
+from xuncha.archive.tests.demo_checks import check_archive_demo
 from xuncha.audit.models import Event
 from xuncha.conftest import FAST_TEST_SETTINGS
 from xuncha.core import uploads
@@ -194,6 +195,9 @@ class TestLoadedDemo:
 
     def test_its_appraisals(self, demo: str) -> None:
         check_appraisal_demo(Client())
+
+    def test_its_archive(self, demo: str) -> None:
+        check_archive_demo()
 
     def test_its_audit_chain_verifies(self, demo: str) -> None:
         assert "Audit chain intact" in _run("verify-audit")

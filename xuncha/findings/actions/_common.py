@@ -18,6 +18,7 @@ from xuncha.findings.models import (
     Problem,
     Suggestion,
 )
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import Assignment
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def _recording(actor: Actor, assignment: Assignment) -> None:
         permissions.is_member(actor, assignment),
         _("Only members of %(group)s record findings here.") % {"group": assignment.group},
     )
+    refuse_if_archived(assignment.round_id)
     # The system records history (the demo, imports of past rounds) whatever state the round is in now.
     if actor is not SYSTEM and not permissions.is_recording(assignment):
         raise TransitionNotAllowed(

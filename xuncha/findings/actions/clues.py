@@ -23,6 +23,7 @@ from xuncha.findings.models import (
     Petition,
     Problem,
 )
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import Assignment
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def register_clue(
     still repeats the clue (``sealing.overlap``) refuses the registration.
     """
     require(actor, permissions.can_register_clue(actor, assignment), _("Only the group leader registers clues."))
+    refuse_if_archived(assignment.round_id)
     _check_choice(source, Clue.Source, _("source"))
     _check_choice(receiver, Clue.Receiver, _("receiver"))
     if source == Clue.Source.PROBLEM and (

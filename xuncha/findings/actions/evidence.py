@@ -17,6 +17,7 @@ from xuncha.findings import permissions
 from xuncha.findings.models import (
     Problem,
 )
+from xuncha.inspections.archived import refuse_if_archived
 
 if TYPE_CHECKING:
     pass
@@ -49,6 +50,7 @@ def attach_evidence(
 ) -> Evidence:
     """Attach a photo, scan or document to a problem; its type is judged from its content and its size checked."""
     require(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
+    refuse_if_archived(problem.round_id)
     evidence = store_evidence(handle, file_name, uploaded_by=user_or_none(actor), caption=caption)
     return _attach(problem, evidence, actor)
 
@@ -60,6 +62,7 @@ def attach_photos(problem: Problem, photos: Sequence[Upload], *, actor: Actor) -
     if not photos:
         return []
     require(actor, permissions.can_upload_evidence(actor, problem), _("You may not add evidence to this paper."))
+    refuse_if_archived(problem.round_id)
     if len(photos) > MAX_PHOTOS:
         raise Conflict(_("Send at most %(count)s photos at once.") % {"count": MAX_PHOTOS})
     return [

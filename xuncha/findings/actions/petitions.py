@@ -22,6 +22,7 @@ from xuncha.findings.models import (
     Petition,
     Problem,
 )
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import Assignment
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def _petition_event(petition: Petition, verb: str, actor: Actor) -> None:
 
 
 def _new_petition(assignment: Assignment, village: AdminUnit | None, **fields: Any) -> Petition:
+    refuse_if_archived(assignment.round_id)
     name, phone = fields.pop("name", ""), fields.pop("phone", "")
     if village is not None:
         _check_village(assignment, village)
@@ -143,6 +145,7 @@ def dispose_petition(
     """Settle a petition: recorded as a problem (link it), registered as a clue, forwarded, explained, or a
     duplicate of another."""
     require(actor, permissions.can_dispose_petition(actor, petition), _("Only the group leader settles petitions."))
+    refuse_if_archived(petition.assignment.round_id)
     _check_choice(disposition, Petition.Disposition, _("disposition"))
     locked = Petition.objects.select_for_update().get(pk=petition.pk)
     if locked.status != Petition.Status.RECEIVED:
@@ -229,6 +232,7 @@ def draft_problem_from_petition(
         _("Only members of %(group)s turn its petitions into working papers while it records findings.")
         % {"group": petition.assignment.group},
     )
+    refuse_if_archived(petition.assignment.round_id)
     locked = Petition.objects.select_for_update().select_related("assignment__round").get(pk=petition.pk)
     if locked.status != Petition.Status.RECEIVED:
         raise TransitionNotAllowed(_("This petition is already settled."))

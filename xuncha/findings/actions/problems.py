@@ -23,6 +23,7 @@ from xuncha.findings.models import (
     Problem,
     Suggestion,
 )
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import Assignment, InspectionGroup
 
 if TYPE_CHECKING:
@@ -173,6 +174,7 @@ def update_problem(
         permissions.is_member(actor, problem.assignment) or permissions.can_feed_back_problem(actor, problem),
         _("You may not edit this working paper now."),
     )
+    refuse_if_archived(problem.round_id)
     locked = Problem.objects.select_for_update().select_related("assignment__round").get(pk=problem.pk)
     if locked.status not in (Problem.Status.DRAFT, Problem.Status.CONFIRMED):
         raise TransitionNotAllowed(_("A paper that was fed back or discarded is no longer edited."))
@@ -217,6 +219,7 @@ def update_problem(
 
 def _move_problem(problem: Problem, target: str, *, actor: Actor, note: str, **fields: Any) -> Problem:
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    refuse_if_archived(locked.round_id)
     _move(locked.status, target, PROBLEM_TRANSITIONS, Problem.Status)
     before = locked.status
     locked.status = target
@@ -275,6 +278,7 @@ def issue_notice(
 ) -> ImmediateFixNotice:
     """Issue an immediate-fix notice (立行立改通知书) for an IMMEDIATE problem, due before stationing ends."""
     require(actor, permissions.can_issue_notice(actor, problem), _("Only the group leader issues notices."))
+    refuse_if_archived(problem.round_id)
     if problem.fix_type != FixType.IMMEDIATE:
         raise Conflict(_("Only problems to fix immediately get an immediate-fix notice."))
     if problem.status == Problem.Status.DISCARDED:
@@ -317,6 +321,7 @@ def issue_notice(
 def complete_notice(notice: ImmediateFixNotice, *, completed_on: date, note: str, actor: Actor) -> ImmediateFixNotice:
     """Record that the village fixed the problem of an immediate-fix notice."""
     require(actor, permissions.can_complete_notice(actor, notice), _("Only the group records this."))
+    refuse_if_archived(notice.problem.round_id)
     locked = ImmediateFixNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.status != ImmediateFixNotice.Status.ISSUED:
         raise TransitionNotAllowed(_("This notice is already completed."))
@@ -397,6 +402,7 @@ def decide_suggestion(
     """Decide a suggestion. Adopting it (IMMEDIATE or FOLLOW_UP) links the given problem or writes a new draft
     paper from it, with the fix type the outcome names."""
     require(actor, permissions.can_decide_suggestion(actor, suggestion), _("Only the group leader decides this."))
+    refuse_if_archived(suggestion.assignment.round_id)
     _check_choice(outcome, Suggestion.Outcome, _("outcome"))
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if locked.outcome:

@@ -3,11 +3,14 @@ lists are built and fed back, and the office account named as author when the sy
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
+from xuncha.findings.models import FixType
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import Round
 from xuncha.rectification.models import LedgerItem
 
@@ -21,11 +24,19 @@ FEEDBACK_STATUSES = {Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status
 
 
 def _check_feedback_time(round_: Round) -> None:
+    refuse_if_archived(round_)
     if round_.status not in FEEDBACK_STATUSES:
         raise TransitionNotAllowed(
             _("Lists are built and fed back after the groups report; the round is %(status)s.")
             % {"status": round_.get_status_display()}
         )
+
+
+def _refuse_archived_items(items: Iterable[LedgerItem]) -> None:
+    """Refuse a write on items of an archived round, except on long-term items (长期坚持), whose periodic reports and
+    closing go on after the file is closed (``inspections.archived``)."""
+    for round_id in sorted({item.round_id for item in items if item.fix_type != FixType.LONG_TERM}):
+        refuse_if_archived(round_id)
 
 
 def _office(round_: Round) -> User:

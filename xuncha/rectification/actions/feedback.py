@@ -18,6 +18,7 @@ from xuncha.core.exceptions import Conflict, TransitionNotAllowed
 from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import FixType, ImmediateFixNotice, Problem
 from xuncha.inspections import actions as inspections_actions
+from xuncha.inspections.archived import refuse_if_archived
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import notices, permissions, queries
@@ -185,6 +186,7 @@ def sign_receipt(receipt: Receipt, *, actor: Actor, at: datetime | None = None) 
     """The township party committee or the village organisation signs for the lists it received (签收).
     ``at`` records a signature given on paper earlier; never before the feedback nor in the future."""
     require(actor, permissions.can_sign_receipt(actor, receipt), _("Only the recipient signs its receipt."))
+    refuse_if_archived(receipt.feedback.round_id)
     locked = Receipt.objects.select_for_update(of=("self",)).select_related("feedback").get(pk=receipt.pk)
     if locked.signed_at is not None:
         raise TransitionNotAllowed(_("This receipt was already signed."))

@@ -19,7 +19,7 @@ from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
 from xuncha.findings.models import FixType
 from xuncha.rectification import notices, permissions
-from xuncha.rectification.actions._common import Status
+from xuncha.rectification.actions._common import Status, _refuse_archived_items
 from xuncha.rectification.models import LedgerItem, Progress
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def _lock(item: LedgerItem, expected_status: str | None) -> LedgerItem:
         .select_related("round__term__county", "village", "feedback")
         .get(pk=item.pk)
     )
+    _refuse_archived_items([locked])
     if expected_status is not None and locked.status != expected_status:
         last = locked.progress.filter(kind__in=STATUS_CHANGING).select_related("author").order_by("-pk").first()
         who = last.author if last and last.author else _("someone")

@@ -20,7 +20,7 @@ from xuncha.evidence.models import Evidence
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import notices, permissions
-from xuncha.rectification.actions._common import Status, _office
+from xuncha.rectification.actions._common import Status, _office, _refuse_archived_items
 from xuncha.rectification.actions.ledger import _lock, _move
 from xuncha.rectification.models import LedgerItem, Progress, ReturnVisit, VisitCheck
 
@@ -40,6 +40,7 @@ def plan_visit(
 ) -> ReturnVisit:
     """The office (or a group that inspected the village) plans a return visit and chooses the items to check."""
     require(actor, permissions.can_plan_visit(actor, village, round_), _("Only the office or the group plans this."))
+    _refuse_archived_items(items)
     if not items:
         raise Conflict(_("Choose the items to check."))
     foreign = [item for item in items if item.village_id != village.pk]
@@ -93,6 +94,7 @@ def record_visit(
     A VERIFIED item may then be closed; a REOPEN verdict sends the item back to IN_PROGRESS with its new deadline.
     """
     require(actor, permissions.can_record_visit(actor, visit), _("Only the office or the group records the visit."))
+    _refuse_archived_items(LedgerItem.objects.filter(checks__visit=visit))
     locked = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
     if locked.status == ReturnVisit.Status.DONE:
         raise TransitionNotAllowed(_("This visit was already recorded."))
@@ -174,6 +176,7 @@ def attach_check_photo(
 ) -> Evidence:
     """A photo taken on a return visit, attached to the item checked."""
     require(actor, permissions.can_record_visit(actor, check.visit), _("Only the office or the group does this."))
+    _refuse_archived_items([check.item])
     evidence = store_evidence(handle, file_name, uploaded_by=user_or_none(actor), caption=caption, images_only=True)
     check.evidence.add(evidence)
     record_event(

@@ -1,0 +1,76 @@
+"""What goes into an assignment's file (卷宗): the registry of contributors, the extension point of the archive.
+
+A *contributor* is a function ``contributor(assignment) -> Iterable[Member | HandedIn]``. It yields
+
+* ``Member``: a file of the 卷宗 (its path inside the .zip, its title for the 卷内目录, its date and bytes), or
+* ``HandedIn``: confidential material that is *not* put in the file but listed in the index as handed in sealed
+  (移交保密): what it is and how many there are, never its content.
+
+Contributors are called in the order they were registered, each once per assignment, as the builder (the worker or
+``SYSTEM``) with no reader's scope: a contributor decides itself what of the assignment belongs in a file that the
+county office keeps, and leaves out what is secret (reporters' identities, clue particulars, talk records), listing it
+as ``HandedIn`` instead. A contributor that raises fails the whole file (the archive records why).
+
+Another app adds its files in its ``AppConfig.ready``::
+
+    def ready(self) -> None:
+        from xuncha.archive.contributors import register_contributor
+        from xuncha.planning.archiving import work_plans
+
+        register_contributor(work_plans)
+
+or a deployment lists dotted paths in the ``ARCHIVE_CONTRIBUTORS`` setting (called after the registered ones).
+Use a folder of your own in ``Member.path`` (the built-in parts use ``01-文书`` … ``04-审计记录``, e.g.
+``05-工作方案/…``); paths must be unique within a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from xuncha.inspections.models import Assignment
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file of the 卷宗."""
+
+    path: str  # inside the .zip, with its folder: "01-文书/城南社区巡察反馈意见.docx"
+    title: str  # 题名, as the 卷内目录 lists it
+    on: date | None  # the document's date (日期)
+    content: bytes
+
+
+@dataclass(frozen=True)
+class HandedIn:
+    """Confidential material listed in the 卷内目录 as handed in sealed (移交保密), not included."""
+
+    title: str  # what it is: "问题线索"
+    count: int
+    note: str = "移交保密，未入卷"
+
+
+type Contributor = Callable[["Assignment"], Iterable[Member | HandedIn]]
+
+_registry: list[Contributor] = []
+
+
+def register_contributor(contributor: Contributor) -> Contributor:
+    """Add ``contributor`` to every file built from now on (registering it twice adds it once). Returns it, so that
+    it can be used as a decorator."""
+    if contributor not in _registry:
+        _registry.append(contributor)
+    return contributor
+
+
+def contributors() -> list[Contributor]:
+    """The registered contributors, then those of the ``ARCHIVE_CONTRIBUTORS`` setting."""
+    configured = [import_string(path) for path in getattr(settings, "ARCHIVE_CONTRIBUTORS", ())]
+    return [*_registry, *(item for item in configured if item not in _registry)]
