@@ -69,6 +69,11 @@ def acts_for_departments(user: AnyUser | None) -> bool:
     return user is not None and Role.DEPARTMENT in roles_of(user)
 
 
+def hands_off(user: AnyUser | None) -> bool:
+    """Whether the page of items handed off is any of the user's business: the office's and the departments'."""
+    return user is not None and bool(roles_of(user) & {Role.OFFICE, Role.OFFICE_LEAD, Role.DEPARTMENT})
+
+
 def can_plan_visit(user: AnyUser | None, village: AdminUnit, round_: Round | None = None) -> bool:
     """The office, or a member of a group that inspected the village in the round."""
     if can_plan_in(user, village):
