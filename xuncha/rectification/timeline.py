@@ -352,7 +352,7 @@ def _feedback_entries(item: LedgerItem) -> list[Entry]:
 
 def _step_entries(item: LedgerItem) -> list[Entry]:
     steps = (
-        item.progress.select_related("author")
+        item.progress.select_related("author", "party__unit")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
         .order_by("on", "pk")
     )
@@ -363,7 +363,8 @@ def _step_entries(item: LedgerItem) -> list[Entry]:
             _person(step.author),
             OFFICE if step.kind in OFFICE_STEPS else WORK,
             (step.pk,),
-            label=step.get_kind_display(),
+            # A department's step names the department (its progress reports look like the village's otherwise).
+            label=f"{step.get_kind_display()} · {step.party.unit}" if step.party else step.get_kind_display(),
             text=step.text,
             code=step.kind,
             attachments=_files(step.evidence.all(), "rectification:progress-file", item.pk, step.pk),
