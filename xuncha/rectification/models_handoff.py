@@ -98,7 +98,7 @@ class ResponsibleParty(models.Model):
     class Meta:
         verbose_name = _("responsible party")
         verbose_name_plural = _("responsible parties")
-        ordering = ["item_id", "part", "unit_id"]
+        ordering = ["item_id", "-part", "unit_id"]  # the lead first (LEAD sorts after CO)
         constraints = [
             models.UniqueConstraint(fields=["item", "unit"], name="party_once_per_item_unit"),
             models.UniqueConstraint(fields=["item"], condition=Q(part="LEAD"), name="party_one_lead_per_item"),

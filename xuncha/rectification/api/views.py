@@ -205,7 +205,7 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     filterset_class = LedgerItemFilter
 
     def get_queryset(self) -> QuerySet[Any]:
-        parties = ResponsibleParty.objects.select_related("unit").order_by("part", "unit__code")
+        parties = ResponsibleParty.objects.select_related("unit").order_by("-part", "unit__code")
         return super().get_queryset().prefetch_related(Prefetch("parties", queryset=parties))
 
     def _item(self, item: LedgerItem) -> Response:

@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "responsible party",
                 "verbose_name_plural": "responsible parties",
-                "ordering": ["item_id", "part", "unit_id"],
+                "ordering": ["item_id", "-part", "unit_id"],
             },
         ),
         migrations.AddField(

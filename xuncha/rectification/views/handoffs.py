@@ -52,7 +52,7 @@ def handed_items(request: AuthenticatedHttpRequest) -> HttpResponse:
 def party_context(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[str, Any]:
     """The item page's parties, each with the forms its department may use now, and the office's hand-off form."""
     user, today = request.user, timezone.localdate()
-    parties = list(item.parties.select_related("unit", "signed_by", "done_by").order_by("part", "unit__code"))
+    parties = list(item.parties.select_related("unit", "signed_by", "done_by").order_by("-part", "unit__code"))
     open_item = item.status != LedgerItem.Status.CLOSED
     for party in parties:
         acts = open_item and permissions.can_act_for_party(user, party)
