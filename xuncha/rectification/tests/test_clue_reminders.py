@@ -3,7 +3,7 @@ after the transfer; the text names the clue by its reference, never whom it conc
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -21,7 +21,7 @@ TODAY = date(2024, 3, 15)
 
 
 def transferred(world: World, on: date, **fields: object) -> Clue:
-    moment = timezone.make_aware(datetime(on.year, on.month, on.day, 10))
+    moment = datetime.combine(on, time(10), tzinfo=timezone.get_default_timezone())
     values: dict[str, object] = {"status": Clue.Status.TRANSFERRED, "transferred_at": moment, **fields}
     return ClueFactory.create(assignment=world.assignment, **values)
 

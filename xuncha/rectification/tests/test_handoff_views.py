@@ -136,9 +136,7 @@ def test_department_signs_reports_and_finishes_on_the_item_page(
     assert 'data-status="DONE"' in html and 'data-testid="party-done-form"' not in html
 
 
-def test_another_department_gets_404_on_the_party(
-    client: Client, world: World, handed: LedgerItem
-) -> None:
+def test_another_department_gets_404_on_the_party(client: Client, world: World, handed: LedgerItem) -> None:
     other = department_person(units.department(world.county, "县水利局"), "dept_shuili")
     client.force_login(other)
     party = handed.parties.get()
@@ -164,9 +162,7 @@ def test_office_hands_off_from_the_item_page(
     assert 'data-testid="party"' in html and 'data-status="HANDED"' in html
 
 
-def test_the_village_reads_the_parties_but_acts_for_none(
-    client: Client, world: World, handed: LedgerItem
-) -> None:
+def test_the_village_reads_the_parties_but_acts_for_none(client: Client, world: World, handed: LedgerItem) -> None:
     from xuncha.rectification.tests.factories import village_person
 
     client.force_login(village_person(world.village_a2, "village_a2"))
