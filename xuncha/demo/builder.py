@@ -45,11 +45,11 @@ ACCOUNT_GRANTS: dict[str, tuple[Role, str | None]] = {
     "village_chengnan": (Role.VILLAGE, "450328100001"),
     "village_shandong": (Role.VILLAGE, "450328100212"),
     "leader": (Role.LEADER, ""),
+    # Reads the city's roll-up: the dashboard of 桂林市, one row per county loaded.
+    "city_leader": (Role.LEADER, "450300000000"),
     # County departments (县直部门) that 城南社区's hydrants were handed to (``handoff_story``).
     "dept_zhujian": (Role.DEPARTMENT, handoff_story.ZHUJIAN),
     "dept_xiaofang": (Role.DEPARTMENT, handoff_story.XIAOFANG),
-    # Reads the city's roll-up: the dashboard of 桂林市, one row per county loaded.
-    "city_leader": (Role.LEADER, "450300000000"),
 }
 
 INDUSTRIES = {
