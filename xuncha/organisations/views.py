@@ -137,7 +137,7 @@ def _department(request: AuthenticatedHttpRequest, department: AdminUnit) -> Htt
     context = {
         "unit": department,
         "parties": parties,
-        "county_visible": AdminUnit.objects.visible_to(request.user).filter(pk=department.parent_id).exists(),
+        "county_visible": AdminUnit.objects.visible_to(request.user).filter(children=department).exists(),
     }
     return render(request, "organisations/department.html", context)
 

@@ -217,3 +217,15 @@ def _upload() -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("现场.png", png_bytes(), content_type="image/png")
+
+
+def test_department_reads_the_fed_back_problem_of_its_item_only(
+    client: Client, world: World, handed: LedgerItem, zhujian_user: User
+) -> None:
+    """The item states its problem; the fed-back paper behind it opens too, and no other problem of the round."""
+    other = ledger_item(world.round, world.village_b1)
+    assert list(Problem.objects.visible_to(zhujian_user)) == [handed.problem]
+    client.force_login(zhujian_user)
+    assert handed.problem is not None and other.problem is not None
+    assert client.get(handed.problem.get_absolute_url()).status_code == 200
+    assert client.get(other.problem.get_absolute_url()).status_code == 404

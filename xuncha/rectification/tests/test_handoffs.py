@@ -77,7 +77,7 @@ def test_office_hands_off_and_the_department_is_told(
     assert (party.status, party.part, party.unit) == (PartyStatus.HANDED, "LEAD", zhujian)
     assert Progress.objects.get(item=item, kind=Progress.Kind.HANDOFF).party == party
     event = Event.objects.get(verb="rectification.item_handed_off")
-    assert event.after["department"] == zhujian.code
+    assert event.after is not None and event.after["department"] == zhujian.code
     notice = Notification.objects.get(user=zhujian_user, kind="HANDED_OFF")
     assert str(zhujian) in notice.text and item.number in notice.text
     assert LedgerItem.objects.visible_to(zhujian_user).get() == item
