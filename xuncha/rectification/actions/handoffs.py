@@ -89,7 +89,7 @@ def hand_off_item(
         locked,
         actor=actor,
         unit=locked.village,
-        after={"department": unit.code, "part": part, "request": withheld(party.request)},
+        after={"department": unit.code, "part": part, "text": withheld(party.request)},
     )
     notices.item_handed_off(party, actor=actor)
     return party
@@ -197,6 +197,6 @@ def _party_event(party: ResponsibleParty, verb: str, actor: Actor, before: str) 
         party.item,
         actor=actor,
         unit=party.item.village,
-        before={"status": before},
-        after={"department": party.unit.code, "status": party.status},
+        before={"party_status": before},
+        after={"department": party.unit.code, "party_status": party.status},
     )

@@ -102,6 +102,7 @@ def test_department_opens_only_what_is_handed_to_it(
     assert 'data-testid="party-sign-form"' in html
     assert 'data-testid="hand-off-form"' not in html
     assert world.village_a2.get_absolute_url() not in html  # named, not linked: the village's page is not its
+    assert reverse("rectification:list-detail", args=[handed.feedback.individual_list_id]) not in html
     for url in (
         other.get_absolute_url(),
         draft.get_absolute_url(),
@@ -227,5 +228,7 @@ def test_department_reads_the_fed_back_problem_of_its_item_only(
     assert list(Problem.objects.visible_to(zhujian_user)) == [handed.problem]
     client.force_login(zhujian_user)
     assert handed.problem is not None and other.problem is not None
-    assert client.get(handed.problem.get_absolute_url()).status_code == 200
+    page = client.get(handed.problem.get_absolute_url())
+    assert page.status_code == 200
+    assert handed.problem.assignment.get_absolute_url() not in page.content.decode()  # the workbench is not its
     assert client.get(other.problem.get_absolute_url()).status_code == 404
