@@ -163,6 +163,9 @@ def grant_role(
         raise Conflict(_("The role %(role)s needs a unit.") % {"role": role.label})
     if not role.needs_unit and unit is not None:
         raise Conflict(_("The role %(role)s is not tied to a unit.") % {"role": role.label})
+    # A department's role is held over a department, and a department's unit takes no other role.
+    if unit is not None and (role == Role.DEPARTMENT) != (unit.level == "DEPARTMENT"):
+        raise Conflict(_("The role of a county department is held over a department, and only there."))
     if RoleGrant.objects.filter(user=user, role=role, unit=unit).exists():
         raise Conflict(_("%(user)s already holds this role here.") % {"user": user})
     grant = RoleGrant.objects.create(

@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     TOWNSHIP = "TOWNSHIP", _("Township party committee")
     VILLAGE = "VILLAGE", _("Village party organisation")
     LEADER = "LEADER", _("County leader")
+    # A county department (县直部门) over its own unit: it sees and works only on the items handed to it.
+    DEPARTMENT = "DEPARTMENT", _("County department")
     SYSADMIN = "SYSADMIN", _("System administrator")
     SECURITY_ADMIN = "SECURITY_ADMIN", _("Security administrator")
     AUDITOR = "AUDITOR", _("Security auditor")

@@ -77,6 +77,9 @@ KINDS: dict[str, tuple[str | Promise, str]] = {
     "VISIT_PLANNED": (gettext_lazy("Return visit planned"), "calendar-check"),
     "PETITION": (gettext_lazy("New petition"), "envelope"),
     "CLUE_TRANSFERRED": (gettext_lazy("Clue transferred"), "shield-lock"),
+    "HANDED_OFF": (gettext_lazy("Item handed to your department"), "box-arrow-in-right"),
+    "PARTY_DONE": (gettext_lazy("A department's part done"), "check2-all"),
+    "CLUE_UNDISPOSED": (gettext_lazy("Clue without a reported disposal"), "hourglass-bottom"),
 }
 
 

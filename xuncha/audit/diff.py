@@ -34,6 +34,7 @@ KEY_LABELS: dict[str, str | Promise] = {
     "county": gettext_lazy("county"),
     "created": gettext_lazy("created"),
     "day": gettext_lazy("day"),
+    "department": gettext_lazy("department"),
     "detail": gettext_lazy("detail"),
     "entries": gettext_lazy("entries"),
     "expires_at": gettext_lazy("expires at"),
@@ -49,6 +50,8 @@ KEY_LABELS: dict[str, str | Promise] = {
     "method": gettext_lazy("method"),
     "note": gettext_lazy("note"),
     "notifications": gettext_lazy("notifications"),
+    "part": gettext_lazy("part"),
+    "party_status": gettext_lazy("the department's state"),
     "problem": gettext_lazy("problem"),
     "problems": gettext_lazy("problems"),
     "reason": gettext_lazy("reason"),
@@ -81,6 +84,8 @@ KEY_CHOICES: dict[str, tuple[str, str]] = {
     "role": ("accounts.rolegrant", "role"),
     "verdicts": ("rectification.visitcheck", "verdict"),
     "recipient": ("rectification.receipt", "recipient"),
+    "part": ("rectification.responsibleparty", "part"),
+    "party_status": ("rectification.responsibleparty", "status"),
 }
 
 

@@ -15,7 +15,7 @@ from xuncha.accounts.scoping import grants_of
 from xuncha.dashboard.permissions import can_see_dashboard
 from xuncha.findings.permissions import can_see_clue_list
 from xuncha.inspections.permissions import handles_recusals, sees_units_and_rounds
-from xuncha.rectification.permissions import works_on_lists
+from xuncha.rectification.permissions import hands_off, works_on_lists
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         (_("Inspection rounds"), reverse("inspections:round-list"), "flag", sees_units),
         (_("Lists and feedback"), reverse("rectification:list-overview"), "card-checklist", on_lists),
         (_("Rectification ledger"), reverse("rectification:item-list"), "clipboard-check", on_lists),
+        (_("Items handed off"), reverse("rectification:handed-items"), "box-arrow-in-right", hands_off(user)),
         (_("Return visits"), reverse("rectification:visit-list"), "arrow-repeat", on_lists),
         (_("Documents and spreadsheets"), reverse("documents:index"), "file-earmark-word", on_lists),
         (_("Sealed clues"), reverse("findings:clue-list"), "file-lock", can_see_clue_list(user)),

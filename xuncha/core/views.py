@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from xuncha.accounts.models import Role
 from xuncha.accounts.permissions import can_grant_roles, can_manage_accounts, can_read_audit_log, landing_grant
+from xuncha.accounts.scoping import roles_of
 from xuncha.core.http import AuthenticatedHttpRequest
 from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
@@ -18,7 +20,7 @@ from xuncha.organisations.models import AdminUnit
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each user to their own starting page: the dashboard for the office and leaders, their township's or
-    village's page, their rounds."""
+    village's page, their rounds, a department's items handed to it."""
     grant = landing_grant(request.user)
     if grant is not None and grant.unit_id is not None:
         unit = AdminUnit.objects.only("code").get(pk=grant.unit_id)
@@ -28,6 +30,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(view, code=unit.code)
     if group_ids_of(request.user):
         return redirect("inspections:round-list")
+    # A county department works only on the items handed to it.
+    if Role.DEPARTMENT in roles_of(request.user):
+        return redirect("rectification:handed-items")
     # The three administrators of 三员分立 start from their own pages (each holds only one of these roles).
     if can_manage_accounts(request.user):
         return redirect("accounts:system")

@@ -17,7 +17,16 @@ from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
 from xuncha.core.workdays import next_workday
-from xuncha.demo import appraisal_story, clock, data, disclosure_story, fieldwork_story, findings_data, planning_story
+from xuncha.demo import (
+    appraisal_story,
+    clock,
+    data,
+    disclosure_story,
+    fieldwork_story,
+    findings_data,
+    handoff_story,
+    planning_story,
+)
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
 from xuncha.inspections import actions as inspection_actions
@@ -47,6 +56,9 @@ ACCOUNT_GRANTS: dict[str, tuple[Role, str | None]] = {
     "leader": (Role.LEADER, ""),
     # Reads the city's roll-up: the dashboard of 桂林市, one row per county loaded.
     "city_leader": (Role.LEADER, "450300000000"),
+    # County departments (县直部门) that 城南社区's hydrants were handed to (``handoff_story``).
+    "dept_zhujian": (Role.DEPARTMENT, handoff_story.ZHUJIAN),
+    "dept_xiaofang": (Role.DEPARTMENT, handoff_story.XIAOFANG),
 }
 
 INDUSTRIES = {
@@ -149,6 +161,7 @@ def _set_up(progress: Callable[[str], None]) -> tuple[dict[str, User], dict[str,
     the_county = county()
     assert the_county is not None  # noqa: S101 - just imported
     progress("accounts")
+    handoff_story.add_departments(the_county)
     users = _create_accounts(the_county)
     office = users["office"]
     progress("classification and profiles")

@@ -56,6 +56,8 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     ("village_shandong", "潘文", "山东村党支部书记"),
     ("leader", "刘洋", "县委副书记"),
     ("city_leader", "韦志明", "桂林市委巡察办主任"),
+    ("dept_zhujian", "邓卫东", "县住建局城建股股长"),
+    ("dept_xiaofang", "梁振宇", "县消防救援大队防火监督员"),
 ]
 
 # Inspectors who never sign in in the demo; they fill the groups.

@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months, add_working_days, next_workday
-from xuncha.demo import archive_story, clock, data, findings_data, rectification_data
+from xuncha.demo import archive_story, clock, data, findings_data, handoff_story, rectification_data
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
 from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
 from xuncha.findings import actions as finding_actions
@@ -583,6 +583,8 @@ class RectificationStory:
         for story in stories:
             for on, kind, text, details in story.events:
                 step(on, kind, partial(self._act, story, kind, on, text, details))
+            if story.fate == "hydrant":
+                handoff_story.schedule(story.item, story.fed_back_on, self.office, step)
         for visit in self.visits:
             planned = visit.on - timedelta(days=self.rng.randint(5, 12))
             planned = min(max(planned, *(self._ready_on(story, visit) for story in visit.stories)), STORY_DAY)

@@ -58,11 +58,15 @@ def _group_or_county_q(user: AnyUser, county_path: str, group_field: str) -> Q:
 class ProblemQuerySet(models.QuerySet["Problem"]):
     def visible_to(self, user: AnyUser) -> ProblemQuerySet:
         """The office, leaders and the finding group see every paper; townships and villages only what was fed
-        back to them, never drafts."""
+        back to them, never drafts; a county department the fed-back problems of the items handed to it."""
         query = _group_or_county_q(user, "round__term__county__path", "group_id")
         fed_back_in = path_q(user, local_roles(), "village__path")
         if fed_back_in != NOTHING:
             query |= fed_back_in & Q(status=Problem.Status.FED_BACK)
+        # A county department reads the fed-back problem of a ledger item handed to it (the item states it anyway).
+        handed = path_q(user, [Role.DEPARTMENT], "ledger_item__parties__unit__path")
+        if handed != NOTHING:
+            query |= Q(status=Problem.Status.FED_BACK, pk__in=Problem.objects.filter(handed).values("pk"))
         return self.filter(query)
 
     def papers_visible_to(self, user: AnyUser) -> ProblemQuerySet:

@@ -228,6 +228,8 @@ def _problem_page(
     stationed_until = problem.assignment.stationed_until
     context = {
         "problem": problem,
+        # A county department an item was handed to reads its fed-back problem, not the group's workbench.
+        "assignment_visible": Assignment.objects.visible_to(user).filter(pk=problem.assignment_id).exists(),
         "notice": notice,
         "evidence": problem.evidence.order_by("uploaded_at"),
         "suggestions": Suggestion.objects.visible_to(user).filter(problem=problem),

@@ -16,7 +16,7 @@ from xuncha.accounts.actors import Actor, require
 from xuncha.accounts.permissions import can_classify_some_villages, can_classify_villages, can_manage_master_data
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict
-from xuncha.organisations.codes import short_name
+from xuncha.organisations.codes import DEPARTMENT_SERIALS, department_code, short_name
 from xuncha.organisations.imports import ClassificationSpec, UnitSpec, parse_classification, parse_divisions
 from xuncha.organisations.models import PATH_SEPARATOR, AdminUnit, Category, Level
 
@@ -189,5 +189,41 @@ def update_profile(unit: AdminUnit, profile: dict[str, Any], *, actor: Actor) ->
     unit.save(update_fields=["profile", "updated_at"])
     record_event(
         "organisations.profile_updated", unit, actor=actor, unit=unit, before=before, after={"profile": profile}
+    )
+    return unit
+
+
+@transaction.atomic
+def add_department(county: AdminUnit, name: str, *, actor: Actor, short: str = "") -> AdminUnit:
+    """Add a county department (县直部门) under ``county``, with the next free code of the range kept for
+    departments (``codes.department_code``). The system administrator keeps the master data."""
+    require(actor, can_manage_master_data(actor), _("Only the system administrator adds county departments."))
+    if county.level != Level.COUNTY:
+        raise Conflict(_("A department hangs under a county."))
+    name = name.strip()
+    if not name:
+        raise Conflict(_("Give the department's name."))
+    siblings = AdminUnit.objects.departments().filter(parent=county)
+    if siblings.filter(name=name).exists():
+        raise Conflict(_("%(county)s already has a department named %(name)s.") % {"county": county, "name": name})
+    taken = {int(code[-3:]) for code in siblings.values_list("code", flat=True)}
+    serial = next((number for number in DEPARTMENT_SERIALS if number not in taken), None)
+    if serial is None:
+        raise Conflict(_("%(county)s has no department code left.") % {"county": county})
+    code = department_code(county.code, serial)
+    unit = AdminUnit.objects.create(
+        code=code,
+        name=name,
+        short_name=short.strip() or name,
+        level=Level.DEPARTMENT,
+        parent=county,
+        path=f"{county.path}{code}{PATH_SEPARATOR}",
+    )
+    record_event(
+        "organisations.department_added",
+        unit,
+        actor=actor,
+        unit=county,
+        after={"code": code, "name": unit.name, "short_name": unit.short_name},
     )
     return unit

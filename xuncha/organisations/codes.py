@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from xuncha.organisations.models import CODE_LENGTH, LEVEL_DIGITS, Level, VillageKind
 
-DIGITS_TO_LEVEL = {digits: level for level, digits in LEVEL_DIGITS.items()}
+# A department's code has twelve digits too: a code's length tells an NBS level, never a department.
+DIGITS_TO_LEVEL = {digits: level for level, digits in LEVEL_DIGITS.items() if level != Level.DEPARTMENT}
+
+# County departments (县直部门) get codes of their own that no NBS division can take: the county's six digits, then
+# ``999`` where a township's three digits stand, then a serial number 001-999 (县住建局 of 450328 is 450328999001).
+# NBS township numbers run from 001 to 599 (街道 001-099, 镇 100-199, 乡 200-399, others up to 599), so the township
+# part 999 never names a township, and no village (whose code continues its township's) can carry it either; a
+# department's code never ends in ``000``, which every township's does. Imports refuse codes in this range.
+DEPARTMENT_TOWNSHIP_PART = "999"
+DEPARTMENT_SERIALS = range(1, 1000)
 
 PROVINCE_NAMES = {
     "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
@@ -62,3 +71,15 @@ def kind_from_name(name: str) -> VillageKind:
     if any(marker in name for marker in COMMUNITY_MARKERS):
         return VillageKind.COMMUNITY
     return VillageKind.VILLAGE
+
+
+def department_code(county_code: str, serial: int) -> str:
+    """The code of a county's ``serial``-th department: 450328 and 1 give 450328999001."""
+    if serial not in DEPARTMENT_SERIALS:
+        raise ValueError(f"department serial out of range: {serial}")
+    return f"{county_code[:6]}{DEPARTMENT_TOWNSHIP_PART}{serial:03d}"
+
+
+def is_department_code(code: str) -> bool:
+    """Whether a 12-digit code lies in the range kept for county departments (never an NBS division)."""
+    return len(code) == CODE_LENGTH and code[6:9] == DEPARTMENT_TOWNSHIP_PART

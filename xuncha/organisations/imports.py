@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from xuncha.core.tabular import ImportRejected, Row, RowError, read_csv
-from xuncha.organisations.codes import PROVINCE_NAMES, kind_from_name, level_of_code, normalise_code
+from xuncha.organisations.codes import (
+    PROVINCE_NAMES,
+    is_department_code,
+    kind_from_name,
+    level_of_code,
+    normalise_code,
+)
 from xuncha.organisations.models import CODE_LENGTH, LEVEL_DIGITS, AdminUnit, Category, Level, VillageKind
 
 PROVINCE_CHAIN_COLUMNS = (
@@ -97,6 +103,9 @@ def _check_code(row: Row, column: str, level: Level, parent: str | None, errors:
         return None
     if parent is not None and not raw.startswith(parent[: LEVEL_DIGITS[_parent_level(level)]]):
         errors.append(RowError(row.line, column, _("the code does not lie under its parent's code"), raw))
+        return None
+    if is_department_code(raw.ljust(CODE_LENGTH, "0")):
+        errors.append(RowError(row.line, column, _("the code lies in the range kept for county departments"), raw))
         return None
     return raw.ljust(CODE_LENGTH, "0")
 

@@ -1,4 +1,5 @@
-"""The administrative tree: province → city → county → township → village or community."""
+"""The administrative tree: province → city → county → township → village or community, and the county's
+departments (县直部门), which hang under the county beside its townships (see ``codes.department_code``)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,29 @@ class Level(models.TextChoices):
     COUNTY = "COUNTY", _("County")
     TOWNSHIP = "TOWNSHIP", _("Township")
     VILLAGE = "VILLAGE", _("Village or community")
+    # A county department (县直部门: 住建局, 消防救援大队, 组织部 …): not a division of the NBS tree, but a body
+    # under the county that problems are handed off to. It is never a township and has no villages.
+    DEPARTMENT = "DEPARTMENT", _("County department")
 
 
-LEVEL_DEPTH = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWNSHIP: 4, Level.VILLAGE: 5}
-# Significant digits of an NBS code at each level; the rest of the 12 digits are zeros.
-LEVEL_DIGITS = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+LEVEL_DEPTH = {
+    Level.PROVINCE: 1,
+    Level.CITY: 2,
+    Level.COUNTY: 3,
+    Level.TOWNSHIP: 4,
+    Level.VILLAGE: 5,
+    Level.DEPARTMENT: 4,
+}
+# Significant digits of an NBS code at each level; the rest of the 12 digits are zeros. A department's code uses all
+# twelve (``codes.department_code``).
+LEVEL_DIGITS = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+    Level.DEPARTMENT: 12,
+}
 
 
 class VillageKind(models.TextChoices):
@@ -55,6 +74,9 @@ class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
 
     def counties(self) -> AdminUnitQuerySet:
         return self.filter(level=Level.COUNTY)
+
+    def departments(self) -> AdminUnitQuerySet:
+        return self.filter(level=Level.DEPARTMENT)
 
     def descendants_of(self, unit: AdminUnit, *, include_self: bool = False) -> AdminUnitQuerySet:
         """The whole subtree below ``unit``, found by its stored path prefix (one indexed query)."""
@@ -125,6 +147,10 @@ class AdminUnit(models.Model):
     @property
     def is_village(self) -> bool:
         return self.level == Level.VILLAGE
+
+    @property
+    def is_department(self) -> bool:
+        return self.level == Level.DEPARTMENT
 
     @property
     def is_key(self) -> bool:

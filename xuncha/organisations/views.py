@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -29,6 +30,7 @@ from xuncha.organisations.models import AdminUnit, Category, Level
 from xuncha.organisations.queries import VillageCounts, village_counts_under
 from xuncha.public.permissions import can_manage_disclosure
 from xuncha.rectification.filters import local_reader
+from xuncha.rectification.models import ResponsibleParty
 from xuncha.rectification.views.ledger import township_panel, village_panel
 
 VILLAGES_PER_PAGE = 50
@@ -90,6 +92,8 @@ def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         return _township(request, unit)
     if unit.level == Level.VILLAGE:
         return _village(request, unit)
+    if unit.level == Level.DEPARTMENT:
+        return _department(request, unit)
     return _region(request, unit)
 
 
@@ -109,8 +113,33 @@ def _county(request: AuthenticatedHttpRequest, county: AdminUnit) -> HttpRespons
         "terms": Term.objects.visible_to(request.user).filter(county=county),
         "coverage": coverage(county, term),
         "ancestors": AdminUnit.objects.ancestors_of(county).visible_to(request.user),
+        # Departments are listed apart from the townships: they have no villages and no coverage.
+        "departments": AdminUnit.objects.departments()
+        .filter(parent=county)
+        .visible_to(request.user)
+        .annotate(
+            handed=Count("handed_items"),
+            handed_done=Count("handed_items", filter=Q(handed_items__status="DONE")),
+        )
+        .order_by("code"),
     }
     return render(request, "organisations/county.html", context)
+
+
+def _department(request: AuthenticatedHttpRequest, department: AdminUnit) -> HttpResponse:
+    """A county department: the items handed to it that the reader sees."""
+    parties = (
+        ResponsibleParty.objects.visible_to(request.user)
+        .filter(unit=department)
+        .select_related("item__village")
+        .order_by("-handed_on", "pk")
+    )
+    context = {
+        "unit": department,
+        "parties": parties,
+        "county_visible": AdminUnit.objects.visible_to(request.user).filter(children=department).exists(),
+    }
+    return render(request, "organisations/department.html", context)
 
 
 def _township(request: AuthenticatedHttpRequest, township: AdminUnit) -> HttpResponse:

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.core.forms import DateInput, MultipleFileField
-from xuncha.rectification.models import LedgerItem
+from xuncha.organisations.models import AdminUnit
+from xuncha.rectification.models import LedgerItem, ResponsibleParty
 
 TEXT_LIMIT = 5000
 
@@ -103,3 +104,28 @@ class IdListField(forms.Field):
 
 class BatchReviewForm(forms.Form):
     ids = IdListField(label=_("Items"), error_messages={"required": _("Tick the items to approve.")})
+
+
+class HandOffForm(forms.Form):
+    """The office hands an item to a department of the item's county (移交, 交办)."""
+
+    unit = forms.ModelChoiceField(label=_("Department"), queryset=AdminUnit.objects.none())
+    part = forms.ChoiceField(label=_("Its part"), choices=ResponsibleParty.Part.choices)
+    request = forms.CharField(
+        label=_("What is asked of it"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_LIMIT
+    )
+
+    def __init__(self, *args: Any, county: AdminUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = AdminUnit.objects.departments().filter(parent=county).order_by("code")
+
+
+class PartyDoneForm(forms.Form):
+    text = forms.CharField(
+        label=_("What the department did"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence"), required=False, help_text=_("Photos, PDF or Office documents; several at once")
+    )

@@ -261,12 +261,15 @@ class Light(models.TextChoices):
 class LedgerItemQuerySet(models.QuerySet["LedgerItem"]):
     def visible_to(self, user: AnyUser) -> LedgerItemQuerySet:
         """The office, leaders and the round's groups see every item; the township its villages' items and the
-        village its own — which exist only once fed back."""
+        village its own — which exist only once fed back; a county department only the items handed to it."""
         query = path_q(user, county_readers(), "round__term__county__path")
         query |= _inspected_by_groups_q(user, "round", "village")
         local = path_q(user, local_roles(), "village__path")
         if local != NOTHING:
             query |= local
+        handed = handed_to_q(user)
+        if handed != NOTHING:
+            query |= handed
         # Every condition follows foreign keys or is an EXISTS, so filtering directly repeats no row; a
         # ``pk__in`` subquery would make the database read every item the user may see before any other filter.
         return self.filter(query)
@@ -396,6 +399,9 @@ class Progress(models.Model):
         ONGOING = "ONGOING", _("Made a long-term item")
         REOPEN = "REOPEN", _("Reopened")
         EXTENSION = "EXTENSION", _("Deadline extended")
+        HANDOFF = "HANDOFF", _("Handed off to a department")
+        PARTY_SIGNED = "PARTY_SIGNED", _("Signed for by a department")
+        PARTY_DONE = "PARTY_DONE", _("A department's part done")
 
     item = models.ForeignKey(LedgerItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="progress")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
@@ -406,6 +412,16 @@ class Progress(models.Model):
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     evidence = models.ManyToManyField("evidence.Evidence", verbose_name=_("evidence"), related_name="+", blank=True)
+    # A step of a department the item was handed to (its receipt, its reports, its part done); none for the village's
+    # and the office's steps.
+    party = models.ForeignKey(
+        "rectification.ResponsibleParty",
+        verbose_name=_("responsible party"),
+        on_delete=models.CASCADE,
+        related_name="progress",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("progress note")
@@ -509,3 +525,21 @@ class VisitCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit} · {self.item}"
+
+
+from xuncha.rectification.models_handoff import ResponsibleParty, handed_to_q  # noqa: E402
+
+__all__ = [
+    "DONE_STATUSES",
+    "CommonItem",
+    "Feedback",
+    "LedgerItem",
+    "Light",
+    "ListEntry",
+    "ProblemList",
+    "Progress",
+    "Receipt",
+    "ResponsibleParty",
+    "ReturnVisit",
+    "VisitCheck",
+]

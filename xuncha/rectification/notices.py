@@ -15,7 +15,7 @@ from xuncha.rectification.models import LedgerItem
 
 if TYPE_CHECKING:
     from xuncha.accounts.actors import Actor
-    from xuncha.rectification.models import Feedback, ReturnVisit
+    from xuncha.rectification.models import Feedback, ResponsibleParty, ReturnVisit
 
 Status = LedgerItem.Status
 
@@ -82,5 +82,31 @@ def visit_planned(visit: ReturnVisit, *, actor: Actor) -> None:
         message=gettext_noop("A return visit to %(village)s is planned on %(date)s."),
         params={"village": visit.village, "date": visit.planned_on},
         users=users,
+        actor=actor,
+    )
+
+
+def item_handed_off(party: ResponsibleParty, *, actor: Actor) -> None:
+    """The department an item was handed to signs for it and reports."""
+    item = party.item
+    notify(
+        item,
+        kind="HANDED_OFF",
+        message=gettext_noop("%(number)s of %(village)s was handed to %(unit)s: sign for it and report."),
+        params={"number": item.number, "village": item.village, "unit": party.unit},
+        users=holders([Role.DEPARTMENT], [party.unit]),
+        actor=actor,
+    )
+
+
+def party_done(party: ResponsibleParty, *, actor: Actor) -> None:
+    """The office, which closes the item once every party has done its part."""
+    item = party.item
+    notify(
+        item,
+        kind="PARTY_DONE",
+        message=gettext_noop("%(unit)s has done its part of %(number)s of %(village)s."),
+        params={"number": item.number, "village": item.village, "unit": party.unit},
+        users=holders(planners(), [item.round.term.county]),
         actor=actor,
     )

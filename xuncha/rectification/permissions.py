@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
     from xuncha.inspections.models import Round
     from xuncha.organisations.models import AdminUnit
-    from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit
+    from xuncha.rectification.models import LedgerItem, Receipt, ResponsibleParty, ReturnVisit
 
 
 def can_build_lists(user: AnyUser | None, round_: Round) -> bool:
@@ -52,6 +52,26 @@ def can_review(user: AnyUser | None, item: LedgerItem) -> bool:
 def can_close(user: AnyUser | None, item: LedgerItem) -> bool:
     """The county inspection office closes items (销号), reopens them, extends deadlines and asks for visits."""
     return can_plan_in(user, item.round.term.county)
+
+
+def can_hand_off(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The county inspection office hands an item to the organisation department or a county department."""
+    return can_plan_in(user, item.round.term.county)
+
+
+def can_act_for_party(user: AnyUser | None, party: ResponsibleParty) -> bool:
+    """The department an item was handed to signs its receipt, reports and marks its part done."""
+    return has_role_over(user, [Role.DEPARTMENT], party.unit)
+
+
+def acts_for_departments(user: AnyUser | None) -> bool:
+    """Whether the user works for a county department (items are handed to it)."""
+    return user is not None and Role.DEPARTMENT in roles_of(user)
+
+
+def hands_off(user: AnyUser | None) -> bool:
+    """Whether the page of items handed off is any of the user's business: the office's and the departments'."""
+    return user is not None and bool(roles_of(user) & {Role.OFFICE, Role.OFFICE_LEAD, Role.DEPARTMENT})
 
 
 def can_plan_visit(user: AnyUser | None, village: AdminUnit, round_: Round | None = None) -> bool:

@@ -4,6 +4,7 @@ whom (``reminders_due``, written by ``actions.send_reminders``)."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -204,6 +205,58 @@ def reminders_due(today: date) -> list[Reminder]:
         }
         add(offices.get(item.round.term.county.path, []), "AWAITING_CLOSURE", item, message)
     reminders.extend(_unsigned_receipts())
+    reminders.extend(_undisposed_clues(today))
+    return reminders
+
+
+# A transferred clue whose receiving body has reported no disposal (初核, 立案, 处分, 了结 …) this long after the
+# transfer is brought to that body's attention every day until it does.
+CLUE_DISPOSAL_MONTHS = 3
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (the month's last day when it is shorter: 31 May → 28 or 29 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _undisposed_clues(today: date) -> list[Reminder]:
+    """Clues transferred ``CLUE_DISPOSAL_MONTHS`` months ago or more without a disposal reported, to the accounts
+    of the receiving body over the clue's county. The text names the clue by its reference and the transfer's
+    date only: never whom it concerns nor what it alleges (the sealed columns are not even read)."""
+    from xuncha.accounts.models import Role
+    from xuncha.findings.models import Clue
+
+    cutoff = months_before(today, CLUE_DISPOSAL_MONTHS)
+    clues = list(
+        Clue.objects.filter(
+            status__in=[Clue.Status.TRANSFERRED, Clue.Status.RECEIVED],
+            disposed_at__isnull=True,
+            transferred_at__date__lte=cutoff,
+        )
+        .select_related("round__term__county")
+        .only("pk", "reference", "receiver", "transferred_at", "round__term__county")
+        .order_by("transferred_at", "pk")
+    )
+    receivers = {Clue.Receiver.DISCIPLINE: Role.DISCIPLINE, Clue.Receiver.ORG_DEPT: Role.ORG_DEPT}
+    reminders = []
+    for receiver, role in receivers.items():
+        mine = [clue for clue in clues if clue.receiver == receiver]
+        holders = _holders([role], {clue.round.term.county.path for clue in mine})
+        for clue in mine:
+            assert clue.transferred_at is not None  # noqa: S101 - filtered on above
+            message = _(
+                "Clue %(reference)s, transferred to you on %(date)s, has no disposal reported after %(months)s months."
+            ) % {
+                "reference": str(clue.reference)[:8].upper(),
+                "date": timezone.localdate(clue.transferred_at),
+                "months": CLUE_DISPOSAL_MONTHS,
+            }
+            county = clue.round.term.county
+            for user_id in set(holders[county.path]):
+                reminders.append(
+                    Reminder(user_id, "CLUE_UNDISPOSED", f"clue:{clue.pk}", message, clue.get_absolute_url(), county)
+                )
     return reminders
 
 

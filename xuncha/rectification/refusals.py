@@ -17,6 +17,7 @@ from xuncha.organisations.models import Category
 from xuncha.rectification import permissions
 from xuncha.rectification.actions._common import FEEDBACK_STATUSES
 from xuncha.rectification.models import LedgerItem
+from xuncha.rectification.models_handoff import why_parties_pending
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -74,7 +75,7 @@ def why_not_close_item(user: AnyUser | None, item: LedgerItem) -> str | None:
         if item.village.category == Category.KEY:
             return _("An item of a key village closes only after a return visit verified it.")
         return _("This item closes only after a return visit verified it on site.")
-    return None
+    return why_parties_pending(item)
 
 
 def why_not_publish_feedback(

@@ -27,6 +27,7 @@ from xuncha.audit.labels import actor_of, person_label
 from xuncha.audit.models import Event
 from xuncha.evidence.models import Evidence
 from xuncha.findings.models import ImmediateFixNotice, Petition, Problem, Suggestion
+from xuncha.rectification import permissions
 from xuncha.rectification.models import LedgerItem, Progress, Receipt, ReturnVisit, VisitCheck
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def case_timeline(user: AnyUser, *, problem: Problem | None = None, item: Ledger
         entries.append(_notice_completion(notice, notice.completed_on, events))
     if item is not None:
         entries += (
-            _feedback_entries(item) + _step_entries(item) + _visit_entries(user, item) + _disclosure_entries(item)
+            _feedback_entries(user, item) + _step_entries(item) + _visit_entries(user, item) + _disclosure_entries(item)
         )
     entries += [_event_entry(event) for event in events if event.verb in EVENT_ENTRIES]
     return sorted(entries, key=lambda entry: entry.sort_key)
@@ -316,8 +317,11 @@ def _event_entry(event: Event) -> Entry:
 # The feedback, the ledger, the visits and the publication ---------------------------------------------------------
 
 
-def _feedback_entries(item: LedgerItem) -> list[Entry]:
+def _feedback_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
     feedback = item.feedback
+    # The list is linked for its readers; a department the item was handed to reads the item, not the village's list.
+    department_only = permissions.acts_for_departments(user) and not permissions.works_on_lists(user)
+    list_url = "" if department_only else reverse("rectification:list-detail", args=[feedback.individual_list_id])
     entries = [
         _entry(
             "feedback",
@@ -326,7 +330,7 @@ def _feedback_entries(item: LedgerItem) -> list[Entry]:
             FEEDBACK,
             (0,),
             detail=_("Rectification plan due on %(due)s.") % {"due": feedback.plan_due.isoformat()},
-            url=reverse("rectification:list-detail", args=[feedback.individual_list_id]),
+            url=list_url,
             code="FEEDBACK",
         )
     ]
@@ -352,7 +356,7 @@ def _feedback_entries(item: LedgerItem) -> list[Entry]:
 
 def _step_entries(item: LedgerItem) -> list[Entry]:
     steps = (
-        item.progress.select_related("author")
+        item.progress.select_related("author", "party__unit")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
         .order_by("on", "pk")
     )
@@ -363,7 +367,8 @@ def _step_entries(item: LedgerItem) -> list[Entry]:
             _person(step.author),
             OFFICE if step.kind in OFFICE_STEPS else WORK,
             (step.pk,),
-            label=step.get_kind_display(),
+            # A department's step names the department (its progress reports look like the village's otherwise).
+            label=f"{step.get_kind_display()} · {step.party.unit}" if step.party else step.get_kind_display(),
             text=step.text,
             code=step.kind,
             attachments=_files(step.evidence.all(), "rectification:progress-file", item.pk, step.pk),

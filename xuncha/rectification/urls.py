@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xuncha.rectification.views import ledger, lists, visits
+from xuncha.rectification.views import handoffs, ledger, lists, visits
 
 app_name = "rectification"
 
@@ -32,6 +32,12 @@ urlpatterns = [
     path("ledger/<int:pk>/reopen/", ledger.reopen, name="item-reopen"),
     path("ledger/<int:pk>/extend/", ledger.extend, name="item-extend"),
     path("ledger/<int:pk>/flag/", ledger.flag, name="item-flag"),
+    # Hand-offs to county departments (移交, 交办)
+    path("ledger/handed/", handoffs.handed_items, name="handed-items"),
+    path("ledger/<int:pk>/hand-off/", handoffs.hand_off, name="item-hand-off"),
+    path("ledger/parties/<int:pk>/sign/", handoffs.party_sign, name="party-sign"),
+    path("ledger/parties/<int:pk>/progress/", handoffs.party_progress, name="party-progress"),
+    path("ledger/parties/<int:pk>/done/", handoffs.party_done, name="party-done"),
     # Return visits (回访)
     path("visits/", visits.visit_list, name="visit-list"),
     path("visits/new/", visits.plan, name="visit-plan"),

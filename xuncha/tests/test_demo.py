@@ -97,6 +97,8 @@ DEMO_ACCOUNTS: dict[str, tuple[Role, str | None]] = {
     "village_shandong": (Role.VILLAGE, SHANDONG),
     "leader": (Role.LEADER, COUNTY),
     "city_leader": (Role.LEADER, "450300000000"),
+    "dept_zhujian": (Role.DEPARTMENT, "450328999001"),
+    "dept_xiaofang": (Role.DEPARTMENT, "450328999002"),
 }
 
 
@@ -741,7 +743,7 @@ def test_demo_if_empty_leaves_a_database_with_only_accounts_alone() -> None:
 
 
 def test_demo_accounts_cover_every_role() -> None:
-    """The 14 demo accounts, listed and granted alike, hold one role each, and every role has an account."""
+    """The 16 demo accounts, listed and granted alike, hold one role each, and every role has an account."""
     assert [username for username, _name, _post in data.ACCOUNTS] == list(DEMO_ACCOUNTS)
     assert {username: grant[0] for username, grant in ACCOUNT_GRANTS.items()} == {
         username: grant[0] for username, grant in DEMO_ACCOUNTS.items()

@@ -62,3 +62,12 @@ def village(
     code = parent.short_code + f"{number:03d}"
     suffix = "社区居委会" if kind == VillageKind.COMMUNITY else "村委会"
     return _unit(code, name or f"第{number}{suffix}", Level.VILLAGE, parent, kind=kind, category=category)
+
+
+def department(parent: AdminUnit, name: str, serial: int | None = None) -> AdminUnit:
+    """A county department (县直部门) with a code of the range kept for departments."""
+    from xuncha.organisations.codes import department_code
+
+    taken = {int(code[-3:]) for code in parent.children.filter(level=Level.DEPARTMENT).values_list("code", flat=True)}
+    number = serial if serial is not None else next(n for n in range(1, 1000) if n not in taken)
+    return _unit(department_code(parent.code, number), name, Level.DEPARTMENT, parent)

@@ -16,7 +16,7 @@ from xuncha.accounts.actors import SYSTEM
 from xuncha.accounts.models import Role, User
 from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.audit.models import Event
-from xuncha.core.exceptions import PermissionDenied
+from xuncha.core.exceptions import Conflict, PermissionDenied
 from xuncha.core.tabular import ImportRejected, RowError
 from xuncha.organisations import actions
 from xuncha.organisations.actions import ImportResult
@@ -83,6 +83,7 @@ def test_province_chain_file_creates_the_whole_chain() -> None:
         Level.COUNTY: 1,
         Level.TOWNSHIP: 2,
         Level.VILLAGE: 3,
+        Level.DEPARTMENT: 0,  # an import never makes a department
     }
     province, city, county = unit("45"), unit("4503"), unit("450328")
     assert (province.name, province.parent) == ("广西壮族自治区", None)
@@ -152,6 +153,7 @@ def test_real_guangxi_file_filtered_to_longsheng_loads_one_county() -> None:
         Level.COUNTY: 1,
         Level.TOWNSHIP: 10,
         Level.VILLAGE: 128,
+        Level.DEPARTMENT: 0,
     }
     assert "141 units created, 0 updated, 0 unchanged" in out.getvalue()
     county = unit("450328")
@@ -540,3 +542,31 @@ def test_command_reports_a_missing_file(tmp_path: Path) -> None:
     """A path that cannot be read is a command error, not a traceback."""
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import-divisions", str(tmp_path / "missing.csv"))
+
+
+def test_codes_kept_for_county_departments_are_refused() -> None:
+    """A township part 999 is never an NBS township: a file naming one could overwrite a county department."""
+    county = units.county("450328")
+    department = actions.add_department(county, "县住建局", actor=SYSTEM)
+    assert department.code == "450328999001"
+    before = row_counts()
+    data = csv_file(COUNTY_HEADER, "450328999,某镇,450328999001,某村委会,village")
+
+    with pytest.raises(ImportRejected) as refused:
+        actions.import_divisions(data, actor=SYSTEM)
+
+    assert [(error.column, error.value) for error in refused.value.errors][:1] == [("township_code", "450328999")]
+    assert row_counts() == before
+    assert AdminUnit.objects.get(code="450328999001").level == Level.DEPARTMENT
+
+
+def test_departments_take_the_next_free_code_and_are_no_townships() -> None:
+    county = units.county("450328")
+    units.township(county, "龙胜镇", number=100)
+    codes = [actions.add_department(county, name, actor=SYSTEM).code for name in ("县住建局", "县消防救援大队")]
+    assert codes == ["450328999001", "450328999002"]
+    assert list(AdminUnit.objects.townships().filter(parent=county).values_list("name", flat=True)) == ["龙胜镇"]
+    with pytest.raises(Conflict):
+        actions.add_department(county, "县住建局", actor=SYSTEM)
+    with pytest.raises(PermissionDenied):
+        actions.add_department(county, "县水利局", actor=UserFactory.create())

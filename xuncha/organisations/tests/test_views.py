@@ -345,9 +345,9 @@ def more_villages(world: World, count: int) -> None:
 
 
 VILLAGE_LIST_QUERIES = 11
-# Session, user, grants, memberships, county, terms, term, coverage (2), findings (5), …, the notification bell;
-# on the office's own county, its to-do (3).
-COUNTY_OVERVIEW_QUERIES = 19
+# Session, user, grants, memberships, county, terms, term, coverage (2), findings (5), the departments, …, the
+# notification bell; on the office's own county, its to-do (3).
+COUNTY_OVERVIEW_QUERIES = 20
 
 
 def test_village_list_query_count_does_not_grow_with_villages(

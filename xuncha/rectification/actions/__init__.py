@@ -1,13 +1,22 @@
 """Use cases of feedback and rectification: build the two lists, publish them to township and village at once,
-sign receipts, carry items through the ledger to closure, and verify them on return visits.
+sign receipts, carry items through the ledger to closure, hand them to departments, and verify them on return
+visits.
 
 Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
 transaction; ``SYSTEM`` acts for the demo and commands. One module per stage: ``lists``, ``feedback``,
-``ledger`` (with ``ITEM_TRANSITIONS``) and ``visits``; their public names are re-exported here.
+``ledger`` (with ``ITEM_TRANSITIONS``), ``handoffs`` (with ``PARTY_TRANSITIONS``) and ``visits``; their public names
+are re-exported here.
 """
 
 from xuncha.rectification.actions._common import FEEDBACK_STATUSES
 from xuncha.rectification.actions.feedback import feedback_deadline, publish_feedback, sign_receipt
+from xuncha.rectification.actions.handoffs import (
+    PARTY_TRANSITIONS,
+    complete_party,
+    hand_off_item,
+    report_party_progress,
+    sign_party_receipt,
+)
 from xuncha.rectification.actions.ledger import (
     ITEM_TRANSITIONS,
     close_item,
@@ -29,13 +38,16 @@ from xuncha.rectification.actions.visits import attach_check_photo, plan_visit, 
 __all__ = [
     "FEEDBACK_STATUSES",
     "ITEM_TRANSITIONS",
+    "PARTY_TRANSITIONS",
     "add_common_item",
     "attach_check_photo",
     "build_individual_list",
     "close_item",
+    "complete_party",
     "enter_village_progress",
     "extend_deadline",
     "feedback_deadline",
+    "hand_off_item",
     "make_ongoing",
     "plan_item",
     "plan_visit",
@@ -43,11 +55,13 @@ __all__ = [
     "publish_feedback",
     "record_visit",
     "reopen_item",
+    "report_party_progress",
     "report_progress",
     "require_return_visit",
     "return_reviewed_item",
     "review_item",
     "send_reminders",
+    "sign_party_receipt",
     "sign_receipt",
     "submit_item",
 ]

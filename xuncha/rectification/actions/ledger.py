@@ -21,6 +21,7 @@ from xuncha.findings.models import FixType
 from xuncha.rectification import notices, permissions
 from xuncha.rectification.actions._common import Status, _refuse_archived_items
 from xuncha.rectification.models import LedgerItem, Progress
+from xuncha.rectification.models_handoff import why_parties_pending
 
 if TYPE_CHECKING:
     pass
@@ -120,6 +121,13 @@ def _attach(progress: Progress, files: Iterable[tuple[IO[bytes], str, int]], act
     evidence = [store_evidence(handle, name, uploaded_by=user_or_none(actor)) for handle, name, _size in files]
     progress.evidence.add(*evidence)
     return evidence
+
+
+def _check_parties_done(item: LedgerItem) -> None:
+    """Refuse, naming them, while a department the item was handed to has not done its part."""
+    reason = why_parties_pending(item)
+    if reason is not None:
+        raise Conflict(reason)
 
 
 @transaction.atomic
@@ -325,6 +333,7 @@ def close_item(item: LedgerItem, *, actor: Actor, closed_on: date | None = None,
         raise TransitionNotAllowed(_("A long-term item is kept ongoing with periodic reports, not closed."))
     if locked.needs_return_visit and locked.verified_at is None:
         raise Conflict(_("This item closes only after a return visit verified it on site."))
+    _check_parties_done(locked)
     closed_on = _check_on(closed_on, locked)
     locked, _progress = _move(
         locked,
@@ -345,6 +354,7 @@ def make_ongoing(item: LedgerItem, *, actor: Actor, note: str = "", on: date | N
     require(actor, permissions.can_close(actor, item), _("Only the inspection office does this."))
     if item.fix_type != FixType.LONG_TERM:
         raise Conflict(_("Only long-term items are kept ongoing."))
+    _check_parties_done(item)
     locked, _progress = _move(
         item,
         Status.ONGOING,

@@ -18,6 +18,7 @@ from xuncha.evidence.serializers import EvidenceSerializer, evidence_data
 from xuncha.findings.api.serializers import ScopedPrimaryKeyField, VillageCodeField
 from xuncha.findings.models import Category, FixType, Problem
 from xuncha.inspections.models import Round
+from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions
 from xuncha.rectification.models import (
     CommonItem,
@@ -28,6 +29,7 @@ from xuncha.rectification.models import (
     ProblemList,
     Progress,
     Receipt,
+    ResponsibleParty,
     ReturnVisit,
     VisitCheck,
 )
@@ -222,6 +224,28 @@ class ItemPermissionsSerializer(serializers.Serializer[Any]):
     )
 
 
+class ResponsiblePartySerializer(serializers.ModelSerializer[ResponsibleParty]):
+    """A department the item was handed to (移交, 交办), its part and how far it is."""
+
+    unit = _code()
+    unit_name = _name("unit.name")
+
+    class Meta:
+        model = ResponsibleParty
+        fields = ["id", "unit", "unit_name", "part", "request", "status", "handed_on", "signed_at", "done_on"]
+        read_only_fields = fields
+
+
+class HandOffSerializer(serializers.Serializer[Any]):
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=AdminUnit.objects.departments(),
+        help_text=_("The code of a department of the item's county"),
+    )
+    part = serializers.ChoiceField(choices=ResponsibleParty.Part.choices, default=ResponsibleParty.Part.CO)
+    request = serializers.CharField(max_length=5000, help_text=_("What is asked of the department"))
+
+
 class LedgerItemSerializer(serializers.ModelSerializer[LedgerItem]):
     """A row of the rectification ledger (整改台账) with its traffic light."""
 
@@ -236,6 +260,7 @@ class LedgerItemSerializer(serializers.ModelSerializer[LedgerItem]):
         help_text=_("GREEN, YELLOW when few working days remain, RED when overdue, DONE when closed or ongoing"),
     )
     may = serializers.SerializerMethodField()
+    parties = ResponsiblePartySerializer(many=True, read_only=True)
 
     class Meta:
         model = LedgerItem
@@ -264,6 +289,7 @@ class LedgerItemSerializer(serializers.ModelSerializer[LedgerItem]):
             "closed_on",
             "reopened",
             "updated_at",
+            "parties",
             "may",
         ]
         read_only_fields = fields

@@ -45,6 +45,7 @@ from xuncha.rectification.models import (
     ProblemList,
     Progress,
     Receipt,
+    ResponsibleParty,
     ReturnVisit,
     VisitCheck,
 )
@@ -203,8 +204,25 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = s.LedgerItemSerializer
     filterset_class = LedgerItemFilter
 
+    def get_queryset(self) -> QuerySet[Any]:
+        parties = ResponsibleParty.objects.select_related("unit").order_by("-part", "unit__code")
+        return super().get_queryset().prefetch_related(Prefetch("parties", queryset=parties))
+
     def _item(self, item: LedgerItem) -> Response:
         return self.respond(s.LedgerItemSerializer, self.get_queryset().get(pk=item.pk))
+
+    @write_schema(
+        s.HandOffSerializer,
+        s.LedgerItemSerializer,
+        "The office hands the item to a department of its county (移交 to the organisation department, 交办 to a "
+        "county department) as lead or co-responsible unit; the department signs, reports and marks its part done, "
+        "and the item closes only when every department has done its part.",
+    )
+    @action(detail=True, methods=["post"], url_path="hand-off")
+    def hand_off(self, request: Request, pk: str | None = None) -> Response:
+        item, body = self.get_object(), self.body(s.HandOffSerializer)
+        actions.hand_off_item(item, actor=self.actor, **body)
+        return self._item(item)
 
     @file_schema("A file of one of the item's progress notes, for token clients; the same scope as the item.")
     @action(

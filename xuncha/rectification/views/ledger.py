@@ -49,6 +49,7 @@ from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
 from xuncha.rectification.timeline import case_timeline
+from xuncha.rectification.views.handoffs import party_context
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
@@ -224,6 +225,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "case_timeline": case_timeline(user, item=item),
         "timeline": Event.objects.for_object(item).select_related("actor").order_by("seq"),
         **_action_forms(request, item),
+        **party_context(request, item),
     }
     return render(request, "rectification/ledger/detail.html", context)
 

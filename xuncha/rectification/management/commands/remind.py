@@ -13,7 +13,8 @@ from xuncha.rectification import actions
 class Command(BaseCommand):
     help = (
         "Notify the people concerned of items due soon or overdue, submissions awaiting the township's review, "
-        "reviewed items awaiting closure and feedback not yet signed for. Running it twice a day notifies once."
+        "reviewed items awaiting closure, feedback not yet signed for and clues transferred three months ago without "
+        "a reported disposal. Running it twice a day notifies once."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
