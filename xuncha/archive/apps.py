@@ -10,7 +10,10 @@ class ArchiveConfig(AppConfig):
         # The archive's own parts of a file (documents, records, evidence, audit trail) join the registry like any
         # other app's (see ``contributors``).
         from xuncha.archive import contents, contributors
+        from xuncha.archive.labels import VERB_LABELS as ARCHIVE_VERBS
+        from xuncha.audit.labels import VERB_LABELS
 
+        VERB_LABELS.update(ARCHIVE_VERBS)
         contributors.register_contributor(contents.documents)
         contributors.register_contributor(contents.records)
         contributors.register_contributor(contents.confidential)

@@ -33,7 +33,7 @@ SHANDONG_CADRES = [
     ("吴秀兰", "村务监督委员会主任"),
     ("潘志强", "村委委员"),
 ]
-LEJIANG_CADRES = [("石永福", "村党总支书记"), ("廖春梅", "村委会主任")]
+LEJIANG_CADRES = [("龙德华", "村党总支书记"), ("谢翠兰", "村委会主任")]
 
 # Weights of 好, 较好, 一般, 差 per standard item; cadres are graded like ``CADRE_WEIGHTS``.
 ITEM_WEIGHTS: dict[str, tuple[int, int, int, int]] = {

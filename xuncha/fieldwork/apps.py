@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FieldworkConfig(AppConfig):
     name = "xuncha.fieldwork"
     verbose_name = _("Learning on site")
+
+    def ready(self) -> None:
+        from xuncha.audit.labels import VERB_LABELS
+        from xuncha.fieldwork.labels import VERB_LABELS as FIELDWORK_VERBS
+
+        VERB_LABELS.update(FIELDWORK_VERBS)

@@ -58,14 +58,14 @@ def section_context(request: AuthenticatedHttpRequest, assignment: Assignment) -
     )
     if permissions.can_record_fieldwork(user, assignment):
         day = default_day(assignment)
-        talk_form = TalkForm(initial={"talked_on": day})
+        talk_form = TalkForm(initial={"talked_on": day}, auto_id="talk-%s")
         talk_form.limit_villages(villages_of(assignment))
         talk_form.limit_members(members_of(assignment))
-        review_form = DocumentReviewForm(initial={"requested_on": day})
+        review_form = DocumentReviewForm(initial={"requested_on": day}, auto_id="review-%s")
         review_form.limit_villages(villages_of(assignment))
-        visit_form = FieldVisitForm(initial={"visited_on": day})
+        visit_form = FieldVisitForm(initial={"visited_on": day}, auto_id="visit-%s")
         visit_form.limit_villages(villages_of(assignment))
-        hearing_form = HearingForm(initial={"held_on": day})
+        hearing_form = HearingForm(initial={"held_on": day}, auto_id="hearing-%s")
         hearing_form.fields["unit"].queryset = hearing_units(assignment)  # type: ignore[attr-defined]
         context.update(talk_form=talk_form, review_form=review_form, visit_form=visit_form, hearing_form=hearing_form)
     return context
