@@ -12,6 +12,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("xuncha.rectification.api.urls")),
     path("", include("xuncha.documents.api.urls")),
     path("", include("xuncha.dashboard.api.urls")),
+    path("", include("xuncha.reporting.api.urls")),
 ]
 
 urlpatterns = [

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "xuncha.dashboard",
     "xuncha.public",
     "xuncha.backups",
+    "xuncha.reporting",
     "django_tasks_db",
 ]
 
@@ -321,6 +322,9 @@ BACKUP_KEY = env.secret("XUNCHA_BACKUP_KEY")
 XUNCHA_PLAN_WORKING_DAYS = env.get_int("XUNCHA_PLAN_WORKING_DAYS", 15, minimum=1)
 XUNCHA_FOLLOW_UP_MONTHS = env.get_int("XUNCHA_FOLLOW_UP_MONTHS", 2, minimum=1)
 XUNCHA_YELLOW_WORKING_DAYS = env.get_int("XUNCHA_YELLOW_WORKING_DAYS", 10, minimum=1)
+# A village's lists are fed back only after a report covering it passed its last gate (书记专题会); a county may
+# decide otherwise for itself (reporting.FeedbackRule).
+XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT = env.get_bool("XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT", True)
 
 # Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
 XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576

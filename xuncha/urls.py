@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("xuncha.findings.urls")),
     path("", include("xuncha.rectification.urls")),
     path("", include("xuncha.documents.urls")),
+    path("", include("xuncha.reporting.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),
     path("api/", include("xuncha.api_urls")),
