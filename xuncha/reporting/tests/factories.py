@@ -12,7 +12,16 @@ from xuncha.reporting.actions import GATE_ORDER
 from xuncha.reporting.models import Gate, Report, ReportVersion
 
 REPORT_TEXT = "\n".join(
-    ["一、基本情况", "巡察情况。", "二、发现的主要问题", "问题情况。", "三、意见建议", "1. 建议。", "四、问题线索", "发现问题线索0件。"]
+    [
+        "一、基本情况",
+        "巡察情况。",
+        "二、发现的主要问题",
+        "问题情况。",
+        "三、意见建议",
+        "1. 建议。",
+        "四、问题线索",
+        "发现问题线索0件。",
+    ]
 )
 
 
