@@ -415,5 +415,7 @@ SPECTACULAR_SETTINGS = {
         "ClueStatusEnum": "xuncha.findings.models.Clue.Status",
         "ClueSourceEnum": "xuncha.findings.models.Clue.Source",
         "NoticeStatusEnum": "xuncha.findings.models.ImmediateFixNotice.Status",
+        "ReportKindEnum": "xuncha.reporting.models.Report.Kind",
+        "GateKindEnum": "xuncha.reporting.models.Gate.Kind",
     },
 }

@@ -17,7 +17,7 @@ from xuncha.audit.actions import batch as audit_batch
 from xuncha.audit.actions import record_event
 from xuncha.audit.models import Event
 from xuncha.core.workdays import next_workday
-from xuncha.demo import clock, data, disclosure_story, findings_data
+from xuncha.demo import clock, data, disclosure_story, findings_data, reporting_story
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
 from xuncha.inspections import actions as inspection_actions
@@ -249,6 +249,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
         with clock.at(next_workday(last + timedelta(days=1)), 9):
             _advance(round_, Round.Status.REPORTING, office)
         if spec.status == Round.Status.REPORTING:
+            reporting_story.await_office_review(round_)
             continue
         RectificationStory(round_, spec, users, local).run()
     disclosure_story.tell(office)

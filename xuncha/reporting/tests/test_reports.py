@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.utils import timezone
 
@@ -155,7 +153,7 @@ def test_separate_feedback_is_encrypted_and_confidential(
     assert not SeparateFeedback.objects.visible_to(office).exists()
     with pytest.raises(PermissionDenied):
         actions.give_separate_feedback(
-            world.assignment, world.village_a1, given_on=date.today(), person="x", points="y", actor=office
+            world.assignment, world.village_a1, given_on=timezone.localdate(), person="x", points="y", actor=office
         )
     actions.read_separate_feedback(separate, actor=office_lead)
     assert AccessLog.objects.filter(object_id=str(separate.pk), user=office_lead).exists()

@@ -99,9 +99,7 @@ def test_the_gate_is_recorded_through_the_page_and_refused_out_of_order(
     assert Report.objects.get(pk=scene.report.pk).status == Report.Status.OFFICE_REVIEW
 
 
-def test_a_version_is_saved_and_compared_through_the_pages(
-    client: Client, scene: Scene, group_member: User
-) -> None:
+def test_a_version_is_saved_and_compared_through_the_pages(client: Client, scene: Scene, group_member: User) -> None:
     client.force_login(group_member)
     text = scene.report.text + "\n五、其他\n补充内容。"
     client.post(f"/reports/{scene.report.pk}/save/", {"version": 1, "text": text, "note": "补充"})
