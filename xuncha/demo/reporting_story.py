@@ -34,6 +34,11 @@ DECISIONS = {
 }
 
 
+def _past(day: date) -> date:
+    """Never today or later: what the demo loads today is only the loading itself."""
+    return min(day, clock.real_today() - timedelta(days=1))
+
+
 def _leader(assignment: Assignment) -> User:
     return (
         Membership.objects.select_related("user")
@@ -63,7 +68,7 @@ def _gate(report: Report, kind: str, day: date, actor: User, hour: int) -> None:
             report,
             kind,
             decision=Gate.Decision.PASSED,
-            held_on=min(day, clock.real_today()),
+            held_on=day,
             minutes=MINUTES[kind],
             decisions=DECISIONS[kind],
             actor=actor,
@@ -71,7 +76,7 @@ def _gate(report: Report, kind: str, day: date, actor: User, hour: int) -> None:
 
 
 def _draft(round_: Round, assignment: Assignment, leader: User, until: int) -> tuple[Report, list[date]]:
-    days = [add_working_days(assignment.stationed_until, offset) for offset in SCHEDULE]
+    days = [_past(add_working_days(assignment.stationed_until, offset)) for offset in SCHEDULE]
     with clock.at(days[0], 10):
         report = actions.draft_report(round_, assignment=assignment, actor=leader)
     return report, days[1 : until + 1]
