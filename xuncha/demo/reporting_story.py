@@ -20,13 +20,13 @@ if TYPE_CHECKING:
 # Working days after stationing ends: the draft, the group meeting, the office's review, the leading group's
 # hearing and the secretary's special meeting (all well before the feedback, six weeks or more after stationing).
 SCHEDULE = (2, 5, 10, 15, 20)
-MINUTES = {
+MINUTES: dict[str, str] = {
     Gate.Kind.GROUP_MEETING: "巡察组召开组务会，逐段审议巡察报告初稿，对问题定性和典型案例表述进行了修改完善。",
     Gate.Kind.OFFICE_REVIEW: "县委巡察办对巡察报告进行审核，认为问题事实清楚、定性准确，同意提交领导小组会议。",
     Gate.Kind.LEADING_GROUP: "县委巡察工作领导小组召开会议，听取巡察组巡察情况汇报，研究提出反馈意见和整改要求。",
     Gate.Kind.SECRETARY: "县委书记专题会听取巡察情况汇报，同意巡察报告和反馈意见，要求抓好问题整改。",
 }
-DECISIONS = {
+DECISIONS: dict[str, str] = {
     Gate.Kind.GROUP_MEETING: "同意报送县委巡察办审核。",
     Gate.Kind.OFFICE_REVIEW: "提交县委巡察工作领导小组会议听取汇报。",
     Gate.Kind.LEADING_GROUP: "报县委书记专题会审定。",

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 Status = Report.Status
 # The gates in the order a report passes them, and the status a report waits in before each.
-GATE_ORDER = [Gate.Kind.GROUP_MEETING, Gate.Kind.OFFICE_REVIEW, Gate.Kind.LEADING_GROUP, Gate.Kind.SECRETARY]
+GATE_ORDER: list[str] = [Gate.Kind.GROUP_MEETING, Gate.Kind.OFFICE_REVIEW, Gate.Kind.LEADING_GROUP, Gate.Kind.SECRETARY]
 AWAITED_GATE: dict[str, str] = {
     Status.DRAFT: Gate.Kind.GROUP_MEETING,
     Status.OFFICE_REVIEW: Gate.Kind.OFFICE_REVIEW,

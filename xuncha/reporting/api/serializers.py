@@ -16,7 +16,7 @@ from xuncha.reporting.models import Gate, Report, ReportComment, ReportVersion
 class GateSerializer(serializers.ModelSerializer[Gate]):
     """A gate the report passed or was returned at, with its minutes and decision."""
 
-    recorded_by = serializers.StringRelatedField()
+    recorded_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Gate
@@ -25,7 +25,7 @@ class GateSerializer(serializers.ModelSerializer[Gate]):
 
 
 class CommentSerializer(serializers.ModelSerializer[ReportComment]):
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = ReportComment
@@ -36,7 +36,7 @@ class CommentSerializer(serializers.ModelSerializer[ReportComment]):
 class VersionSerializer(serializers.ModelSerializer[ReportVersion]):
     """One saved text of a report, with the office's comments on it."""
 
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     comments = CommentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -48,7 +48,7 @@ class VersionSerializer(serializers.ModelSerializer[ReportVersion]):
 class ReportSerializer(serializers.ModelSerializer[Report]):
     """A report and where it stands in its gates; the text is that of the latest version."""
 
-    drafted_by = serializers.StringRelatedField()
+    drafted_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Report

@@ -51,7 +51,7 @@ def test_the_gates_are_passed_in_order_to_approval(scene: Scene, group_leader: U
         "SECRETARY",
     ]
     event = Event.objects.filter(verb="reporting.gate_passed").order_by("seq").last()
-    assert event is not None
+    assert event is not None and event.after is not None
     assert (event.before, event.after["status"], event.after["minutes"]) == (
         {"status": "SECRETARY"},
         "APPROVED",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import timezone
 
@@ -16,8 +18,12 @@ from xuncha.reporting.models import Gate, Report
 from xuncha.reporting.tests.conftest import Scene
 
 
-def _event(obj: object, verb: str) -> Event:
-    return Event.objects.get(verb=verb, object_type=obj._meta.label_lower, object_id=str(obj.pk))  # type: ignore[attr-defined]
+def _after(obj: object, verb: str) -> dict[str, Any]:
+    """The ``after`` of the one event ``verb`` about ``obj``."""
+    label = obj._meta.label_lower  # type: ignore[attr-defined]
+    event = Event.objects.get(verb=verb, object_type=label, object_id=str(obj.pk))  # type: ignore[attr-defined]
+    assert event.after is not None
+    return dict(event.after)
 
 
 def test_a_group_meeting_confirms_the_drafts_it_names_and_links_them(
@@ -38,8 +44,7 @@ def test_a_group_meeting_confirms_the_drafts_it_names_and_links_them(
         assert problem.confirmed_by == group_leader
     assert set(meeting.problems.all()) == set(scene.drafts)
     assert set(meeting.attendees.all()) == {group_leader, group_member}
-    event = _event(meeting, "reporting.meeting_held")
-    assert event.after["minutes"] == "[withheld]"
+    assert _after(meeting, "reporting.meeting_held")["minutes"] == "[withheld]"
     assert Event.objects.filter(verb="findings.problem_confirmed").count() == 2
 
 
@@ -53,7 +58,7 @@ def test_the_leaders_own_confirmation_still_works(scene: Scene, group_leader: Us
 def test_a_group_meeting_is_the_leaders_and_has_only_members(
     scene: Scene, group_leader: User, group_member: User, office: User
 ) -> None:
-    kwargs = {"held_on": timezone.localdate(), "minutes": "纪要", "problems": scene.drafts}
+    kwargs: dict[str, Any] = {"held_on": timezone.localdate(), "minutes": "纪要", "problems": scene.drafts}
     with pytest.raises(PermissionDenied):
         actions.hold_group_meeting(scene.world.assignment, attendees=[group_member], actor=group_member, **kwargs)
     with pytest.raises(Conflict, match="Only members"):
@@ -74,7 +79,7 @@ def test_the_draft_is_written_from_the_data_with_clues_only_as_a_count(scene: Sc
     assert "王某某" not in text
     # Drafts are not findings yet: only the two confirmed papers are counted.
     assert "确认问题2个" in text
-    assert _event(scene.report, "reporting.report_drafted").after["text"] == "[withheld]"
+    assert _after(scene.report, "reporting.report_drafted")["text"] == "[withheld]"
 
 
 def test_an_assignment_has_one_inspection_report(scene: Scene, group_member: User) -> None:
@@ -99,7 +104,7 @@ def test_each_save_is_a_new_version_with_author_and_a_diff(scene: Scene, group_l
     lines = queries.diff_versions(report.versions.get(number=1).text, version.text)
     assert ("removed", "一、基本情况") in [(line.kind, line.text) for line in lines]
     assert ("added", "一、巡察基本情况") in [(line.kind, line.text) for line in lines]
-    assert _event(version, "reporting.version_saved").after["version"] == 2
+    assert _after(version, "reporting.version_saved")["version"] == 2
     with pytest.raises(Conflict, match="meanwhile"):
         actions.save_report_version(report, text=new_text + "。", expected_version=1, actor=group_leader)
 
@@ -110,7 +115,7 @@ def test_the_office_comments_on_a_version_and_the_group_does_not(
     version = scene.report.versions.get(number=1)
     comment = actions.comment_on_version(version, text="请补充典型案例。", actor=office)
     assert list(version.comments.all()) == [comment]
-    assert _event(comment, "reporting.version_commented").after["text"] == "[withheld]"
+    assert _after(comment, "reporting.version_commented")["text"] == "[withheld]"
     with pytest.raises(PermissionDenied):
         actions.comment_on_version(version, text="自评", actor=group_member)
 
