@@ -123,7 +123,7 @@ def hold_group_meeting(
         actor=actor,
         after={
             "held_on": held_on,
-            "attendees": sorted(person.pk for person in attendees),
+            "attendees": [str(person) for person in attendees],
             "problems": [problem.serial for problem in problems],
             "minutes": withheld(meeting.minutes),
             "decisions": withheld(meeting.decisions),
@@ -210,8 +210,8 @@ def save_report_version(
         "reporting.version_saved",
         version,
         actor=actor,
-        before={"version": expected_version},
-        after={"version": locked.version, "text": withheld(text), "note": withheld(version.note)},
+        before={"number": expected_version},
+        after={"number": locked.version, "text": withheld(text), "note": withheld(version.note)},
     )
     report.version, report.text = locked.version, locked.text
     return version
@@ -233,7 +233,7 @@ def comment_on_version(version: ReportVersion, *, text: str, actor: Actor) -> Re
         "reporting.version_commented",
         comment,
         actor=actor,
-        after={"report": report.pk, "version": version.number, "text": withheld(comment.text)},
+        after={"version": version.number, "text": withheld(comment.text)},
     )
     return comment
 
@@ -296,20 +296,14 @@ def record_gate(
     locked.status = target
     locked.approved_on = held_on if target == Status.APPROVED else None
     locked.save(update_fields=["status", "approved_on"])
+    # The gate's own record, and the report's move, each on its object so that the trail names their fields.
     record_event(
         "reporting.gate_passed" if decision == Gate.Decision.PASSED else "reporting.gate_returned",
-        locked,
+        gate,
         actor=actor,
-        before={"status": before},
-        after={
-            "status": target,
-            "gate": kind,
-            "held_on": held_on,
-            "version": locked.version,
-            "minutes": withheld(gate.minutes),
-            "decisions": withheld(gate.decisions),
-        },
+        after=snapshot(gate, ["kind", "held_on", "decision", "version", "minutes", "decisions"]),
     )
+    record_event("reporting.report_moved", locked, actor=actor, before={"status": before}, after={"status": target})
     report.status, report.approved_on = locked.status, locked.approved_on
     return gate
 

@@ -12,6 +12,7 @@ VERBS: dict[str, str | Promise] = {
     "reporting.version_commented": _("Comment on a report version"),
     "reporting.gate_passed": _("Report passed a gate"),
     "reporting.gate_returned": _("Report returned at a gate"),
+    "reporting.report_moved": _("Report moved to its next stage"),
     "reporting.separate_feedback_given": _("Separate feedback recorded"),
     "reporting.feedback_rule_set": _("Feedback rule of the county set"),
 }

@@ -104,7 +104,7 @@ def test_each_save_is_a_new_version_with_author_and_a_diff(scene: Scene, group_l
     lines = queries.diff_versions(report.versions.get(number=1).text, version.text)
     assert ("removed", "一、基本情况") in [(line.kind, line.text) for line in lines]
     assert ("added", "一、巡察基本情况") in [(line.kind, line.text) for line in lines]
-    assert _after(version, "reporting.version_saved")["version"] == 2
+    assert _after(version, "reporting.version_saved")["number"] == 2
     with pytest.raises(Conflict, match="meanwhile"):
         actions.save_report_version(report, text=new_text + "。", expected_version=1, actor=group_leader)
 
