@@ -16,6 +16,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("xuncha.dashboard.api.urls")),
     path("", include("xuncha.appraisal.api.urls")),
     path("", include("xuncha.archive.api")),
+    path("", include("xuncha.reporting.api.urls")),
 ]
 
 urlpatterns = [

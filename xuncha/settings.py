@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "xuncha.appraisal",
     "xuncha.backups",
     "xuncha.archive",
+    "xuncha.reporting",
     "django_tasks_db",
 ]
 
@@ -325,6 +326,9 @@ BACKUP_KEY = env.secret("XUNCHA_BACKUP_KEY")
 XUNCHA_PLAN_WORKING_DAYS = env.get_int("XUNCHA_PLAN_WORKING_DAYS", 15, minimum=1)
 XUNCHA_FOLLOW_UP_MONTHS = env.get_int("XUNCHA_FOLLOW_UP_MONTHS", 2, minimum=1)
 XUNCHA_YELLOW_WORKING_DAYS = env.get_int("XUNCHA_YELLOW_WORKING_DAYS", 10, minimum=1)
+# A village's lists are fed back only after a report covering it passed its last gate (书记专题会); a county may
+# decide otherwise for itself (reporting.FeedbackRule).
+XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT = env.get_bool("XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT", True)
 
 # Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
 XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576
@@ -419,5 +423,7 @@ SPECTACULAR_SETTINGS = {
         "ClueStatusEnum": "xuncha.findings.models.Clue.Status",
         "ClueSourceEnum": "xuncha.findings.models.Clue.Source",
         "NoticeStatusEnum": "xuncha.findings.models.ImmediateFixNotice.Status",
+        "ReportKindEnum": "xuncha.reporting.models.Report.Kind",
+        "GateKindEnum": "xuncha.reporting.models.Gate.Kind",
     },
 }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("planning/", include("xuncha.planning.urls")),
     path("", include("xuncha.documents.urls")),
     path("", include("xuncha.archive.urls")),
+    path("", include("xuncha.reporting.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),
     path("", include("xuncha.appraisal.urls")),

@@ -26,6 +26,7 @@ from xuncha.demo import (
     findings_data,
     handoff_story,
     planning_story,
+    reporting_story,
 )
 from xuncha.demo.findings_story import FindingsStory, round_villages
 from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNTS, RectificationStory
@@ -265,6 +266,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
         with clock.at(next_workday(last + timedelta(days=1)), 9):
             _advance(round_, Round.Status.REPORTING, office)
         if spec.status == Round.Status.REPORTING:
+            reporting_story.await_office_review(round_)
             continue
         RectificationStory(round_, spec, users, local).run()
     disclosure_story.tell(office)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xuncha.accounts.models import User
 from xuncha.core import workdays
-from xuncha.demo import clock, data, findings_data, problem_texts
+from xuncha.demo import clock, data, findings_data, problem_texts, reporting_story
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, Petition, Problem, Suggestion
@@ -423,12 +423,14 @@ class _AssignmentFindings:
 
     def _group_meeting(self) -> None:
         """The group meeting confirms the papers that hold and withdraws those that do not."""
+        confirmed = []
         for paper in sorted(self.papers, key=lambda paper: paper.problem.serial_no if paper.problem else 0):
             assert paper.problem is not None  # noqa: S101 - written above
             if paper.discard:
                 finding_actions.discard_problem(paper.problem, actor=self.leader, reason=paper.discard)
             else:
-                finding_actions.confirm_problem(paper.problem, actor=self.leader, note="经巡察组组务会研究确认")
+                confirmed.append(paper.problem)
+        reporting_story.hold_meeting(self.assignment, confirmed, self.leader, self.members)
 
     def _settle_petitions(self) -> None:
         later = [spec for spec in self.petitions if spec.duplicate_of is not None or spec.clue is not None]

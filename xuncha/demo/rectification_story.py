@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months, add_working_days, next_workday
-from xuncha.demo import archive_story, clock, data, findings_data, handoff_story, rectification_data
+from xuncha.demo import archive_story, clock, data, findings_data, handoff_story, rectification_data, reporting_story
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
 from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
 from xuncha.findings import actions as finding_actions
@@ -187,6 +187,7 @@ class RectificationStory:
 
     def run(self) -> None:
         """Each step is acted out on its day, at an hour that keeps the day's steps in order."""
+        reporting_story.pass_gates(self.round, self.office, self.fed_back_on)
         with clock.at(self.lists_built_on, 9):
             self._decide_pending_suggestions()
             self._build_lists()

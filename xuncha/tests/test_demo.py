@@ -683,6 +683,13 @@ def _check_live_rounds() -> None:
     assert papers.filter(village__code=CHENGNAN, village__parent__code=LONGSHENG_TOWN).exists()
     assert not ProblemList.objects.filter(round=reporting).exists()
     assert not Feedback.objects.filter(round=reporting).exists()
+    # The report chain: round 5's reports wait for the office's review; rounds 1–4 passed every gate before
+    # feedback; every confirmed paper was confirmed by its group's meeting.
+    from xuncha.reporting.models import Report
+
+    assert set(Report.objects.filter(round=reporting).values_list("status", flat=True)) == {"OFFICE_REVIEW"}
+    assert set(Report.objects.filter(round__number__lte=4).values_list("status", flat=True)) == {"APPROVED"}
+    assert not Problem.objects.exclude(status__in=["DRAFT", "DISCARDED"]).filter(group_meetings__isnull=True).exists()
 
     on_site = Round.objects.get(number=6)
     assert on_site.status == Round.Status.STATIONED

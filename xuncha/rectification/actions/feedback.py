@@ -3,6 +3,7 @@ item with its deadline (``feedback_deadline``), and have both recipients sign th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,10 @@ from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, Proble
 
 if TYPE_CHECKING:
     pass
+
+# Conditions that apps above this one set on a village's feedback, each giving why it is refused or ``None`` (the
+# report chain's last gate: ``reporting.queries.feedback_refusal``, added by ``ReportingConfig.ready``).
+FEEDBACK_CHECKS: list[Callable[[Round, AdminUnit], str | None]] = []
 
 
 def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on: date) -> date:
@@ -55,6 +60,9 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
     require(actor, permissions.can_publish_feedback(actor, round_), _("Only the inspection office feeds back lists."))
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     _check_feedback_time(locked)
+    for check in FEEDBACK_CHECKS:
+        if (why := check(locked, village)) is not None:
+            raise TransitionNotAllowed(why)
     individual = ProblemList.objects.filter(round=round_, kind=ProblemList.Kind.INDIVIDUAL, village=village).first()
     if individual is None:
         raise Conflict(_("Build the individual list of %(village)s first.") % {"village": village})

@@ -36,11 +36,15 @@ from xuncha.rectification.models import (
     ReturnVisit,
     VisitCheck,
 )
+from xuncha.reporting.tests.factories import approve_round_report
 
 Status = LedgerItem.Status
 # The statuses an item reaches once the village has reported the work done (``done_on`` is then set).
 REPORTED_DONE = {Status.SUBMITTED, Status.REVIEWED, Status.CLOSED, Status.ONGOING}
 
+# The round statuses in which lists are fed back; a round set to one of them gets its report approved (the lists of
+# a village are fed back only after the report's last gate).
+FEEDBACK_TIME = {Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status.RECTIFYING}
 # Stationing of round 4 ends on Thursday 2023-11-30; the feedback meeting is the Monday after next.
 FED_BACK_ON = date(2023, 12, 4)
 # Two months after FED_BACK_ON: Sunday 2024-02-04, a working day in exchange for the Spring Festival (调休).
@@ -70,6 +74,8 @@ def refresh_round(world: World) -> Round:
 
 def set_round(world: World, status: str) -> Round:
     Round.objects.filter(pk=world.round.pk).update(status=status)
+    if status in FEEDBACK_TIME:
+        approve_round_report(world.round)
     return refresh_round(world)
 
 
@@ -137,6 +143,7 @@ def township_person(township: AdminUnit, username: str | None = None) -> User:
 def publish(round_: Round, village: AdminUnit, actor: Actor, *, fed_back_on: date = FED_BACK_ON) -> Feedback:
     """Build the village's individual list and publish it with the common list, through the actions."""
     actions.build_individual_list(round_, village, actor=actor)
+    approve_round_report(round_)
     return actions.publish_feedback(round_, village, actor=actor, fed_back_on=fed_back_on)
 
 

@@ -32,6 +32,7 @@ from xuncha.rectification.filters import LedgerItemFilter
 from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import Feedback, LedgerItem, Light, Progress, VisitCheck
 from xuncha.rectification.queries import reminders_due
+from xuncha.reporting.tests.factories import approve_round_report
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HTMX = {"HX-Request": "true"}
@@ -60,6 +61,7 @@ def _messages(response: Any) -> list[str]:
 
 def _reporting(world: World) -> Round:
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.REPORTING)
+    approve_round_report(world.round)
     world.round.refresh_from_db()
     return world.round
 

@@ -24,6 +24,7 @@ from xuncha.inspections.tests.factories import GroupFactory, assign
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import actions
 from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, ProblemList, Receipt
+from xuncha.reporting.tests.factories import approve_round_report
 
 HTMX = {"HX-Request": "true", "HX-Target": "problem-picker"}
 OVERVIEW = reverse("rectification:list-overview")
@@ -33,6 +34,7 @@ OVERVIEW = reverse("rectification:list-overview")
 def reporting(world: World) -> World:
     """Round 4 after the groups have reported: lists may be built and fed back."""
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.REPORTING)
+    approve_round_report(world.round)
     world.round.refresh_from_db()
     return world
 
@@ -440,6 +442,7 @@ def test_the_list_page_costs_the_same_whatever_the_number_of_problems(
     for _ in range(4):
         _confirmed(assignment)
     actions.build_individual_list(round_b, reporting.village_a1, actor=office)
+    approve_round_report(round_b)
     bigger = actions.publish_feedback(round_b, reporting.village_a1, actor=office)
     with django_assert_num_queries(13):
         client.get(bigger.individual_list.get_absolute_url())
@@ -488,6 +491,7 @@ def test_the_office_builds_and_publishes_and_the_village_signs_in_a_browser(
 ) -> None:
     """Through the pages: the office builds 甲一村's list and publishes it; the village signs for it."""
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.REPORTING)
+    approve_round_report(world.round)
     problem = _confirmed(world.assignment)
     page = browser_page.page
     page.on("dialog", lambda dialog: dialog.accept())

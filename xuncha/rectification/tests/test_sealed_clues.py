@@ -20,6 +20,7 @@ from xuncha.findings.tests.factories import record_problem
 from xuncha.inspections.models import Round
 from xuncha.rectification import actions
 from xuncha.rectification.models import CommonItem, LedgerItem
+from xuncha.reporting.tests.factories import approve_round_report
 
 # The paper as the group first wrote it: the facts that belong on the clue.
 LEAKY = "甲一村村委会主任在岩背屯道路硬化工程中涉嫌收受施工方“好处费”，群众多次反映，涉及金额约3.5万元。"
@@ -63,6 +64,7 @@ def _talk_clue(world: World, group_leader: User) -> Clue:
 
 def _reporting(world: World) -> Round:
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.REPORTING)
+    approve_round_report(world.round)
     world.round.refresh_from_db()
     return world.round
 

@@ -24,6 +24,7 @@ from xuncha.findings.tests.factories import png_bytes
 from xuncha.inspections.models import Round
 from xuncha.rectification import actions
 from xuncha.rectification.models import LedgerItem, ReturnVisit, VisitCheck
+from xuncha.reporting.tests.factories import approve_round_report
 
 HTMX = {"HX-Request": "true"}
 FED_BACK_ON = date(2023, 12, 4)  # the Monday after stationing ends (2023-11-30)
@@ -58,6 +59,7 @@ def publish_items(
         )
         findings_actions.confirm_problem(problem, actor=leader)
     Round.objects.filter(pk=world.round.pk).update(status=Round.Status.REPORTING)
+    approve_round_report(world.round)
     world.round.refresh_from_db()
     actions.build_individual_list(world.round, world.village_a1, actor=office)
     actions.publish_feedback(world.round, world.village_a1, actor=office, fed_back_on=FED_BACK_ON)
