@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.shortcuts import resolve_url
 from django.test import Client
 
 from xuncha.tests.crawler import body_of
@@ -96,6 +97,8 @@ def open_pages(
                 page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
             except Exception as exc:  # noqa: BLE001 - a page that never settles is an error of that page
                 errors.append(f"the page did not settle: {exc.__class__.__name__}")
+            if urlsplit(page.url).path.startswith(resolve_url(settings.LOGIN_URL)):
+                errors.append(f"the page sent the reader to sign in ({page.url})")
             sample.add(reader, url, errors)
             if shots and url in shots:
                 page.screenshot(path=str(shots[url]), full_page=True)

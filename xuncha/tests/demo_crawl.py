@@ -48,6 +48,7 @@ class DemoCrawl:
     findings: list[Finding] = field(default_factory=list)
     sample: Sample | None = None
     browser_missing: str = ""
+    sessions_renewed: list[str] = field(default_factory=list)
     seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -75,6 +76,7 @@ class DemoCrawl:
         if self.sample is not None:
             errors = sum(len(messages) for messages in self.sample.errors.values())
             lines.append(f"chromium: {len(self.sample.pages)} pages opened, console errors {errors}")
+            lines.append(f"sessions renewed before chromium: {', '.join(self.sessions_renewed) or 'none'}")
         else:
             lines.append(f"chromium: not run ({self.browser_missing})")
         lines.append(
@@ -200,7 +202,12 @@ def load_and_crawl(browser: Any | None, browser_missing: str = "") -> DemoCrawl:
         result.sample = Sample()
         shots = showcase_screenshots()
         for name, client in clients.items():
-            if users[name] is not None:
+            user = users[name]
+            if user is not None:
+                # The sample opens pages as a signed-in reader: a session lost on the way is noted and renewed.
+                if "_auth_user_id" not in client.session:
+                    result.sessions_renewed.append(name)
+                    client.force_login(user)
                 urls = _browser_urls(crawls[name])
                 urls += [url for url in shots.get(name, {}) if url not in urls]
                 open_pages(browser, client, name, urls, result.sample, shots.get(name))
