@@ -71,6 +71,9 @@ def _serve(client: Client, route: Any, refused: list[str]) -> None:
     headers = {name: value for name, value in request.headers.items() if name.lower().startswith("hx-")}
     # Chromium does not pass the request a fulfilled redirect leads to through the route: the client follows it.
     response = client.get(path, headers=headers, follow=True)
+    sign_in = resolve_url(settings.LOGIN_URL)
+    if any(urlsplit(target).path.startswith(sign_in) for target, _ in getattr(response, "redirect_chain", [])):
+        refused.append(f"{parts.path} sent the reader to sign in")
     body = body_of(response)
     route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
 
@@ -97,8 +100,6 @@ def open_pages(
                 page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
             except Exception as exc:  # noqa: BLE001 - a page that never settles is an error of that page
                 errors.append(f"the page did not settle: {exc.__class__.__name__}")
-            if urlsplit(page.url).path.startswith(resolve_url(settings.LOGIN_URL)):
-                errors.append(f"the page sent the reader to sign in ({page.url})")
             sample.add(reader, url, errors)
             if shots and url in shots:
                 page.screenshot(path=str(shots[url]), full_page=True)
