@@ -425,5 +425,6 @@ SPECTACULAR_SETTINGS = {
         "NoticeStatusEnum": "xuncha.findings.models.ImmediateFixNotice.Status",
         "ReportKindEnum": "xuncha.reporting.models.Report.Kind",
         "GateKindEnum": "xuncha.reporting.models.Gate.Kind",
+        "TalkStatusEnum": "xuncha.fieldwork.models.TalkRecord.Status",
     },
 }
