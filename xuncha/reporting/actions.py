@@ -261,7 +261,7 @@ def record_gate(
         raise Conflict(_("Unknown gate: %(kind)s.") % {"kind": kind})
     if decision not in Gate.Decision.values:
         raise Conflict(_("Unknown decision: %(decision)s.") % {"decision": decision})
-    locked = Report.objects.select_for_update().select_related("assignment").get(pk=report.pk)
+    locked = Report.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=report.pk)
     awaited = AWAITED_GATE.get(locked.status)
     if awaited is None:
         raise TransitionNotAllowed(_("The report has passed every gate already."))
