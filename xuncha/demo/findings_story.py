@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
 from xuncha.accounts.models import User
 from xuncha.core import workdays
 from xuncha.demo import clock, data, findings_data, problem_texts, reporting_story
+from xuncha.demo.wording import aware_at, cn_date, in_wan
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import Category as ProblemCategory
 from xuncha.findings.models import Clue, FixType, Petition, Problem, Suggestion
@@ -170,19 +169,6 @@ def _term_plan(live: int) -> _TermPlan:
     for code in random.Random(FINDINGS_SEED + live).sample(spare, live):
         counts[code] -= 1
     return _TermPlan(counts, clues, suggestions, undecided, discards)
-
-
-def _cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def in_wan(amount: int) -> str:
-    """12,345 → "1.23万元" as working papers write larger sums."""
-    return f"{amount / 10000:.2f}".rstrip("0").rstrip(".") + "万元"
-
-
-def aware_at(day: date, hour: int, minute: int) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.get_default_timezone())
 
 
 @dataclass
@@ -542,7 +528,7 @@ class _AssignmentFindings:
         done_rate = 1.0 if self.findings.final_status[self.assignment.round.number] == Round.Status.CLOSED else 0.8
         completed = rng.choice(window[1:] or window) if rng.random() < done_rate else None
         requirement = (problem_texts.NOTICE_REQUIREMENTS[category] + problem_texts.NOTICE_SUFFIX).format_map(
-            {**values, "deadline": _cn_date(deadline)}
+            {**values, "deadline": cn_date(deadline)}
         )
         note = problem_texts.NOTICE_COMPLETIONS[category].format_map(values)
         return issued, deadline, completed, requirement, note
@@ -878,7 +864,7 @@ class _VillagePlanner:
                 findings_data.HYDRANT_DONE_ON,
                 findings_data.HYDRANT_REQUIREMENT
                 + problem_texts.NOTICE_SUFFIX.format_map(
-                    {**values, "deadline": _cn_date(findings_data.HYDRANT_DEADLINE)}
+                    {**values, "deadline": cn_date(findings_data.HYDRANT_DEADLINE)}
                 ),
                 findings_data.HYDRANT_COMPLETION,
             ),

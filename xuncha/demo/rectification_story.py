@@ -16,8 +16,9 @@ from typing import IO, TYPE_CHECKING
 from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months, add_working_days, next_workday
 from xuncha.demo import archive_story, clock, data, findings_data, handoff_story, rectification_data, reporting_story
-from xuncha.demo.findings_story import CHENGNAN, SHANDONG, aware_at, in_wan
+from xuncha.demo.findings_story import CHENGNAN, SHANDONG
 from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
+from xuncha.demo.wording import aware_at, in_wan
 from xuncha.findings import actions as finding_actions
 from xuncha.findings.models import FixType, Problem, Suggestion
 from xuncha.inspections import actions as inspection_actions
