@@ -41,6 +41,8 @@ class Sample:
     pages: list[tuple[str, str]] = field(default_factory=list)
     errors: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     screenshots: dict[str, Path] = field(default_factory=dict)
+    # Requests the app answered by sending the reader to sign in (reported, see the figures).
+    signed_out: list[str] = field(default_factory=list)
 
     def add(self, reader: str, url: str, errors: list[str]) -> None:
         self.pages.append((reader, url))
@@ -48,7 +50,7 @@ class Sample:
             self.errors[reader, url] = list(dict.fromkeys(errors))
 
 
-def _serve(client: Client, route: Any, refused: list[str]) -> None:
+def _serve(client: Client, route: Any, refused: list[str], signed_out: list[str]) -> None:
     request = route.request
     parts = urlsplit(request.url)
     if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
@@ -73,7 +75,7 @@ def _serve(client: Client, route: Any, refused: list[str]) -> None:
     response = client.get(path, headers=headers, follow=True)
     sign_in = resolve_url(settings.LOGIN_URL)
     if any(urlsplit(target).path.startswith(sign_in) for target, _ in getattr(response, "redirect_chain", [])):
-        refused.append(f"{parts.path} sent the reader to sign in")
+        signed_out.append(parts.path)
     body = body_of(response)
     route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
 
@@ -91,7 +93,7 @@ def open_pages(
         errors: list[str] = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-        page.route("**/*", lambda route: _serve(client, route, errors))
+        page.route("**/*", lambda route: _serve(client, route, errors, sample.signed_out))
         page.emulate_media(reduced_motion="reduce")
         for url in urls:
             errors.clear()

@@ -78,6 +78,7 @@ class DemoCrawl:
             errors = sum(len(messages) for messages in self.sample.errors.values())
             lines.append(f"chromium: {len(self.sample.pages)} pages opened, console errors {errors}")
             lines.append(f"sessions renewed before chromium: {', '.join(self.sessions_renewed) or 'none'}")
+            lines.append(f"chromium requests answered with the sign-in page: {len(self.sample.signed_out)}")
         else:
             lines.append(f"chromium: not run ({self.browser_missing})")
         lines.append(
