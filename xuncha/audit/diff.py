@@ -180,14 +180,29 @@ def value_label(object_type: str, name: str, value: Any) -> str:
     return _scalar(field, value)
 
 
+def _reading_order(object_type: str, names: set[str]) -> list[str]:
+    """The state first, then the fields of the object in the order its model declares them, then the other keys by
+    name.
+
+    PostgreSQL's ``jsonb`` keeps no key order (it sorts keys by length), so the order a change is read in comes from
+    the model, the same on every database."""
+    model = _model(object_type)
+    declared = [field.name for field in model._meta.get_fields()] if model is not None else []
+    position: dict[str, int] = {}
+    for index, name in enumerate(["status", *declared]):
+        position.setdefault(name, index)
+    return sorted(names, key=lambda name: (0, position[name], "") if name in position else (1, 0, name))
+
+
 def changes(event: Event, *, choices_only: bool = False) -> list[Change]:
-    """The fields of an event in the order it recorded them: each with its label and its value before and after
-    (``None`` where the event holds no value on that side). ``choices_only`` keeps the fields with choices (statuses,
-    kinds, verdicts) and dates, the part of a change that a case's reader follows."""
+    """The fields of an event, each with its label and its value before and after (``None`` where the event holds
+    no value on that side): the state, the fields of the object in the order of its model, then the other keys.
+    ``choices_only`` keeps the fields with choices (statuses, kinds, verdicts) and dates, the part of a change that
+    a case's reader follows."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     found: list[Change] = []
-    for name in [*before, *(key for key in after if key not in before)]:
+    for name in _reading_order(event.object_type, {*before, *after}):
         choice_field = _choice_field(event.object_type, name)
         if choices_only and choice_field is None and not _is_date(event.object_type, name):
             continue

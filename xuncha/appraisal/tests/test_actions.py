@@ -128,8 +128,8 @@ def test_the_events_read_in_words(appraisal: Appraisal, group_member: User) -> N
     actions.close_appraisal(appraisal, actor=group_member)
     entered = changes(event_of(appraisal, "appraisal.paper_entered"))
     assert [(change.label, change.after) for change in entered] == [
-        ("respondents", "Party member"),
         ("number of forms", "1"),
+        ("respondents", "Party member"),
     ]
     closed = {change.label: change.after for change in changes(event_of(appraisal, "appraisal.closed"))}
     assert closed["status"] == "Closed"

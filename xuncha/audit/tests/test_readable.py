@@ -71,6 +71,19 @@ def test_a_change_lists_each_field_before_and_after(world: World) -> None:
     assert states == [("状态", "整改中", "已提交待审核")]
 
 
+def test_a_change_reads_in_the_same_order_whatever_order_the_database_keeps(world: World) -> None:
+    """PostgreSQL's jsonb returns keys sorted by length: the fields still read in the order of the model."""
+    item = ledger_item(world.round, world.village_a1)
+    recorded = {"status": "SUBMITTED", "deadline": "2024-02-04", "reason": "—", "items": 2}
+    as_written = Event(object_type="rectification.ledgeritem", before={}, after=recorded)
+    as_stored = Event(object_type="rectification.ledgeritem", before={}, after=dict(reversed(recorded.items())))
+    assert item._meta.label_lower == "rectification.ledgeritem"
+    names = [change.name for change in changes(as_written)]
+    assert names == [change.name for change in changes(as_stored)]
+    assert names[:2] == ["status", "deadline"]
+    assert names[2:] == ["items", "reason"]
+
+
 def test_every_action_of_the_platform_has_a_label() -> None:
     """The verbs written by the actions (literal or built from a state) all have readable names."""
     assert all(verb_label(verb) != verb for verb in VERB_LABELS)
