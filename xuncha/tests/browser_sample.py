@@ -5,10 +5,16 @@ in the test's own thread: the pages see the demo loaded in the crawl's transacti
 would not see on PostgreSQL), and no server or port is needed. Static files come from the staticfiles finders.
 Requests that would change something (anything but GET and HEAD) are refused and reported: a page must not send one
 by merely opening.
+
+Playwright's event loop runs in this thread, so Django keeps its database connections per context variables, and
+Playwright calls the route handler in a context of its own: there the client would open a second connection, outside
+the crawl's transaction, and read an empty database (no demo, no session: every page the sign-in page). The handler
+therefore answers in a copy of the context that opened the pages, which holds the test's connection.
 """
 
 from __future__ import annotations
 
+import contextvars
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +47,10 @@ class Sample:
     pages: list[tuple[str, str]] = field(default_factory=list)
     errors: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     screenshots: dict[str, Path] = field(default_factory=dict)
-    # Requests the app answered by sending the reader to sign in (reported, see the figures).
+    # Requests the app answered by sending the reader to sign in: each is also an error of its page.
     signed_out: list[str] = field(default_factory=list)
+    # The first heading of each page opened, by reader and URL: what the reader saw.
+    headings: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, reader: str, url: str, errors: list[str]) -> None:
         self.pages.append((reader, url))
@@ -50,7 +58,9 @@ class Sample:
             self.errors[reader, url] = list(dict.fromkeys(errors))
 
 
-def _serve(client: Client, route: Any, refused: list[str], signed_out: list[str]) -> None:
+def _serve(
+    client: Client, context: contextvars.Context, route: Any, refused: list[str], signed_out: list[str]
+) -> None:
     request = route.request
     parts = urlsplit(request.url)
     if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
@@ -72,10 +82,11 @@ def _serve(client: Client, route: Any, refused: list[str], signed_out: list[str]
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     headers = {name: value for name, value in request.headers.items() if name.lower().startswith("hx-")}
     # Chromium does not pass the request a fulfilled redirect leads to through the route: the client follows it.
-    response = client.get(path, headers=headers, follow=True)
+    response = context.run(client.get, path, headers=headers, follow=True)
     sign_in = resolve_url(settings.LOGIN_URL)
     if any(urlsplit(target).path.startswith(sign_in) for target, _ in getattr(response, "redirect_chain", [])):
         signed_out.append(parts.path)
+        refused.append(f"{parts.path} answered with the sign-in page: the reader is signed out")
     body = body_of(response)
     route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
 
@@ -93,7 +104,8 @@ def open_pages(
         errors: list[str] = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-        page.route("**/*", lambda route: _serve(client, route, errors, sample.signed_out))
+        opener = contextvars.copy_context()
+        page.route("**/*", lambda route: _serve(client, opener, route, errors, sample.signed_out))
         page.emulate_media(reduced_motion="reduce")
         for url in urls:
             errors.clear()
@@ -103,6 +115,8 @@ def open_pages(
             except Exception as exc:  # noqa: BLE001 - a page that never settles is an error of that page
                 errors.append(f"the page did not settle: {exc.__class__.__name__}")
             sample.add(reader, url, errors)
+            heading = page.locator("h1")
+            sample.headings[reader, url] = heading.first.inner_text() if heading.count() else ""
             if shots and url in shots:
                 page.screenshot(path=str(shots[url]), full_page=True)
                 sample.screenshots[f"{reader} {url}"] = shots[url]

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.shortcuts import resolve_url
 from django.test import Client
 from django.utils import translation
 
@@ -49,7 +48,6 @@ class DemoCrawl:
     findings: list[Finding] = field(default_factory=list)
     sample: Sample | None = None
     browser_missing: str = ""
-    sessions_renewed: list[str] = field(default_factory=list)
     seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -77,7 +75,6 @@ class DemoCrawl:
         if self.sample is not None:
             errors = sum(len(messages) for messages in self.sample.errors.values())
             lines.append(f"chromium: {len(self.sample.pages)} pages opened, console errors {errors}")
-            lines.append(f"sessions renewed before chromium: {', '.join(self.sessions_renewed) or 'none'}")
             lines.append(f"chromium requests answered with the sign-in page: {len(self.sample.signed_out)}")
         else:
             lines.append(f"chromium: not run ({self.browser_missing})")
@@ -204,12 +201,7 @@ def load_and_crawl(browser: Any | None, browser_missing: str = "") -> DemoCrawl:
         result.sample = Sample()
         shots = showcase_screenshots()
         for name, client in clients.items():
-            user = users[name]
-            if user is not None:
-                # The sample opens pages as a signed-in reader: a session lost on the way is noted and renewed.
-                if client.get("/").get("Location", "").startswith(resolve_url(settings.LOGIN_URL)):
-                    result.sessions_renewed.append(name)
-                    client.force_login(user)
+            if users[name] is not None:
                 urls = _browser_urls(crawls[name])
                 urls += [url for url in shots.get(name, {}) if url not in urls]
                 open_pages(browser, client, name, urls, result.sample, shots.get(name))

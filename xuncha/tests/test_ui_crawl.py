@@ -78,6 +78,11 @@ class TestUICrawl:
         assert {key.split()[0] for key in shots} == {"office", "auditor", "group3_member", "village_chengnan"}
         for path in shots.values():
             assert path.read_bytes().startswith(b"\x89PNG")
+        assert demo_crawl.sample.signed_out == []
+        headings = {reader: demo_crawl.sample.headings[reader, url] for reader, url in map(str.split, shots)}
+        assert headings["auditor"] == "审计日志"
+        assert "待办" in headings["office"]
+        assert "城南社区" in headings["village_chengnan"] or "消防" in headings["village_chengnan"]
 
 
 # The detectors, on texts they must flag and texts they must leave alone.
