@@ -8,6 +8,7 @@ from django import forms, template
 from django.core.paginator import Page
 from django.forms import BoundField
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
 
 from xuncha.core.paging import PAGE_SIZES
 
@@ -35,10 +36,30 @@ def percent(part: int | None, whole: int | None) -> int:
     return (200 * (part or 0) + whole) // (2 * whole)  # half up (四舍五入), as published figures are
 
 
+def _checkboxes(field: BoundField, css: str) -> str:
+    """A list of checkboxes as Bootstrap's form-check rows, the class on each box only: Django's own rendering puts
+    the widget's class on the wrapping ``div`` too, and ``form-check-input`` there shrinks it to a 1em box out of
+    which the options spill over the rest of the form (and the fields below it cover them)."""
+    options = []
+    for option in field.subwidgets:
+        option.data["attrs"]["class"] = css
+        options.append((option.tag(wrap_label=False), option.id_for_label, option.choice_label))
+    rows = format_html_join(
+        "", '<div class="form-check">{}<label class="form-check-label" for="{}">{}</label></div>', options
+    )
+    return (
+        format_html('<div id="{}">{}</div>', field.auto_id, rows)
+        if field.auto_id
+        else format_html("<div>{}</div>", rows)
+    )
+
+
 @register.filter
 def control(field: BoundField) -> str:
     """Render a form field's widget with the Bootstrap class that suits it."""
     widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return _checkboxes(field, "form-check-input is-invalid" if field.errors else "form-check-input")
     if isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"
     elif isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
