@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.core.forms import DateInput
@@ -72,7 +73,7 @@ class SpecialReportForm(forms.Form):
     def __init__(self, *args: Any, assignments: Sequence[Assignment], round_wide: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assignments = {str(assignment.pk): assignment for assignment in assignments}
-        choices = [(self.ROUND, _("The whole round"))] if round_wide else []
+        choices: list[tuple[str, str | Promise]] = [(self.ROUND, _("The whole round"))] if round_wide else []
         choices += [(pk, str(assignment)) for pk, assignment in self.assignments.items()]
         self.fields["scope"].choices = choices  # type: ignore[attr-defined]
 

@@ -109,7 +109,7 @@ class PartyFilter(django_filters.FilterSet):
     ) -> QuerySet[ResponsibleParty]:
         if not value:
             return queryset
-        return queryset.of_departments(self.request.user)  # type: ignore[attr-defined,union-attr]
+        return queryset.of_departments(self.request.user)  # type: ignore[attr-defined]
 
 
 class FiguresFilter(django_filters.FilterSet):
