@@ -59,6 +59,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.SECRETARY: {Status.APPROVED, Status.DRAFT},
     Status.APPROVED: set(),
 }
+TITLE_LENGTH = Report._meta.get_field("title").max_length or 200
 # Rounds whose reports can be drafted: from stationing on, while the round is not closed.
 DRAFTING_STATUSES = {Round.Status.STATIONED, Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status.RECTIFYING}
 
@@ -137,13 +138,22 @@ def hold_group_meeting(
 
 @transaction.atomic
 def draft_report(
-    round_: Round, *, actor: Actor, assignment: Assignment | None = None, kind: str = Report.Kind.INSPECTION
+    round_: Round,
+    *,
+    actor: Actor,
+    assignment: Assignment | None = None,
+    kind: str = Report.Kind.INSPECTION,
+    title: str = "",
 ) -> Report:
     """Draft a report of ``assignment`` (or of the round when ``None``) from the round's data as its version 1: the
-    villages, the confirmed problems by category with typical cases, suggestions, and the clues only as a count."""
+    villages, the confirmed problems by category with typical cases, suggestions, and the clues only as a count.
+    ``title`` names a special report's topic; left empty, the title is written from the data."""
     require(actor, permissions.can_draft_report(actor, round_, assignment), _("You may not draft this report."))
     if kind not in Report.Kind.values:
         raise Conflict(_("Unknown kind of report: %(kind)s.") % {"kind": kind})
+    title = " ".join(title.split())
+    if len(title) > TITLE_LENGTH:
+        raise Conflict(_("The title is at most %(length)s characters long.") % {"length": TITLE_LENGTH})
     if assignment is not None and assignment.round_id != round_.pk:
         raise Conflict(_("The assignment belongs to another round."))
     if round_.status not in DRAFTING_STATUSES:
@@ -162,7 +172,7 @@ def draft_report(
         round=round_,
         assignment=assignment,
         kind=kind,
-        title=written.title,
+        title=title or written.title,
         text=written.text,
         clue_count=written.clue_count,
         drafted_by=author,

@@ -25,6 +25,11 @@ def needs_approved_report(county: AdminUnit) -> bool:
     return bool(settings.XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT if rule is None else rule)
 
 
+def has_own_feedback_rule(county: AdminUnit) -> bool:
+    """Whether the county set its own rule (else the instance's setting holds)."""
+    return FeedbackRule.objects.filter(county=county).exists()
+
+
 def approved_reports(round_: Round, village: AdminUnit) -> QuerySet[Report]:
     """The approved inspection reports that cover ``village``: the round's own, or its assignment's."""
     return Report.objects.filter(round=round_, kind=Report.Kind.INSPECTION, status=Report.Status.APPROVED).filter(

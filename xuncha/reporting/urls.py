@@ -9,6 +9,8 @@ app_name = "reporting"
 
 urlpatterns = [
     path("rounds/<int:pk>/reports/draft/", views.report_draft, name="report-draft"),
+    path("rounds/<int:pk>/reports/special/", views.report_special, name="report-special"),
+    path("rounds/<int:pk>/feedback-rule/", views.feedback_rule, name="feedback-rule"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("reports/<int:pk>/diff/", views.report_diff, name="report-diff"),
     path("reports/<int:pk>/docx/", views.report_docx, name="report-docx"),

@@ -3,7 +3,9 @@ the group meeting; the separate feedback. Every object is found through ``visibl
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,10 +17,20 @@ from xuncha.audit.models import AccessLog
 from xuncha.core.http import AuthenticatedHttpRequest, client_ip, refuse_form, run_action
 from xuncha.findings.models import Problem
 from xuncha.inspections.models import Assignment, Membership, Round
+from xuncha.inspections.scoping import group_ids_of
 from xuncha.organisations.models import AdminUnit
 from xuncha.reporting import actions, document, permissions, queries
 from xuncha.reporting.actions import AWAITED_GATE
-from xuncha.reporting.forms import CommentForm, DraftForm, GateForm, MeetingForm, SeparateFeedbackForm, VersionForm
+from xuncha.reporting.forms import (
+    CommentForm,
+    DraftForm,
+    FeedbackRuleForm,
+    GateForm,
+    MeetingForm,
+    SeparateFeedbackForm,
+    SpecialReportForm,
+    VersionForm,
+)
 from xuncha.reporting.models import Gate, GroupMeeting, Report, ReportVersion, SeparateFeedback
 
 
@@ -119,6 +131,87 @@ def report_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _("The report was drafted from the round's data."),
     )
     return redirect(drafted[0] if ok else (assignment or round_))
+
+
+def _visible_round(request: AuthenticatedHttpRequest, pk: int) -> Round:
+    return get_object_or_404(Round.objects.visible_to(request.user).select_related("term__county"), pk=pk)
+
+
+@login_required
+def report_special(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Draft a special report (专题报告) of the round (the office) or of one of its assignments (the group); a reader
+    of the round who drafts neither is refused."""
+    round_ = _visible_round(request, pk)
+    user = request.user
+    assignments = [
+        assignment
+        for assignment in Assignment.objects.visible_to(user)
+        .filter(round=round_, group_id__in=group_ids_of(user))
+        .select_related("group", "target")
+        .order_by("group__number", "pk")
+        if permissions.can_draft_report(user, round_, assignment)
+    ]
+    round_wide = permissions.can_draft_report(user, round_, None)
+    if not assignments and not round_wide:
+        raise PermissionDenied
+    initial = {"scope": request.GET.get("assignment") or SpecialReportForm.ROUND}
+    data = request.POST if request.method == "POST" else None
+    form = SpecialReportForm(data, initial=initial, assignments=assignments, round_wide=round_wide)
+    if request.method == "POST":
+        if form.is_valid():
+            cleaned = form.cleaned_data
+            drafted: list[Report] = []
+            if run_action(
+                request,
+                lambda: drafted.append(
+                    actions.draft_report(
+                        round_,
+                        assignment=cleaned["scope"],
+                        kind=Report.Kind.SPECIAL,
+                        title=cleaned["title"],
+                        actor=user,
+                    )
+                ),
+                _("The special report was drafted from the round's data."),
+            ):
+                return redirect(drafted[0])
+        else:
+            refuse_form(request, form)
+    context = {"round": round_, "form": form, "drafting": round_.status in actions.DRAFTING_STATUSES}
+    return render(request, "reporting/special_form.html", context)
+
+
+@login_required
+def feedback_rule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office director sees and sets whether the county's lists are fed back only after a report's last gate;
+    the rule holds for every round of the county."""
+    round_ = _visible_round(request, pk)
+    if not permissions.can_set_feedback_rule(request.user, round_):
+        raise PermissionDenied
+    county = round_.term.county
+    form = FeedbackRuleForm(
+        request.POST if request.method == "POST" else None,
+        initial={"needs_approved_report": queries.needs_approved_report(county)},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            needs = form.cleaned_data["needs_approved_report"]
+            if run_action(
+                request,
+                lambda: actions.set_feedback_rule(round_, needs_approved_report=needs, actor=request.user),
+                _("The feedback rule of %(county)s was saved.") % {"county": county},
+            ):
+                return redirect(round_)
+        else:
+            refuse_form(request, form)
+    context = {
+        "round": round_,
+        "county": county,
+        "form": form,
+        "own_rule": queries.has_own_feedback_rule(county),
+        "default": settings.XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT,
+    }
+    return render(request, "reporting/feedback_rule_form.html", context)
 
 
 @login_required

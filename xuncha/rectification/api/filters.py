@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xuncha.findings.filters import visible_rounds, visible_villages
 from xuncha.rectification.filters import visible_townships
-from xuncha.rectification.models import Feedback, LedgerItem, ProblemList, Receipt, ReturnVisit
+from xuncha.rectification.models import Feedback, LedgerItem, ProblemList, Receipt, ResponsibleParty, ReturnVisit
 
 
 def _round_filter() -> django_filters.ModelChoiceFilter:
@@ -86,6 +86,30 @@ class ReturnVisitFilter(django_filters.FilterSet):
     class Meta:
         model = ReturnVisit
         fields = ["village", "status"]
+
+
+class PartyFilter(django_filters.FilterSet):
+    """Responsible parties by status, and a department's own."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ResponsibleParty.Status.choices, empty_label=_("All")
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("The user's own departments"),
+        method="filter_mine",
+        help_text=_("true: only the parties of the departments the user acts for"),
+    )
+
+    class Meta:
+        model = ResponsibleParty
+        fields = ["status", "mine"]
+
+    def filter_mine(
+        self, queryset: QuerySet[ResponsibleParty], name: str, value: bool | None
+    ) -> QuerySet[ResponsibleParty]:
+        if not value:
+            return queryset
+        return queryset.of_departments(self.request.user)  # type: ignore[attr-defined]
 
 
 class FiguresFilter(django_filters.FilterSet):

@@ -232,7 +232,18 @@ class ResponsiblePartySerializer(serializers.ModelSerializer[ResponsibleParty]):
 
     class Meta:
         model = ResponsibleParty
-        fields = ["id", "unit", "unit_name", "part", "request", "status", "handed_on", "signed_at", "done_on"]
+        fields = [
+            "id",
+            "item",
+            "unit",
+            "unit_name",
+            "part",
+            "request",
+            "status",
+            "handed_on",
+            "signed_at",
+            "done_on",
+        ]
         read_only_fields = fields
 
 
@@ -244,6 +255,12 @@ class HandOffSerializer(serializers.Serializer[Any]):
     )
     part = serializers.ChoiceField(choices=ResponsibleParty.Part.choices, default=ResponsibleParty.Part.CO)
     request = serializers.CharField(max_length=5000, help_text=_("What is asked of the department"))
+
+
+class PartyDoneSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(help_text=_("What the department did"))
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Today if omitted"))
+    files = _files()
 
 
 class LedgerItemSerializer(serializers.ModelSerializer[LedgerItem]):

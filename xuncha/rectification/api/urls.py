@@ -9,6 +9,7 @@ router.register("lists", views.ProblemListViewSet, basename="problem-list")
 router.register("feedback", views.FeedbackViewSet, basename="feedback")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
 router.register("items", views.LedgerItemViewSet, basename="item")
+router.register("parties", views.ResponsiblePartyViewSet, basename="party")
 router.register("visits", views.ReturnVisitViewSet, basename="visit")
 router.register("figures", views.FiguresViewSet, basename="figures")
 

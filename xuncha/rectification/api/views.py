@@ -356,6 +356,62 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return self._item(actions.require_return_visit(self.get_object(), actor=self.actor))
 
 
+# Hand-offs: the departments' parts --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=list_schema(
+        s.ResponsiblePartySerializer,
+        "Departments' parts of the items handed off (移交, 交办): those of the items the user sees; a department "
+        "sees the parties of the items handed to it (``mine=true``: only its own).",
+    ),
+    retrieve=read_schema(s.ResponsiblePartySerializer, "A department's part of an item and how far it is."),
+)
+class ResponsiblePartyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    model = ResponsibleParty
+    related = ("unit",)
+    serializer_class = s.ResponsiblePartySerializer
+    filterset_class = f.PartyFilter
+
+    def _party(self) -> ResponsibleParty:
+        party: ResponsibleParty = self.get_object()
+        return party
+
+    @write_schema(None, s.ResponsiblePartySerializer, "The department signs for the item handed to it (签收), once.")
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        party = actions.sign_party_receipt(self._party(), actor=self.actor)
+        return self.respond(s.ResponsiblePartySerializer, self.get_queryset().get(pk=party.pk))
+
+    @write_schema(
+        s.ProgressReportSerializer,
+        s.ProgressSerializer,
+        "The department reports how its part goes, with evidence files (multipart), once it has signed; the "
+        "item's own status does not move.",
+        status=201,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def progress(self, request: Request, pk: str | None = None) -> Response:
+        party, body = self._party(), self.body(s.ProgressReportSerializer)
+        files = _uploads(body)
+        progress = actions.report_party_progress(party, actor=self.actor, files=files, **body)
+        history = Progress.objects.select_related("author").prefetch_related("evidence__uploaded_by")
+        return self.respond(s.ProgressSerializer, history.get(pk=progress.pk), status=201)
+
+    @write_schema(
+        s.PartyDoneSerializer,
+        s.ResponsiblePartySerializer,
+        "The department marks its part done, saying what it did, with evidence files (multipart); the office is "
+        "told, and the item closes only when every department has done its part.",
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def done(self, request: Request, pk: str | None = None) -> Response:
+        party, body = self._party(), self.body(s.PartyDoneSerializer)
+        files = _uploads(body)
+        party = actions.complete_party(party, actor=self.actor, files=files, **body)
+        return self.respond(s.ResponsiblePartySerializer, self.get_queryset().get(pk=party.pk))
+
+
 # Return visits ----------------------------------------------------------------------------------------------------
 
 

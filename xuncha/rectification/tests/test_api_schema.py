@@ -36,6 +36,11 @@ ENDPOINTS = {
     "/api/v1/items/{id}/reopen/": {"post"},
     "/api/v1/items/{id}/extend/": {"post"},
     "/api/v1/items/{id}/flag/": {"post"},
+    "/api/v1/parties/": {"get"},
+    "/api/v1/parties/{id}/": {"get"},
+    "/api/v1/parties/{id}/sign/": {"post"},
+    "/api/v1/parties/{id}/progress/": {"post"},
+    "/api/v1/parties/{id}/done/": {"post"},
     "/api/v1/visits/": {"get", "post"},
     "/api/v1/visits/{id}/": {"get"},
     "/api/v1/visits/{id}/record/": {"post"},
@@ -82,7 +87,12 @@ def test_every_rectification_operation_declares_its_errors(schema: dict[str, Any
 
 
 def test_evidence_goes_up_as_multipart(schema: dict[str, Any]) -> None:
-    for path in ("/api/v1/items/{id}/progress/", "/api/v1/items/{id}/submit/"):
+    for path in (
+        "/api/v1/items/{id}/progress/",
+        "/api/v1/items/{id}/submit/",
+        "/api/v1/parties/{id}/progress/",
+        "/api/v1/parties/{id}/done/",
+    ):
         body = schema["paths"][path]["post"]["requestBody"]["content"]
         assert set(body) == {"multipart/form-data"}, path
         files = _component(schema, body["multipart/form-data"]["schema"]["$ref"])["properties"]["files"]

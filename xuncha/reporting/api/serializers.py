@@ -73,6 +73,13 @@ class DraftSerializer(serializers.Serializer[Any]):
     round = ScopedPrimaryKeyField(queryset=Round.objects.all())
     assignment = ScopedPrimaryKeyField(queryset=Assignment.objects.all(), required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=Report.Kind.choices, default=Report.Kind.INSPECTION)
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The topic of a special report; written from the data if omitted"),
+    )
 
 
 class SaveVersionSerializer(serializers.Serializer[Any]):

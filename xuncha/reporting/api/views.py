@@ -44,7 +44,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     )
     def create(self, request: Request) -> Response:
         body = self.body(s.DraftSerializer)
-        report = actions.draft_report(body["round"], assignment=body["assignment"], kind=body["kind"], actor=self.actor)
+        report = actions.draft_report(body.pop("round"), actor=self.actor, **body)
         return self.respond(s.ReportSerializer, report, status=201)
 
     @extend_schema(
