@@ -1,10 +1,13 @@
-"""One chronological history per case (一案一档): the petition or suggestion it came from, the working paper and its
-confirmation, the immediate-fix notice, the feedback and its receipts, every step of the ledger item with its
-files, the return visits and their verdicts, and the publication to residents.
+"""One chronological history per case (一案一档): the petition or suggestion it came from, the group's record (talk,
+field visit, document review) the working paper was made from, the working paper and its confirmation, the
+immediate-fix notice, the feedback and its receipts, every step of the ledger item with its files (among them the
+hand-offs to county departments, their receipts, reports and parts done), the return visits and their verdicts,
+and the publication to residents.
 
 The same entries serve the problem's page and the item's page. Each source is read through the reader's scope:
 townships and villages never see petitions, suggestions or the making of the working paper (drafts, confirmation,
-edits), and no clue ever appears. The records themselves give the business dates and the people (by name and
+edits); the group's records show only to their own readers (the group and the office director), and never their
+confidential text; no clue ever appears. The records themselves give the business dates and the people (by name and
 post); the audit trail gives only the actors that no record keeps. A fixed number of queries, whatever the length
 of the history.
 """
@@ -22,16 +25,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xuncha.accounts.models import User
 from xuncha.audit.diff import Change, changes
 from xuncha.audit.labels import actor_of, person_label
 from xuncha.audit.models import Event
 from xuncha.evidence.models import Evidence
+from xuncha.fieldwork.models import DocumentReview, FieldVisit, TalkRecord
 from xuncha.findings.models import ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.rectification import permissions
-from xuncha.rectification.models import LedgerItem, Progress, Receipt, ReturnVisit, VisitCheck
+from xuncha.rectification.models import LedgerItem, Progress, Receipt, ResponsibleParty, ReturnVisit, VisitCheck
 
 if TYPE_CHECKING:
-    from xuncha.accounts.models import User
     from xuncha.accounts.scoping import AnyUser
 
 # Stages of a case, in the order they happen on one day.
@@ -44,6 +48,9 @@ LABELS = {
     "petition_settled": gettext_lazy("Petition settled"),
     "suggestion": gettext_lazy("Suggestion received"),
     "suggestion_decided": gettext_lazy("Suggestion decided"),
+    "made_from_talk": gettext_lazy("Made from a talk record"),
+    "made_from_visit": gettext_lazy("Made from a field visit"),
+    "made_from_review": gettext_lazy("Made from a document review"),
     "problem_recorded": gettext_lazy("Working paper written"),
     "problem_edited": gettext_lazy("Working paper edited"),
     "problem_confirmed": gettext_lazy("Working paper confirmed"),
@@ -51,6 +58,10 @@ LABELS = {
     "notice_completed": gettext_lazy("Immediate fix completed"),
     "feedback": gettext_lazy("Fed back to the township and the village"),
     "receipt": gettext_lazy("Receipt signed"),
+    "handoff": gettext_lazy("Handed off to a department"),
+    "party_signed": gettext_lazy("Signed for by a department"),
+    "party_progress": gettext_lazy("A department's progress report"),
+    "party_done": gettext_lazy("A department's part done"),
     "flagged": gettext_lazy("Return visit required"),
     "visit_planned": gettext_lazy("Return visit planned"),
     "visit_verified": gettext_lazy("Verified on a return visit"),
@@ -85,6 +96,8 @@ class Entry:
     # The kind of a ledger step (PLAN, SUBMISSION, …) or the verdict of a visit, for pages and tests to select.
     code: str = ""
     changes: tuple[Change, ...] = ()
+    # The department whose step it is (its hand-off, receipt, reports, part done); empty for everyone else's.
+    party: str = ""
     sort_key: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
 
@@ -137,7 +150,7 @@ def case_timeline(user: AnyUser, *, problem: Problem | None = None, item: Ledger
         notice = ImmediateFixNotice.objects.select_related("issued_by").filter(problem=problem).first()
         entries += _notice_entries(notice)
         if reads_papers:
-            entries += _source_entries(user, problem) + _paper_entries(problem)
+            entries += _source_entries(user, problem) + _record_entries(user, problem) + _paper_entries(problem)
     events = _events(problem if reads_papers else None, notice, item)
     if notice is not None and notice.completed_on is not None:
         entries.append(_notice_completion(notice, notice.completed_on, events))
@@ -219,6 +232,70 @@ def _source_entries(user: AnyUser, problem: Problem) -> list[Entry]:
                     url=suggestion.get_absolute_url(),
                 )
             )
+    return entries
+
+
+def _record_entries(user: AnyUser, problem: Problem) -> list[Entry]:
+    """The group's records the working paper was made from (``fieldwork``: the link is kept on the record), each
+    through its own confidential scope: the group and the office director, no one else. Who talked or visited and
+    when, never the person talked to, the transcript or the notes, which only the record's page shows (and logs)."""
+    talks = (
+        TalkRecord.objects.visible_to(user)
+        .filter(problems=problem)
+        .defer("person_name", "person_post", "transcript")
+        .prefetch_related(Prefetch("interviewers", queryset=User.objects.order_by("pk")))
+        .order_by("talked_on", "pk")
+    )
+    entries = [
+        _entry(
+            "made_from_talk",
+            talk.talked_on,
+            "、".join(_person(interviewer) for interviewer in talk.interviewers.all()),
+            SOURCE,
+            (talk.pk,),
+            detail=f"{talk.get_talk_role_display()} · {talk.place}",
+            url=talk.get_absolute_url(),
+        )
+        for talk in talks
+    ]
+    visits = (
+        FieldVisit.objects.visible_to(user)
+        .filter(problems=problem)
+        .defer("notes")
+        .select_related("recorded_by")
+        .order_by("visited_on", "pk")
+    )
+    entries += [
+        _entry(
+            "made_from_visit",
+            visit.visited_on,
+            _person(visit.recorded_by),
+            SOURCE,
+            (visit.pk,),
+            detail=_("%(place)s, %(households)s households visited")
+            % {"place": visit.place, "households": visit.households},
+            url=visit.get_absolute_url(),
+        )
+        for visit in visits
+    ]
+    reviews = (
+        DocumentReview.objects.visible_to(user)
+        .filter(problems=problem)
+        .select_related("recorded_by")
+        .order_by("requested_on", "pk")
+    )
+    entries += [
+        _entry(
+            "made_from_review",
+            review.requested_on,
+            _person(review.recorded_by),
+            SOURCE,
+            (review.pk,),
+            detail=review.get_status_display(),
+            url=review.get_absolute_url(),
+        )
+        for review in reviews
+    ]
     return entries
 
 
@@ -361,20 +438,56 @@ def _step_entries(item: LedgerItem) -> list[Entry]:
         .order_by("on", "pk")
     )
     return [
-        _entry(
+        _party_entry(item, step, step.party)
+        if step.party is not None
+        else _entry(
             "step",
             step.on,
             _person(step.author),
             OFFICE if step.kind in OFFICE_STEPS else WORK,
             (step.pk,),
-            # A department's step names the department (its progress reports look like the village's otherwise).
-            label=f"{step.get_kind_display()} · {step.party.unit}" if step.party else step.get_kind_display(),
+            label=step.get_kind_display(),
             text=step.text,
             code=step.kind,
             attachments=_files(step.evidence.all(), "rectification:progress-file", item.pk, step.pk),
         )
         for step in steps
     ]
+
+
+# A department's steps, each an entry of its own kind.
+PARTY_KINDS: dict[str, str] = {
+    Progress.Kind.HANDOFF: "handoff",
+    Progress.Kind.PARTY_SIGNED: "party_signed",
+    Progress.Kind.PROGRESS: "party_progress",
+    Progress.Kind.PARTY_DONE: "party_done",
+}
+
+
+def _party_entry(item: LedgerItem, step: Progress, party: ResponsibleParty) -> Entry:
+    """A step of a department the item was handed to (``models_handoff``): the hand-off names the department, its
+    part and what is asked of it; the receipt keeps its moment; reports and the part done carry their files. Read
+    with the item's steps (the party joined), so that more departments cost no more queries; whoever reads the item
+    reads its parties (``ResponsibleParty.visible_to``)."""
+    unit = str(party.unit)
+    if step.kind == Progress.Kind.HANDOFF:
+        detail, text = f"{unit} · {party.get_part_display()}", party.request
+    else:
+        # A receipt's text only repeats who signed; the others say what the department did.
+        detail, text = unit, "" if step.kind == Progress.Kind.PARTY_SIGNED else step.text
+    signed_at = party.signed_at if step.kind == Progress.Kind.PARTY_SIGNED else None
+    return _entry(
+        PARTY_KINDS.get(step.kind, "party_progress"),
+        signed_at or step.on,
+        _person(step.author),
+        WORK,
+        (step.pk,),
+        detail=detail,
+        text=text,
+        code=step.kind,
+        party=unit,
+        attachments=_files(step.evidence.all(), "rectification:progress-file", item.pk, step.pk),
+    )
 
 
 def _visit_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
