@@ -25,8 +25,8 @@ Use a folder of your own in ``Member.path`` (the built-in parts use ``01-文书`
 ``05-工作方案/…``); paths must be unique within a file. The index lists the members folder by folder, in the order of
 the folders' names (so whichever app starts first, ``05-…`` follows ``04-…``), and within a folder in the order given.
 The apps of the round's own work contribute ``05-工作方案`` and ``06-巡前了解`` (planning), ``08-民主测评`` (appraisal)
-and ``09-巡察报告`` (reporting); the field records (fieldwork) are all handed in sealed. Each lists only the kinds of
-confidential material the assignment has (a count of at least one).
+and ``09-巡察报告`` (reporting); the field records (fieldwork) are all handed in sealed. These list only the kinds of
+confidential material the assignment has (a count of at least one); the sealed clues are listed even when none.
 """
 
 from __future__ import annotations

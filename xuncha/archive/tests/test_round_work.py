@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -21,8 +22,9 @@ from xuncha.appraisal.exports import workbook
 from xuncha.appraisal.models import Appraisal
 from xuncha.appraisal.queries import tallies
 from xuncha.appraisal.tests.conftest import CADRES, fill
-from xuncha.archive import actions
+from xuncha.archive import actions, contributors
 from xuncha.archive.building import INDEX_DOCX, INDEX_XLSX, MANIFEST, sha256
+from xuncha.archive.contributors import Member
 from xuncha.archive.models import Archive
 from xuncha.archive.tests.test_archive import _texts
 from xuncha.conftest import World
@@ -31,7 +33,7 @@ from xuncha.fieldwork.models import Hearing
 from xuncha.fieldwork.tests.factories import PERSON, TRANSCRIPT, record_talk, record_visit
 from xuncha.findings.tests import factories as findings
 from xuncha.inspections import actions as inspection_actions
-from xuncha.inspections.models import Recusal, Round
+from xuncha.inspections.models import Assignment, Recusal, Round
 from xuncha.planning import actions as planning_actions
 from xuncha.planning.models import WorkPlan
 from xuncha.planning.tests.factories import approved_plan, draft_plan, enquiry
@@ -266,3 +268,19 @@ def test_plans_never_approved_stay_out_and_unsigned_members_are_listed(
     declarations = _sheet_values(files[_one(files, "05-工作方案", "回避声明登记表")])
     unsigned = {row[1] for row in declarations if isinstance(row[0], int) and row[3] == "未签署"}
     assert unsigned == {str(group_leader), str(group_member)}
+
+
+def test_a_late_contributor_s_member_is_listed_with_its_folder(closed: World, office: User) -> None:
+    def late(assignment: Assignment) -> Iterator[Member]:
+        yield Member("01-文书/补充材料.docx", "补充材料", None, b"late")
+
+    contributors.register_contributor(late)
+    try:
+        files = _opened(closed, office)
+    finally:
+        contributors._registry.remove(late)
+    manifest = json.loads(files[MANIFEST])
+    paths = [entry["path"] for entry in manifest["members"] if entry["path"] not in (INDEX_XLSX, INDEX_DOCX)]
+    folders = [path.split("/")[0] for path in paths]
+    assert folders == sorted(folders)
+    assert paths.index("01-文书/补充材料.docx") == folders.count("01-文书") - 1
