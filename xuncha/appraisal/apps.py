@@ -7,7 +7,9 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Democratic appraisal")
 
     def ready(self) -> None:
+        from xuncha.appraisal.archiving import tallies
         from xuncha.appraisal.models import EVENT_KEY_LABELS, EVENT_LABELS
+        from xuncha.archive.contributors import register_contributor
         from xuncha.audit.diff import KEY_CHOICES, KEY_LABELS
         from xuncha.audit.labels import VERB_LABELS
 
@@ -16,3 +18,4 @@ class AppraisalConfig(AppConfig):
         VERB_LABELS.update(EVENT_LABELS)
         KEY_LABELS.update(EVENT_KEY_LABELS)
         KEY_CHOICES["respondent_kind"] = ("appraisal.appraisalform", "respondent_kind")
+        register_contributor(tallies)

@@ -48,7 +48,9 @@ def sha256(content: bytes) -> str:
 
 
 def gather(assignment: Assignment) -> tuple[list[Member], list[HandedIn]]:
-    """Every contributor's part of the file, in the order they were registered; a path taken twice gets a suffix."""
+    """Every contributor's part of the file: the members folder by folder (in the order of the folders' names, and
+    within a folder in the order given), the handed-in materials in the contributors' order; a path taken twice gets a
+    suffix."""
     members: list[Member] = []
     handed: list[HandedIn] = []
     taken: set[str] = {MANIFEST, INDEX_XLSX, INDEX_DOCX}
@@ -64,6 +66,8 @@ def gather(assignment: Assignment) -> tuple[list[Member], list[HandedIn]]:
                 path = str(pure.with_name(f"{pure.stem}-{number}{pure.suffix}"))
             taken.add(path)
             members.append(Member(path, part.title, part.on, part.content) if path != part.path else part)
+    # A stable sort: the order given within a folder stays.
+    members.sort(key=lambda member: PurePosixPath(member.path).parts[0] if "/" in member.path else "")
     return members, handed
 
 

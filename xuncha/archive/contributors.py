@@ -6,7 +6,8 @@ A *contributor* is a function ``contributor(assignment) -> Iterable[Member | Han
 * ``HandedIn``: confidential material that is *not* put in the file but listed in the index as handed in sealed
   (移交保密): what it is and how many there are, never its content.
 
-Contributors are called in the order they were registered, each once per assignment, as the builder (the worker or
+The archive's own parts (``contents``: 01-文书 … 04-审计记录 and the sealed clues) come first, then the contributors in
+the order they were registered, each called once per assignment, as the builder (the worker or
 ``SYSTEM``) with no reader's scope: a contributor decides itself what of the assignment belongs in a file that the
 county office keeps, and leaves out what is secret (reporters' identities, clue particulars, talk records), listing it
 as ``HandedIn`` instead. A contributor that raises fails the whole file (the archive records why).
@@ -21,7 +22,11 @@ Another app adds its files in its ``AppConfig.ready``::
 
 or a deployment lists dotted paths in the ``ARCHIVE_CONTRIBUTORS`` setting (called after the registered ones).
 Use a folder of your own in ``Member.path`` (the built-in parts use ``01-文书`` … ``04-审计记录``, e.g.
-``05-工作方案/…``); paths must be unique within a file.
+``05-工作方案/…``); paths must be unique within a file. The index lists the members folder by folder, in the order of
+the folders' names (so whichever app starts first, ``05-…`` follows ``04-…``), and within a folder in the order given.
+The apps of the round's own work contribute ``05-工作方案`` and ``06-巡前了解`` (planning), ``08-民主测评`` (appraisal)
+and ``09-巡察报告`` (reporting); the field records (fieldwork) are all handed in sealed. These list only the kinds of
+confidential material the assignment has (a count of at least one); the sealed clues are listed even when none.
 """
 
 from __future__ import annotations
@@ -71,6 +76,16 @@ def register_contributor(contributor: Contributor) -> Contributor:
 
 
 def contributors() -> list[Contributor]:
-    """The registered contributors, then those of the ``ARCHIVE_CONTRIBUTORS`` setting."""
+    """The archive's own parts, the registered contributors, then those of the ``ARCHIVE_CONTRIBUTORS`` setting."""
+    from xuncha.archive import contents
+
+    own: list[Contributor] = [
+        contents.documents,
+        contents.records,
+        contents.confidential,
+        contents.evidence,
+        contents.audit_trail,
+    ]
+    registered = [item for item in _registry if item not in own]
     configured = [import_string(path) for path in getattr(settings, "ARCHIVE_CONTRIBUTORS", ())]
-    return [*_registry, *(item for item in configured if item not in _registry)]
+    return [*own, *registered, *(item for item in configured if item not in own and item not in registered)]

@@ -7,7 +7,10 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Learning on site")
 
     def ready(self) -> None:
+        from xuncha.archive.contributors import register_contributor
         from xuncha.audit.labels import VERB_LABELS
+        from xuncha.fieldwork.archiving import sealed_records
         from xuncha.fieldwork.labels import VERB_LABELS as FIELDWORK_VERBS
 
         VERB_LABELS.update(FIELDWORK_VERBS)
+        register_contributor(sealed_records)
