@@ -329,6 +329,11 @@ XUNCHA_YELLOW_WORKING_DAYS = env.get_int("XUNCHA_YELLOW_WORKING_DAYS", 10, minim
 # A village's lists are fed back only after a report covering it passed its last gate (书记专题会); a county may
 # decide otherwise for itself (reporting.FeedbackRule).
 XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT = env.get_bool("XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT", True)
+# Closing an item (销号) takes four eyes: whoever verified it on a return visit never closes it. These items close only
+# by the office director: KEY_VILLAGE (items of key villages), FAILED_VISIT (items a return visit found not fixed).
+XUNCHA_CLOSING_NEEDS_DIRECTOR = env.get_list("XUNCHA_CLOSING_NEEDS_DIRECTOR", ["KEY_VILLAGE", "FAILED_VISIT"])
+if not set(XUNCHA_CLOSING_NEEDS_DIRECTOR) <= {"KEY_VILLAGE", "FAILED_VISIT"}:
+    raise ImproperlyConfigured("XUNCHA_CLOSING_NEEDS_DIRECTOR lists KEY_VILLAGE and/or FAILED_VISIT (or is empty).")
 
 # Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
 XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576

@@ -25,6 +25,7 @@ from xuncha.inspections import actions as inspection_actions
 from xuncha.inspections.models import Assignment, Membership, Round
 from xuncha.organisations.models import AdminUnit, VillageKind
 from xuncha.rectification import actions as rectification_actions
+from xuncha.rectification import closing
 from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit, VisitCheck
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ class RectificationStory:
         self.number = spec.number
         self.closes = spec.status == Round.Status.CLOSED  # earlier rounds are closed; the last one is rectifying
         self.office = users["office"]
+        self.director = users["office_lead"]
         self.local = local
         self.rng = random.Random(f"{RECTIFICATION_SEED}:{spec.number}")
         self.steps: list[tuple[date, int, int, Callable[[], object]]] = []
@@ -649,7 +651,10 @@ class RectificationStory:
         elif kind == "ongoing":
             rectification_actions.make_ongoing(item, actor=self.office, note=text, on=on)
         else:
-            rectification_actions.close_item(item, actor=self.office, closed_on=on, note=text)
+            # Four eyes: the director closes what the clerk verified on a visit, and the items only a director closes.
+            item.refresh_from_db(fields=["verified_by", "failed_visits"])
+            closer = self.director if closing.why_not_close_by(self.office, item) else self.office
+            rectification_actions.close_item(item, actor=closer, closed_on=on, note=text)
 
     @staticmethod
     def _evidence(item: LedgerItem, on: date) -> tuple[IO[bytes], str, int]:

@@ -331,6 +331,16 @@ class LedgerItem(models.Model):
         help_text=_("Always for key villages; the office may ask it of any item"),
     )
     verified_at = models.DateTimeField(_("verified on a return visit"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Who recorded the return visit that verified the item: never the one who closes it"),
+    )
+    failed_visits = models.PositiveSmallIntegerField(_("return visits that found it not fixed"), default=0)
     done_on = models.DateField(
         _("done on"), null=True, blank=True, help_text=_("When the village reported the work done (on time or late)")
     )

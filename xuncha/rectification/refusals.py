@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xuncha.findings.models import FixType
 from xuncha.organisations.models import Category
-from xuncha.rectification import permissions
+from xuncha.rectification import closing, permissions
 from xuncha.rectification.actions._common import FEEDBACK_STATUSES
 from xuncha.rectification.models import LedgerItem
 from xuncha.rectification.models_handoff import why_parties_pending
@@ -75,7 +75,7 @@ def why_not_close_item(user: AnyUser | None, item: LedgerItem) -> str | None:
         if item.village.category == Category.KEY:
             return _("An item of a key village closes only after a return visit verified it.")
         return _("This item closes only after a return visit verified it on site.")
-    return why_parties_pending(item)
+    return why_parties_pending(item) or closing.why_not_close_by(user, item)
 
 
 def why_not_publish_feedback(

@@ -58,9 +58,7 @@ class Sample:
             self.errors[reader, url] = list(dict.fromkeys(errors))
 
 
-def _serve(
-    client: Client, context: contextvars.Context, route: Any, refused: list[str], signed_out: list[str]
-) -> None:
+def _serve(client: Client, context: contextvars.Context, route: Any, refused: list[str], signed_out: list[str]) -> None:
     request = route.request
     parts = urlsplit(request.url)
     if f"{parts.scheme}://{parts.netloc}" != ORIGIN:

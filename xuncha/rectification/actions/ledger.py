@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot, withheld
-from xuncha.core.exceptions import Conflict, TransitionNotAllowed
+from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.evidence.actions import store_evidence
 from xuncha.evidence.models import Evidence
 from xuncha.findings.models import FixType
-from xuncha.rectification import notices, permissions
+from xuncha.rectification import closing, notices, permissions
 from xuncha.rectification.actions._common import Status, _refuse_archived_items
 from xuncha.rectification.models import LedgerItem, Progress
 from xuncha.rectification.models_handoff import why_parties_pending
@@ -301,6 +301,7 @@ def review_item(
             on=on,
             expected_status=expected_status,
             verified_at=None,
+            verified_by=None,
         )
     return locked
 
@@ -319,6 +320,7 @@ def return_reviewed_item(item: LedgerItem, *, reason: str, actor: Actor) -> Ledg
         text=reason.strip(),
         expected_status=Status.REVIEWED,
         verified_at=None,
+        verified_by=None,
     )
     return locked
 
@@ -334,6 +336,9 @@ def close_item(item: LedgerItem, *, actor: Actor, closed_on: date | None = None,
     if locked.needs_return_visit and locked.verified_at is None:
         raise Conflict(_("This item closes only after a return visit verified it on site."))
     _check_parties_done(locked)
+    closable = Status.CLOSED in ITEM_TRANSITIONS.get(locked.status, set())  # else ``_move`` refuses the move itself
+    if closable and (four_eyes := closing.why_not_close_by(actor, locked)) is not None:
+        raise PermissionDenied(four_eyes)
     closed_on = _check_on(closed_on, locked)
     locked, _progress = _move(
         locked,
@@ -385,6 +390,7 @@ def reopen_item(item: LedgerItem, *, reason: str, new_deadline: date, actor: Act
         deadline=new_deadline,
         closed_on=None,
         verified_at=None,
+        verified_by=None,
         reopened=current.reopened + 1,
     )
     return locked

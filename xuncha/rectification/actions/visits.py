@@ -140,8 +140,9 @@ def record_visit(
 def _verify(item: LedgerItem, note: str, visited_on: date, visit: ReturnVisit, actor: Actor) -> None:
     """A VERIFIED verdict: the item may now close; its history says so."""
     verified_at = timezone.make_aware(datetime.combine(visited_on, time(12)))
-    LedgerItem.objects.filter(pk=item.pk).update(verified_at=verified_at)
-    item.verified_at = verified_at
+    verified_by = user_or_none(actor)
+    LedgerItem.objects.filter(pk=item.pk).update(verified_at=verified_at, verified_by=verified_by)
+    item.verified_at, item.verified_by = verified_at, verified_by
     record_event(
         "rectification.item_verified",
         item,
@@ -166,7 +167,9 @@ def _reopen_from_visit(item: LedgerItem, note: str, new_deadline: date | None, v
         deadline=new_deadline,
         closed_on=None,
         verified_at=None,
+        verified_by=None,
         reopened=current.reopened + 1,
+        failed_visits=current.failed_visits + 1,
     )
 
 

@@ -113,11 +113,12 @@ MOVES: dict[tuple[str, str], tuple[Act, str, str]] = {
     (Status.SUBMITTED, Status.IN_PROGRESS): (reopen_on_visit, "office", "rectification.item_reopen"),
     (Status.RETURNED, Status.IN_PROGRESS): (plan, "village_user", "rectification.item_planned"),
     (Status.RETURNED, Status.SUBMITTED): (submit, "village_user", "rectification.item_submission"),
-    (Status.REVIEWED, Status.CLOSED): (close, "office", "rectification.item_closure"),
+    # 甲一村 is a key village: its items close by the office director (four eyes, test_four_eyes.py).
+    (Status.REVIEWED, Status.CLOSED): (close, "office_lead", "rectification.item_closure"),
     (Status.REVIEWED, Status.ONGOING): (keep_ongoing, "office", "rectification.item_ongoing"),
     (Status.REVIEWED, Status.RETURNED): (return_reviewed, "office", "rectification.item_return"),
     (Status.REVIEWED, Status.IN_PROGRESS): (reopen_on_visit, "office", "rectification.item_reopen"),
-    (Status.ONGOING, Status.CLOSED): (close, "office", "rectification.item_closure"),
+    (Status.ONGOING, Status.CLOSED): (close, "office_lead", "rectification.item_closure"),
     (Status.ONGOING, Status.IN_PROGRESS): (reopen, "office", "rectification.item_reopen"),
     (Status.CLOSED, Status.IN_PROGRESS): (reopen, "office", "rectification.item_reopen"),
 }

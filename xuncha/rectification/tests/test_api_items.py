@@ -318,9 +318,10 @@ def test_the_second_of_two_reviewers_gets_a_conflict_and_nothing_is_lost(
 
 
 def test_a_key_village_item_closes_only_after_a_verified_visit(
-    world: World, office: User, village_user: User, township_user: User
+    world: World, office: User, office_lead: User, village_user: User, township_user: User
 ) -> None:
-    """甲一村 is a key village: the office cannot close its reviewed item until a return visit verifies it."""
+    """甲一村 is a key village: the office cannot close its reviewed item until a return visit verifies it; then the
+    clerk who recorded the visit may not close it (four eyes), the director does."""
     item = ledger_item(world.round, world.village_a1, status=Status.REVIEWED)
     assert item.needs_return_visit
     client = client_for(office)
@@ -346,7 +347,10 @@ def test_a_key_village_item_closes_only_after_a_verified_visit(
     )
     assert recorded.status_code == 200, recorded.content
     assert recorded.json()["satisfaction"] == 95
-    closed = client.post(f"{API}/items/{item.pk}/close/", {"closed_on": "2024-03-06"}, format="json")
+    by_verifier = client.post(f"{API}/items/{item.pk}/close/", {"closed_on": "2024-03-06"}, format="json")
+    assert by_verifier.status_code == 403
+    assert "four eyes" in by_verifier.json()["detail"]
+    closed = client_for(office_lead).post(f"{API}/items/{item.pk}/close/", {"closed_on": "2024-03-06"}, format="json")
     assert closed.status_code == 200, closed.content
     assert (closed.json()["status"], closed.json()["closed_on"], closed.json()["light"]) == (
         "CLOSED",

@@ -56,7 +56,9 @@ def test_a_visit_checks_items_of_its_village_only(world: World, office: User, ou
     assert set(hidden.json()) == {"village", "items"}
 
 
-def test_recording_a_visit_verifies_and_reopens(world: World, office: User, township_user: User) -> None:
+def test_recording_a_visit_verifies_and_reopens(
+    world: World, office: User, office_lead: User, township_user: User
+) -> None:
     """A VERIFIED verdict lets the item close; a REOPEN verdict sends the item back into work with a new deadline.
     Only the office or the planning group records, once."""
     fixed = ledger_item(world.round, world.village_a1, status=Status.REVIEWED)
@@ -105,7 +107,10 @@ def test_recording_a_visit_verifies_and_reopens(world: World, office: User, town
     assert events("rectification.visit_recorded", planned) == 1
     assert events("rectification.item_reopen", broken) == 1
     assert client.post(url, body, format="json").status_code == 409
-    assert client.post(f"{API}/items/{fixed.pk}/close/", {}, format="json").status_code == 200
+    assert (broken.failed_visits, fixed.verified_by) == (1, office)
+    # The clerk who verified does not close (four eyes); the director does.
+    assert client.post(f"{API}/items/{fixed.pk}/close/", {}, format="json").status_code == 403
+    assert client_for(office_lead).post(f"{API}/items/{fixed.pk}/close/", {}, format="json").status_code == 200
 
 
 def test_the_visit_shows_its_photos(world: World, office: User, village_user: User) -> None:

@@ -28,10 +28,12 @@ def told(kind: str) -> set[str]:
 
 
 @pytest.fixture
-def people(world: World, office: User, township_user: User, village_user: User) -> dict[str, User]:
-    """The office, 甲镇 and 甲一村, with the neighbours who must not hear: 甲二村, 乙镇, another county's office."""
+def people(world: World, office: User, office_lead: User, township_user: User, village_user: User) -> dict[str, User]:
+    """The office (and its director, who closes a key village's items), 甲镇 and 甲一村, with the neighbours who
+    must not hear: 甲二村, 乙镇, another county's office."""
     return {
         "office": office,
+        "director": office_lead,
         "township": township_user,
         "village": village_user,
         "neighbour": village_person(world.village_a2, "village_a2"),
@@ -60,10 +62,10 @@ def test_feedback_tells_the_township_and_the_village_to_read_and_sign(
     ("start", "step", "who", "kind", "expected"),
     [
         (Status.IN_PROGRESS, submit, "village", "AWAITING_REVIEW", {"township_a"}),
-        (Status.SUBMITTED, approve, "township", "AWAITING_CLOSURE", {"office"}),
+        (Status.SUBMITTED, approve, "township", "AWAITING_CLOSURE", {"office", "office_lead"}),
         (Status.SUBMITTED, send_back, "township", "RETURNED", {"village_a1"}),
         (Status.REVIEWED, return_reviewed, "office", "RETURNED", {"village_a1"}),
-        (Status.REVIEWED, close, "office", "CLOSED", {"village_a1", "township_a"}),
+        (Status.REVIEWED, close, "director", "CLOSED", {"village_a1", "township_a"}),
     ],
 )
 def test_each_move_of_an_item_tells_the_next_actor(

@@ -170,11 +170,11 @@ def test_return_reviewed_item_refuses_what_was_not_reviewed(world: World, office
 # close_item
 
 
-def test_close_item_closes_a_reviewed_item(world: World, office: User) -> None:
+def test_close_item_closes_a_reviewed_item(world: World, office_lead: User) -> None:
     """The office closes (销号) today by default: CLOSED, closed_on, a CLOSURE note with its note, the event."""
     item = item_in(world, Status.REVIEWED, needs_return_visit=False)
 
-    actions.close_item(item, actor=office, note=" 经核查整改到位，予以销号。 ")
+    actions.close_item(item, actor=office_lead, note=" 经核查整改到位，予以销号。 ")
 
     item.refresh_from_db()
     assert (item.status, item.closed_on) == (Status.CLOSED, timezone.localdate())
@@ -182,19 +182,19 @@ def test_close_item_closes_a_reviewed_item(world: World, office: User) -> None:
     assert (note.kind, note.text, note.author, note.on) == (
         Progress.Kind.CLOSURE,
         "经核查整改到位，予以销号。",
-        office,
+        office_lead,
         timezone.localdate(),
     )
     event = event_of(item, "rectification.item_closure")
-    assert event.actor == office
+    assert event.actor == office_lead
     assert (before_of(event)["status"], after_of(event)["status"]) == ("REVIEWED", "CLOSED")
 
 
-def test_close_item_updates_the_callers_copy(world: World, office: User) -> None:
+def test_close_item_updates_the_callers_copy(world: World, office_lead: User) -> None:
     """Like every action, close_item leaves the object it was given in the state it wrote."""
     item = item_in(world, Status.REVIEWED, needs_return_visit=False)
 
-    actions.close_item(item, actor=office)
+    actions.close_item(item, actor=office_lead)
 
     assert (item.status, item.closed_on) == (Status.CLOSED, timezone.localdate())
 
@@ -218,11 +218,11 @@ def test_each_move_updates_the_callers_copy(
     assert item.status == target
 
 
-def test_close_item_on_a_past_day(world: World, office: User) -> None:
+def test_close_item_on_a_past_day(world: World, office_lead: User) -> None:
     """The closure may be recorded for the day it was decided; the default note says 销号."""
     item = item_in(world, Status.REVIEWED, needs_return_visit=False)
 
-    actions.close_item(item, actor=office, closed_on=date(2024, 1, 31))
+    actions.close_item(item, actor=office_lead, closed_on=date(2024, 1, 31))
 
     item.refresh_from_db()
     assert item.closed_on == date(2024, 1, 31)
@@ -230,32 +230,32 @@ def test_close_item_on_a_past_day(world: World, office: User) -> None:
     assert (note.on, note.text) == (date(2024, 1, 31), "Closed (销号).")
 
 
-def test_close_item_refuses_a_day_in_the_future(world: World, office: User) -> None:
+def test_close_item_refuses_a_day_in_the_future(world: World, office_lead: User) -> None:
     """An item cannot be closed tomorrow."""
     item = item_in(world, Status.REVIEWED, needs_return_visit=False)
 
     with pytest.raises(Conflict):
-        actions.close_item(item, actor=office, closed_on=timezone.localdate() + timedelta(days=1))
+        actions.close_item(item, actor=office_lead, closed_on=timezone.localdate() + timedelta(days=1))
 
     unchanged(item, Status.REVIEWED)
     assert item.closed_on is None
 
 
-def test_close_item_refuses_a_reviewed_long_term_item(world: World, office: User) -> None:
+def test_close_item_refuses_a_reviewed_long_term_item(world: World, office_lead: User) -> None:
     """A long-term item (长期坚持) is kept ongoing, not closed, when the township has reviewed it."""
     item = item_in(world, Status.REVIEWED, fix_type=FixType.LONG_TERM, needs_return_visit=False)
 
     with pytest.raises(TransitionNotAllowed):
-        close(item, office)
+        close(item, office_lead)
 
     unchanged(item, Status.REVIEWED)
 
 
-def test_close_item_closes_an_ongoing_long_term_item(world: World, office: User) -> None:
+def test_close_item_closes_an_ongoing_long_term_item(world: World, office_lead: User) -> None:
     """Once its goal is reached, an ongoing long-term item is closed."""
     item = item_in(world, Status.ONGOING, fix_type=FixType.LONG_TERM, needs_return_visit=False)
 
-    close(item, office)
+    close(item, office_lead)
 
     item.refresh_from_db()
     assert item.status == Status.CLOSED
@@ -263,22 +263,22 @@ def test_close_item_closes_an_ongoing_long_term_item(world: World, office: User)
 
 
 @pytest.mark.parametrize("status", [Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.RETURNED])
-def test_close_item_refuses_work_the_township_has_not_reviewed(world: World, office: User, status: str) -> None:
+def test_close_item_refuses_work_the_township_has_not_reviewed(world: World, office_lead: User, status: str) -> None:
     """The office closes only what the township reviewed (统筹把关 before 销号)."""
     item = item_in(world, status, needs_return_visit=False)
 
     with pytest.raises(TransitionNotAllowed):
-        close(item, office)
+        close(item, office_lead)
 
     unchanged(item, status)
 
 
-def test_close_item_refuses_a_day_before_the_feedback(world: World, office: User) -> None:
+def test_close_item_refuses_a_day_before_the_feedback(world: World, office_lead: User) -> None:
     """A closure cannot be dated before the village was even told of the problem (2023-12-04)."""
     item = item_in(world, Status.REVIEWED, needs_return_visit=False)
 
     with pytest.raises(Conflict):
-        actions.close_item(item, actor=office, closed_on=date(2023, 11, 1))
+        actions.close_item(item, actor=office_lead, closed_on=date(2023, 11, 1))
 
     unchanged(item, Status.REVIEWED)
 

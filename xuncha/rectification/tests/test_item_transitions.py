@@ -24,7 +24,7 @@ from xuncha.findings.tests.factories import persona
 from xuncha.rectification import actions
 from xuncha.rectification.actions.ledger import _move
 from xuncha.rectification.models import LedgerItem, Progress
-from xuncha.rectification.tests.factories import after_of, before_of, event_of
+from xuncha.rectification.tests.factories import after_of, before_of, event_of, ledger_item
 from xuncha.rectification.tests.item_helpers import (
     ALLOWED_MOVES,
     MOVES,
@@ -115,7 +115,7 @@ def attempt(item: LedgerItem, target: str, request: pytest.FixtureRequest) -> No
             ),
             "township_user",
         ),
-        Status.CLOSED: (close, "office"),
+        Status.CLOSED: (close, "office_lead"),  # 甲一村 is a key village: its items close by the director
         Status.ONGOING: (keep_ongoing, "office"),
     }
     act, name = by_target[target]
@@ -231,9 +231,10 @@ def test_office_actions_are_refused_to_everyone_but_the_office(
 def test_office_actions_are_open_to_the_office_and_its_director(
     world: World, request: pytest.FixtureRequest, action: str, name: str
 ) -> None:
-    """The office staff and the director both act for the office; the event names who acted."""
+    """The office staff and the director both act for the office; the event names who acted. (An item of 甲二村, an
+    ordinary village: a key village's items close by the director alone, see test_four_eyes.py.)"""
     act, status, fields = OFFICE_ACTIONS[action]
-    item = item_in(world, status, **fields)
+    item = ledger_item(world.round, world.village_a2, status=status, **fields)
     actor = persona(request, name)
 
     act(item, actor)

@@ -146,9 +146,16 @@ def _status(item: LedgerItem) -> str:
 
 
 def test_the_chain_runs_from_plan_to_closure_through_the_pages(
-    client: Client, world: World, office: User, township_user: User, village_user: User, media: None
+    client: Client,
+    world: World,
+    office: User,
+    office_lead: User,
+    township_user: User,
+    village_user: User,
+    media: None,
 ) -> None:
-    """Village plans and submits with evidence, township approves, office closes after the key village's visit."""
+    """Village plans and submits with evidence, township approves, the office's director closes after the key
+    village's visit (the clerk who verified it on the visit may not: four eyes)."""
     item = published_item(world, office)
     client.force_login(village_user)
     page = client.get(item.get_absolute_url()).content.decode()
@@ -200,6 +207,12 @@ def test_the_chain_runs_from_plan_to_closure_through_the_pages(
     assert _status(item) == Status.REVIEWED
 
     verify_on_a_visit(item, office)
+    response = _post(client, close_url, {"closed_on": today, "note": "回访核实，予以销号。"})
+    assert _messages(response) == [
+        "You verified this item on the return visit: another person of the office closes it (four eyes)."
+    ]
+    assert _status(item) == Status.REVIEWED
+    client.force_login(office_lead)
     response = _post(client, close_url, {"closed_on": today, "note": "回访核实，予以销号。"})
     assert _messages(response) == ["The item was closed."]
     assert _status(item) == Status.CLOSED
@@ -782,6 +795,7 @@ def test_the_chain_in_a_browser(
     browser_page: BrowserPage,
     world: World,
     office: User,
+    office_lead: User,
     township_user: User,
     village_user: User,
     settings: pytest.FixtureRequest,
@@ -820,8 +834,9 @@ def test_the_chain_in_a_browser(
     _sign_out(browser_page)
 
     verify_on_a_visit(item, office)
-    browser_page.login("office")
+    browser_page.login(office_lead.username)  # a key village's item: the director closes it
     browser_page.goto(item.get_absolute_url())
+    assert "Verified by" in page.locator("[data-testid=close-checklist]").inner_text()
     page.fill("[data-testid=close-form] input[name=note]", "回访核实，予以销号。")
     page.click("[data-testid=close-form] button[type=submit]")
     page.wait_for_selector("[data-testid=progress-step][data-kind=CLOSURE]")

@@ -113,7 +113,7 @@ def _reviewed_key_village_item(world: World, office: User) -> LedgerItem:
 
 
 def test_closing_a_key_village_item_waits_for_the_visit_and_offers_to_plan_it(
-    client: Client, world: World, office: User
+    client: Client, world: World, office: User, office_lead: User
 ) -> None:
     item = _reviewed_key_village_item(world, office)
     assert permissions.can_close(office, item)  # the boolean permission is unchanged
@@ -134,10 +134,17 @@ def test_closing_a_key_village_item_waits_for_the_visit_and_offers_to_plan_it(
     assert client.get(plan.replace("&amp;", "&")).status_code == 200
 
     verify_on_a_visit(item, office)
+    item.refresh_from_db()
+    # The clerk verified it: the page says who closes instead (four eyes), and the director gets the form.
+    html = _html(client, item.get_absolute_url())
+    assert 'data-testid="close-form"' not in html
+    assert "four eyes" in html[html.index('data-testid="refused-close"') :]
+    assert refusals.why_not_close_item(office_lead, item) is None
+    client.force_login(office_lead)
     html = _html(client, item.get_absolute_url())
     assert 'data-testid="close-form"' in html and 'data-testid="refused-close"' not in html
-    item.refresh_from_db()
-    assert refusals.why_not_close_item(office, item) is None
+    checklist = html[html.index('data-testid="close-checklist"') :]
+    assert "Return visit" in checklist and "Verified by" in checklist
 
 
 def test_the_village_is_told_its_submission_waits_for_the_township(

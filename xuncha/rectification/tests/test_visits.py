@@ -518,8 +518,9 @@ def test_attach_check_photo_is_refused_to_others(
 # no closure without a verified return visit
 
 
-def test_a_key_villages_item_closes_only_after_a_verified_visit(world: World, office: User) -> None:
-    """甲一村 is a key village: its reviewed item is held back until a visit verifies it, then closes."""
+def test_a_key_villages_item_closes_only_after_a_verified_visit(world: World, office: User, office_lead: User) -> None:
+    """甲一村 is a key village: its reviewed item is held back until a visit verifies it, then the director closes
+    it (the clerk who recorded the visit may not: four eyes)."""
     item = a1_item(world)
     assert item.needs_return_visit
 
@@ -529,7 +530,9 @@ def test_a_key_villages_item_closes_only_after_a_verified_visit(world: World, of
     assert item.status == Status.REVIEWED
 
     record(visit(world.village_a1, [item], office), verified(item), office)
-    actions.close_item(item, actor=office)
+    with pytest.raises(PermissionDenied, match="four eyes"):
+        actions.close_item(item, actor=office)
+    actions.close_item(item, actor=office_lead)
 
     item.refresh_from_db()
     assert item.status == Status.CLOSED
@@ -553,35 +556,35 @@ def test_an_ordinary_villages_item_closes_without_a_visit(world: World, office: 
     assert item.status == Status.CLOSED
 
 
-def test_a_flagged_item_closes_after_a_verified_visit(world: World, office: User) -> None:
+def test_a_flagged_item_closes_after_a_verified_visit(world: World, office: User, office_lead: User) -> None:
     item = ledger_item(world.round, world.village_a2, status=Status.REVIEWED)
     actions.require_return_visit(item, actor=office)
     with pytest.raises(Conflict):
         actions.close_item(item, actor=office)
 
-    record(visit(world.village_a2, [item], office), verified(item), office)
+    record(visit(world.village_a2, [item], office_lead), verified(item), office_lead)
     actions.close_item(item, actor=office)
 
     item.refresh_from_db()
     assert item.status == Status.CLOSED
 
 
-def test_a_reopened_item_needs_a_new_verification(world: World, office: User) -> None:
+def test_a_reopened_item_needs_a_new_verification(world: World, office: User, office_lead: User) -> None:
     """An item verified, closed and reopened by the office must be verified again before it closes anew."""
     item = a1_item(world)
     record(visit(world.village_a1, [item], office), verified(item), office)
-    actions.close_item(item, actor=office)
+    actions.close_item(item, actor=office_lead)
     actions.reopen_item(
         item, reason="群众反映问题反弹", new_deadline=timezone.localdate() + timedelta(days=30), actor=office
     )
     LedgerItem.objects.filter(pk=item.pk).update(status=Status.REVIEWED)
 
     with pytest.raises(Conflict, match="return visit"):
-        actions.close_item(LedgerItem.objects.get(pk=item.pk), actor=office)
+        actions.close_item(LedgerItem.objects.get(pk=item.pk), actor=office_lead)
 
 
 def test_the_whole_chain_to_a_verified_closure(
-    world: World, office: User, township_user: User, village_user: User
+    world: World, office: User, office_lead: User, township_user: User, village_user: User
 ) -> None:
     """The office publishes 甲一村's lists, the village submits with evidence, the township approves, the office
     cannot close until a return visit verifies the work, then closes; the item's timeline holds every step."""
@@ -598,7 +601,7 @@ def test_the_whole_chain_to_a_verified_closure(
         actions.close_item(item, actor=office)
     planned = actions.plan_visit(world.village_a1, planned_on=date(2024, 3, 5), items=[item], actor=office)
     record(planned, verified(item), office, asked=30, satisfied=30)
-    actions.close_item(item, actor=office)
+    actions.close_item(item, actor=office_lead)
 
     item.refresh_from_db()
     assert item.status == Status.CLOSED
@@ -617,6 +620,6 @@ def test_the_whole_chain_to_a_verified_closure(
         ("rectification.item_planned", village_user),
         ("rectification.item_submission", village_user),
         ("rectification.item_approval", township_user),
-        ("rectification.item_closure", office),
+        ("rectification.item_closure", office_lead),
     ]
     assert Event.objects.filter(verb="rectification.visit_recorded").exists()

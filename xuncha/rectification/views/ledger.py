@@ -32,7 +32,7 @@ from xuncha.documents.list_exports import export_sheet, wants_export
 from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
-from xuncha.rectification import actions, permissions, refusals
+from xuncha.rectification import actions, closing, permissions, refusals
 from xuncha.rectification.filters import LedgerPageFilter, local_reader
 from xuncha.rectification.ledger_forms import (
     BatchReviewForm,
@@ -174,6 +174,11 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
     office = permissions.can_close(user, item)
     being_worked_on = status not in (Status.CLOSED, Status.SUBMITTED, Status.REVIEWED)
     long_term = item.fix_type == FixType.LONG_TERM
+    close_form = (
+        CloseForm(initial={"closed_on": today}, auto_id="close_%s")
+        if Status.CLOSED in moves and refusals.why_not_close_item(user, item) is None
+        else None
+    )
     plan = {"measures": item.measures, "goal": item.goal, "responsible_leader": item.responsible_leader}
     return {
         "plan_form": PlanForm(initial=plan, auto_id="plan_%s") if village and being_worked_on else None,
@@ -190,11 +195,8 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
             if refusals.why_not_review_item(user, item) is None
             else None
         ),
-        "close_form": (
-            CloseForm(initial={"closed_on": today}, auto_id="close_%s")
-            if Status.CLOSED in moves and refusals.why_not_close_item(user, item) is None
-            else None
-        ),
+        "close_form": close_form,
+        "close_checklist": closing.checklist(item) if close_form is not None else [],
         "ongoing_form": (
             NoteForm(auto_id="ongoing_%s") if office and status == Status.REVIEWED and long_term else None
         ),
