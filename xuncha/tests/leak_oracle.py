@@ -17,11 +17,10 @@ The records of the round's own work are markers too, each forbidden unless its m
 * a talk record's 笔录 and the interviewee's name (both decrypted by their fields), unless the talk is in
   ``TalkRecord.objects.visible_to`` (an interviewee who shares an account's name is not told apart by the name, as
   for reporters);
-* an open democratic appraisal's public key (the questionnaire's address, shown only on the appraisal's page), unless
-  the appraisal is in ``Appraisal.objects.visible_to``: forms keep no free text and have no page of their own;
-* a report version's words, unless the report is in ``Report.objects.drafts_visible_to`` or the words are in the
-  text of a report in ``Report.objects.visible_to`` (a county leader reads the approved text); the working papers'
-  phenomena are published in the lists, so a piece quoting them is never taken;
+* a report version's words (never its dates and figures, which the feedback documents print too), unless the report
+  is in ``Report.objects.drafts_visible_to`` or the words are in the text of a report in ``Report.objects.visible_to``
+  (a county leader reads the approved text); the working papers' phenomena are published in the lists, so a piece
+  quoting them is never taken;
 * a group meeting's minutes unless the meeting is in ``GroupMeeting.objects.visible_to``, a gate's minutes unless
   its report's drafts are the reader's;
 * an art. 26 separate feedback's points and person, unless it is in ``SeparateFeedback.objects.visible_to``.
@@ -37,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from xuncha.accounts.models import User
-from xuncha.appraisal.models import Appraisal
 from xuncha.core.crypto import decrypt
 from xuncha.fieldwork.models import TalkRecord
 from xuncha.findings.models import Clue, Petition, Problem
@@ -57,7 +55,6 @@ class Kind(StrEnum):
     RECEIPT = "receipt code"
     REPORTER = "reporter identity"
     TALK = "talk record"
-    APPRAISAL = "democratic appraisal"
     DRAFT = "report draft"
     MEETING = "group meeting minutes"
     GATE = "gate minutes"
@@ -97,11 +94,13 @@ def _markers(
     context: Iterable[str] = (),
     same: dict[int, list[str]] | None = None,
     unique: bool = False,
+    words_only: bool = False,
 ) -> list[Marker]:
     """For each object, a piece of its texts found nowhere else in the kind's texts and ``context``, except in
     ``same`` (texts counted as the object's own words: a clue's source problem). Pages cut long texts
     (``Problem.summary`` keeps 60 characters), so the earliest such piece is taken; without any, the first piece,
-    carried by every object that has it — or, when ``unique``, no marker (a text made of published pieces)."""
+    carried by every object that has it — or, when ``unique``, no marker (a text made of published pieces).
+    ``words_only`` passes over pieces with digits: dates and sums that documents print of their own."""
     same = same or {}
     own = {pk: "\x00".join(dict.fromkeys([*pk_texts, *same.get(pk, [])])) for pk, pk_texts in texts.items()}
     everything = [text for pk_texts in texts.values() for text in pk_texts]
@@ -116,7 +115,13 @@ def _markers(
             if not windows:
                 continue
             piece = next(
-                (w for w in windows if corpus.count(w) == own[pk].count(w) and not (unique and w in published)),
+                (
+                    w
+                    for w in windows
+                    if corpus.count(w) == own[pk].count(w)
+                    and not (unique and w in published)
+                    and not (words_only and any(character.isdigit() for character in w))
+                ),
                 None if unique else windows[0],
             )
             if piece is None:
@@ -192,7 +197,7 @@ def _ids(queryset: QuerySet[Any]) -> set[int]:
 
 
 def work_markers(account_names: Iterable[str], published: Iterable[str] = ()) -> list[Marker]:
-    """The markers of the round's own work: talk records, open appraisals, report versions, group meetings' and
+    """The markers of the round's own work: talk records, report versions, group meetings' and
     gates' minutes, separate feedback. ``account_names`` are names pages show of accounts; ``published`` are texts
     that reach townships and villages (the working papers' phenomena, in the lists)."""
     account_names = set(account_names)
@@ -205,15 +210,17 @@ def work_markers(account_names: Iterable[str], published: Iterable[str] = ()) ->
             names.setdefault(name, set()).add(talk.pk)
     for name, pks in names.items():
         markers.append(Marker(name, Kind.TALK, frozenset(pks), ", ".join(talk_labels[pk] for pk in sorted(pks))))
-    for appraisal in Appraisal.objects.filter(status=Appraisal.Status.OPEN).select_related("village"):
-        label = f"#{appraisal.pk} ({appraisal.village})"
-        markers.append(Marker(str(appraisal.public_key), Kind.APPRAISAL, frozenset([appraisal.pk]), label))
     versions: dict[int, list[str]] = {}
     for report_pk, text in ReportVersion.objects.order_by("report_id", "number").values_list("report_id", "text"):
         versions.setdefault(report_pk, []).append(text)
     titles = dict(Report.objects.values_list("pk", "title"))
     markers += _markers(
-        Kind.DRAFT, versions, {pk: f"#{pk} ({titles[pk]})" for pk in versions}, context=published, unique=True
+        Kind.DRAFT,
+        versions,
+        {pk: f"#{pk} ({titles[pk]})" for pk in versions},
+        context=published,
+        unique=True,
+        words_only=True,  # a draft's stationing dates are printed in the feedback documents too
     )
     meetings = list(GroupMeeting.objects.select_related("group"))
     markers += _markers(
@@ -241,7 +248,6 @@ def work_allowed(reader: AnyUser) -> dict[Kind, set[int]]:
     drafts = Report.objects.drafts_visible_to(reader)
     return {
         Kind.TALK: _ids(TalkRecord.objects.visible_to(reader)),
-        Kind.APPRAISAL: _ids(Appraisal.objects.visible_to(reader)),
         Kind.DRAFT: _ids(drafts),
         Kind.MEETING: _ids(GroupMeeting.objects.visible_to(reader)),
         Kind.GATE: _ids(Gate.objects.filter(report__in=drafts)),

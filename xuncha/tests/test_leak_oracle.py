@@ -1,4 +1,4 @@
-"""The leak oracle's markers of the round's own work (leak_oracle.py): talk records, open appraisals, report drafts,
+"""The leak oracle's markers of the round's own work (leak_oracle.py): talk records, report drafts,
 group meetings' and gates' minutes and separate feedback, each forbidden to whoever its model's scope keeps out."""
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from xuncha.accounts.models import Role, User
-from xuncha.appraisal import actions as appraisal_actions
-from xuncha.appraisal.models import Appraisal
 from xuncha.conftest import World, _person
 from xuncha.fieldwork.tests.factories import PERSON, TRANSCRIPT, record_talk
 from xuncha.inspections.models import Membership, Round
@@ -85,22 +83,10 @@ def test_an_interviewee_named_like_an_account_is_no_marker(
     assert _texts(Kind.TALK)
 
 
-def test_an_open_appraisals_address_is_forbidden_outside_the_group_and_the_office(
-    world: World, group_leader: User, office: User, township_user: User, leader: User, other_leader: User
-) -> None:
-    """An open appraisal's public key is its marker, readable by the group and the office; a closed appraisal's
-    address leads nowhere and is no marker."""
-    appraisal = appraisal_actions.open_appraisal(
-        world.assignment, world.village_a1, title="甲一村民主测评", cadres=[], actor=group_leader
-    )
-    assert _texts(Kind.APPRAISAL) == {str(appraisal.public_key)}
-    for reader in (township_user, leader, other_leader, None):
-        assert _forbidden(reader, Kind.APPRAISAL) == {str(appraisal.public_key)}, reader
-    for reader in (group_leader, office):
-        assert _forbidden(reader, Kind.APPRAISAL) == set(), reader
-    appraisal_actions.close_appraisal(appraisal, actor=group_leader)
-    assert Appraisal.objects.get(pk=appraisal.pk).status == Appraisal.Status.CLOSED
-    assert _texts(Kind.APPRAISAL) == set()
+def test_a_drafts_dates_are_no_marker(report: Report) -> None:
+    """The feedback documents print the stationing dates too: a draft's marker is a piece of words alone."""
+    assert _texts(Kind.DRAFT)
+    assert not any(character.isdigit() for text in _texts(Kind.DRAFT) for character in text)
 
 
 def test_a_draft_is_forbidden_to_townships_and_to_leaders_until_approved(
