@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from xuncha.core.workdays import add_working_days
 from xuncha.demo import clock
+from xuncha.demo.fieldwork_story import SHANDONG
 from xuncha.inspections.models import Assignment, Membership, Round
 from xuncha.reporting import actions
 from xuncha.reporting.models import Gate, Report
@@ -20,11 +21,12 @@ if TYPE_CHECKING:
 # Working days after stationing ends: the draft, the group meeting, the office's review, the leading group's
 # hearing and the secretary's special meeting (all well before the feedback, six weeks or more after stationing).
 SCHEDULE = (2, 5, 10, 15, 20)
+# Minutes name the report's target, so that one group's minutes are told from another's (the leak test's markers).
 MINUTES: dict[str, str] = {
-    Gate.Kind.GROUP_MEETING: "巡察组召开组务会，逐段审议巡察报告初稿，对问题定性和典型案例表述进行了修改完善。",
-    Gate.Kind.OFFICE_REVIEW: "县委巡察办对巡察报告进行审核，认为问题事实清楚、定性准确，同意提交领导小组会议。",
-    Gate.Kind.LEADING_GROUP: "县委巡察工作领导小组召开会议，听取巡察组巡察情况汇报，研究提出反馈意见和整改要求。",
-    Gate.Kind.SECRETARY: "县委书记专题会听取巡察情况汇报，同意巡察报告和反馈意见，要求抓好问题整改。",
+    Gate.Kind.GROUP_MEETING: "{target}巡察组召开组务会，逐段审议巡察报告初稿，对问题定性和典型案例表述进行了修改完善。",
+    Gate.Kind.OFFICE_REVIEW: "{target}巡察报告经县委巡察办审核，认为问题事实清楚、定性准确，同意提交领导小组会议。",
+    Gate.Kind.LEADING_GROUP: "{target}巡察情况由县委巡察工作领导小组会议听取，研究提出反馈意见和整改要求。",
+    Gate.Kind.SECRETARY: "{target}巡察情况经县委书记专题会听取，同意巡察报告和反馈意见，要求抓好问题整改。",
 }
 DECISIONS: dict[str, str] = {
     Gate.Kind.GROUP_MEETING: "同意报送县委巡察办审核。",
@@ -32,6 +34,14 @@ DECISIONS: dict[str, str] = {
     Gate.Kind.LEADING_GROUP: "报县委书记专题会审定。",
     Gate.Kind.SECRETARY: "同意按程序向被巡察村（社区）党组织反馈。",
 }
+MEETING_MINUTES = "{target}组务会逐条审议问题底稿，对事实依据不足的底稿予以撤回，其余底稿经集体研究予以确认。"
+# The separate feedback (单独反馈) to 山东村's secretary when round 3 fed the village back: whom, and what.
+SEPARATE_ROUND = 3
+SEPARATE_PERSON = "潘文，山东村党支部书记"
+SEPARATE_POINTS = (
+    "向潘文同志单独指出：本人对罗汉果合作社分红方案未经村民代表会议讨论负有直接责任，"
+    "对村务公开栏长期不更新督促不力，要求作为第一责任人带头认领整改并向乡镇党委作出书面说明。"
+)
 
 
 def _past(day: date) -> date:
@@ -55,7 +65,7 @@ def hold_meeting(assignment: Assignment, problems: list[Problem], leader: User, 
         assignment,
         held_on=min(assignment.stationed_until, clock.real_today()),
         attendees=[leader, *members],
-        minutes="组务会逐条审议问题底稿，对事实依据不足的底稿予以撤回，其余底稿经集体研究予以确认。",
+        minutes=MEETING_MINUTES.format(target=assignment.target.name),
         decisions=f"确认问题底稿{len(problems)}份。",
         problems=problems,
         actor=leader,
@@ -69,7 +79,7 @@ def _gate(report: Report, kind: str, day: date, actor: User, hour: int) -> None:
             kind,
             decision=Gate.Decision.PASSED,
             held_on=day,
-            minutes=MINUTES[kind],
+            minutes=MINUTES[kind].format(target=report.assignment.target.name if report.assignment else ""),
             decisions=DECISIONS[kind],
             actor=actor,
         )
@@ -91,6 +101,24 @@ def pass_gates(round_: Round, office: User, fed_back_on: dict[int, date]) -> Non
         days = [min(day, last) for day in days]
         for hour, (kind, day) in enumerate(zip(actions.GATE_ORDER, days, strict=True), start=9):
             _gate(report, kind, day, leader if kind == Gate.Kind.GROUP_MEETING else office, hour)
+        if round_.number == SEPARATE_ROUND:
+            _separate(assignment, leader, fed_back_on[assignment.pk])
+
+
+def _separate(assignment: Assignment, leader: User, day: date) -> None:
+    """The group leader gives 山东村's secretary the separate feedback on the day its lists are fed back."""
+    village = assignment.covered.filter(village__code=SHANDONG).select_related("village").first()
+    if village is None:
+        return
+    with clock.at(day, 16):
+        actions.give_separate_feedback(
+            assignment,
+            village.village,
+            given_on=day,
+            person=SEPARATE_PERSON,
+            points=SEPARATE_POINTS,
+            actor=leader,
+        )
 
 
 def await_office_review(round_: Round) -> None:
