@@ -23,12 +23,12 @@ from xuncha.dashboard.charts import Links, build_charts
 from xuncha.dashboard.lookups import chosen_scope, dashboard_unit, reader_sources
 from xuncha.dashboard.permissions import home_unit_id, reads_findings
 from xuncha.dashboard.queries import Scope, dashboard_figures, in_scope
-from xuncha.outcomes.models import PeopleKind
 from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.findings.filters import ProblemFilter, SuggestionFilter
 from xuncha.findings.models import Category, Problem, Suggestion
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit, Level
+from xuncha.outcomes.models import PeopleKind
 from xuncha.public.permissions import can_manage_disclosure
 
 if TYPE_CHECKING:
@@ -106,9 +106,7 @@ def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, An
         "round_rows": rounds,
         "area_label": AREA_LABELS.get(Level(scope.area_level)) if scope.area_level else "",
         "area_rows": [{**area, "link": links.area(area)} for area in figures["areas"]],
-        "people_rows": [
-            (label, figures["outcomes"]["people"][kind]) for kind, label in PeopleKind.choices
-        ],
+        "people_rows": [(label, figures["outcomes"]["people"][kind]) for kind, label in PeopleKind.choices],
         "category_rows": [
             (label, figures["outcomes"]["by_category"][code])
             for code, label in Category.choices

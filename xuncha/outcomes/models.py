@@ -17,6 +17,8 @@ from xuncha.core.fields import EncryptedTextField
 from xuncha.findings.models import Category
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from xuncha.accounts.scoping import AnyUser
 
 
@@ -37,7 +39,7 @@ AMOUNT_FIELDS = ("amount_involved", "amount_recovered", "amount_returned")
 ZERO = Decimal("0.00")
 
 
-def _amount(name: str) -> models.DecimalField[Decimal, Decimal]:
+def _amount(name: StrOrPromise) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(name, max_digits=14, decimal_places=2, default=ZERO)
 
 

@@ -63,7 +63,8 @@ def outcome_figures(
     confirmed = outcomes.filter(status=Outcome.Status.CONFIRMED).order_by()
     area_field = AREA_FIELDS.get(area_level or "")
     keys = [key for key in (area_field, "round__number", "category") if key]
-    totals, by_round, by_category = empty(), {}, {code: empty() for code in Category.values}
+    totals, by_category = empty(), {code: empty() for code in Category.values}
+    by_round: dict[int, dict[str, Any]] = {}
     by_area: dict[int, dict[str, Any]] = {}
     for row in confirmed.values(*keys).annotate(**SUMS):
         _add(totals, row)

@@ -61,7 +61,7 @@ def outcome_paragraph(figures: dict[str, Any]) -> str:
     kinds = labels(PeopleKind)
     people = "、".join(f"{kinds[kind]}{n}人" for kind, n in outcomes["people"].items() if n)
     return (
-        f"巡察发现问题及移交问题线索形成成果{outcomes['outcomes']}件，涉及金额{outcomes['amount_involved']}元，"
+        f"巡察成果运用方面，涉及金额{outcomes['amount_involved']}元，"
         f"追缴、挽回金额{outcomes['amount_recovered']}元，退还村集体资金资产{outcomes['amount_returned']}元；"
         f"问责处理{outcomes['people_total']}人" + (f"（其中{people}）" if people else "") + "；"
         f"推动建章立制{outcomes['rules']}项。"

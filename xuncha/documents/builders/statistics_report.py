@@ -178,7 +178,6 @@ def _coverage_section(doc: OfficialDocument, sections: _Sections, figures: Figur
         f"一般村{villages['general_inspected']}个，覆盖率{percent(villages['coverage_rate'])}；"
         f"尚未巡察{villages['remaining']}个。"
     )
-    sheets.append(outcome_sheet(figures, unit, about, _round_names(figures)))
     if figures["rounds"]:
         modes = labels(Assignment.Mode)
         statuses = labels(Round.Status)

@@ -32,7 +32,9 @@ def test_the_office_records_on_the_item_page(client: Client, world: World, offic
     item = item_of(world)
     client.force_login(office)
 
-    client.post(reverse("outcomes:item-record", args=[item.pk]), {"amount_recovered": "1500.00", "people_criticised": 1})
+    client.post(
+        reverse("outcomes:item-record", args=[item.pk]), {"amount_recovered": "1500.00", "people_criticised": 1}
+    )
     page = client.get(item.get_absolute_url()).content.decode()
 
     assert Outcome.objects.get(item=item).people_criticised == 1
@@ -124,7 +126,9 @@ def test_the_api_records_and_lists_in_scope(world: World, office: User, discipli
     body = {"item": item.pk, "amount_recovered": "12.5", "people": {"ADMONISHED": 3}, "people_note": NAMES}
 
     recorded = api.post("/api/v1/outcomes/item/", body, format="json")
-    rule = api.post(f"/api/v1/outcomes/{recorded.json()['id']}/rules/", {"title": "制度", "adopted_on": "2024-01-02"}, format="json")
+    rule = api.post(
+        f"/api/v1/outcomes/{recorded.json()['id']}/rules/", {"title": "制度", "adopted_on": "2024-01-02"}, format="json"
+    )
     api.force_authenticate(discipline)
     by_commission = api.post("/api/v1/outcomes/clue/", {"clue": clue.pk, "amount_involved": "5"}, format="json")
     refused = api.post("/api/v1/outcomes/item/", {"item": item.pk}, format="json")
