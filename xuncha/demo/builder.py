@@ -22,10 +22,10 @@ from xuncha.demo import (
     clock,
     data,
     disclosure_story,
-    outcomes_story,
     fieldwork_story,
     findings_data,
     handoff_story,
+    outcomes_story,
     planning_story,
     reporting_story,
 )

@@ -408,7 +408,16 @@ def test_a_citys_report_adds_up_its_counties(client: Client, scene: Scene, world
     assert areas["兴安县"][:2] == ["1", "0"]
     assert document.paragraphs[-2].text == "中共桂林市委员会巡察工作领导小组办公室"
     sheets = sheets_of(client.get(xlsx_url(city)))
-    assert list(sheets) == ["概况", "按县（市、区）", "问题", "意见建议", "意见建议较多的村", "整改", "成果运用", "回访"]
+    assert list(sheets) == [
+        "概况",
+        "按县（市、区）",
+        "问题",
+        "意见建议",
+        "意见建议较多的村",
+        "整改",
+        "成果运用",
+        "回访",
+    ]
     assert by_first(sheets["整改"]) == {"合计": by_first(sheets["整改"])["合计"]}
 
 
@@ -468,8 +477,8 @@ def test_each_download_is_logged_as_an_export(client: Client, scene: Scene, worl
 
 
 # The session, the user, their grants and groups (4); the unit and the filter's terms, rounds and townships (4);
-# the dashboard's figures, an aggregate or two per group of figures (23, two of them the outcomes'); the access-log row with its chain head
-# locked and moved on (3).
+# the dashboard's figures, an aggregate or two per group of figures (23, two of them the outcomes'); the
+# access-log row with its chain head locked and moved on (3).
 QUERIES = 35
 
 
