@@ -17,6 +17,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("xuncha.appraisal.api.urls")),
     path("", include("xuncha.archive.api")),
     path("", include("xuncha.reporting.api.urls")),
+    path("", include("xuncha.outcomes.api.urls")),
 ]
 
 urlpatterns = [

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "xuncha.backups",
     "xuncha.archive",
     "xuncha.reporting",
+    "xuncha.outcomes",
     "django_tasks_db",
 ]
 

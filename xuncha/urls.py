@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("xuncha.documents.urls")),
     path("", include("xuncha.archive.urls")),
     path("", include("xuncha.reporting.urls")),
+    path("", include("xuncha.outcomes.urls")),
     path("dashboard/", include("xuncha.dashboard.urls")),
     path("p/", include("xuncha.public.urls")),
     path("", include("xuncha.appraisal.urls")),

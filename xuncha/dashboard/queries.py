@@ -20,6 +20,8 @@ from xuncha.inspections.models import AssignmentVillage, Round, Term
 from xuncha.inspections.queries import current_term, rounds_figures
 from xuncha.organisations.models import AdminUnit, Level, VillageKind
 from xuncha.organisations.models import Category as VillageCategory
+from xuncha.outcomes.models import Outcome
+from xuncha.outcomes.queries import outcome_figures
 from xuncha.public.models import SHOWN_Q, Disclosure, SurveyAnswer
 from xuncha.public.queries import disclosure_figures, survey_figures
 from xuncha.rectification.models import LedgerItem, ReturnVisit, VisitCheck
@@ -130,11 +132,16 @@ class Sources:
     visits: QuerySet[ReturnVisit]
     clues: QuerySet[Clue] | None
     rounds: QuerySet[Round]
+    outcomes: QuerySet[Outcome]
 
     @classmethod
     def of(cls, user: AnyUser, *, reads_findings: bool, counts_clues: bool) -> Sources:
         """A reader's sources. Clues are counted from all of them (a count is all a dashboard shows of them), but
-        only for those allowed to know of clues; suggestions only for those who read the groups' findings."""
+        only for those allowed to know of clues; suggestions only for those who read the groups' findings. Outcomes
+        are those of the items the reader sees, and, summed, those of the clues for those who may count clues."""
+        outcomes = Outcome.objects.visible_to(user).filter(item__isnull=False)
+        if counts_clues:
+            outcomes = outcomes | Outcome.objects.filter(clue__isnull=False)
         return cls(
             problems=Problem.objects.visible_to(user),
             items=LedgerItem.objects.visible_to(user),
@@ -142,6 +149,7 @@ class Sources:
             visits=ReturnVisit.objects.visible_to(user),
             clues=Clue.objects.all() if counts_clues else None,
             rounds=Round.objects.visible_to(user),
+            outcomes=outcomes,
         )
 
     @classmethod
@@ -153,6 +161,7 @@ class Sources:
             visits=ReturnVisit.objects.all(),
             clues=Clue.objects.all(),
             rounds=Round.objects.all(),
+            outcomes=Outcome.objects.all(),
         )
 
 
@@ -175,6 +184,12 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
         "disclosure": disclosure_figures(_disclosures(scope)),
         "disclosures": _recent_disclosures(scope),
         "rounds": _round_figures(scope, sources.rounds),
+        "outcomes": outcome_figures(
+            in_scope(sources.outcomes, scope, round_path="round", village_path="village"),
+            scope.area_level,
+            areas,
+            rounds=not scope.is_region,
+        ),
         "areas": [area for area in areas.values() if area["villages"]],
     }
     return figures

@@ -25,9 +25,10 @@ from xuncha.dashboard.permissions import home_unit_id, reads_findings
 from xuncha.dashboard.queries import Scope, dashboard_figures, in_scope
 from xuncha.documents.list_exports import ExportColumn, export_list, label_of, text_of, wants_export
 from xuncha.findings.filters import ProblemFilter, SuggestionFilter
-from xuncha.findings.models import Problem, Suggestion
+from xuncha.findings.models import Category, Problem, Suggestion
 from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit, Level
+from xuncha.outcomes.models import PeopleKind
 from xuncha.public.permissions import can_manage_disclosure
 
 if TYPE_CHECKING:
@@ -105,6 +106,12 @@ def _tables(figures: dict[str, Any], scope: Scope, links: Links) -> dict[str, An
         "round_rows": rounds,
         "area_label": AREA_LABELS.get(Level(scope.area_level)) if scope.area_level else "",
         "area_rows": [{**area, "link": links.area(area)} for area in figures["areas"]],
+        "people_rows": [(label, figures["outcomes"]["people"][kind]) for kind, label in PeopleKind.choices],
+        "category_rows": [
+            (label, figures["outcomes"]["by_category"][code])
+            for code, label in Category.choices
+            if figures["outcomes"]["by_category"][code]["outcomes"]
+        ],
         "suggestion_rows": [
             {
                 **row,

@@ -25,6 +25,7 @@ from xuncha.demo import (
     fieldwork_story,
     findings_data,
     handoff_story,
+    outcomes_story,
     planning_story,
     reporting_story,
 )
@@ -270,6 +271,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
             continue
         RectificationStory(round_, spec, users, local).run()
     disclosure_story.tell(office)
+    outcomes_story.tell(users)
 
 
 def _plan_round(term: Term, spec: data.RoundSpec, units: dict[str, AdminUnit], users: dict[str, User]) -> Round:

@@ -43,6 +43,7 @@ from xuncha.findings.models import Clue, ImmediateFixNotice, Petition, Problem, 
 from xuncha.findings.workbench import default_day, villages_of
 from xuncha.inspections.models import Assignment
 from xuncha.inspections.pages import assignment_page
+from xuncha.outcomes.views import clue_panel
 from xuncha.rectification.timeline import case_timeline
 
 
@@ -596,6 +597,7 @@ def clue_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             FeedbackForm() if clue.status == status.DISPOSED and permissions.receives(user, clue) else None
         ),
         "timeline": _timeline(clue),
+        "outcome_panel": clue_panel(user, clue),
     }
     response = render(request, "findings/clue_detail.html", context)
     response["Cache-Control"] = "no-store"

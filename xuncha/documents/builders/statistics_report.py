@@ -24,6 +24,7 @@ from xuncha.findings.models import Category, FixType, Problem, Suggestion
 from xuncha.inspections.models import Assignment, Round, chinese_number
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.organisations.models import Category as VillageCategory
+from xuncha.outcomes.report import outcome_paragraph, outcome_sheet
 from xuncha.rectification.queries import rate
 
 Figures = dict[str, Any]
@@ -153,6 +154,8 @@ def _write(figures: Figures, today: date) -> GeneratedFile:
         sections.heading("问题线索情况")
         doc.paragraph(f"巡察发现的问题线索已按规定程序移交{figures['clues']['transferred']}件。")
     _rectification_section(doc, sections, figures)
+    sections.heading("成果运用情况")
+    doc.paragraph(outcome_paragraph(figures))
     _visit_section(doc, sections, figures)
     if figures["areas"]:
         _area_section(doc, sections, figures)
@@ -387,6 +390,7 @@ def xlsx(figures: Figures) -> GeneratedFile:
             heading=f"{unit}巡察整改情况（{about}）",
         )
     )
+    sheets.append(outcome_sheet(figures, unit, about, _round_names(figures)))
     if figures["rounds"]:
         modes = labels(Assignment.Mode)
         sheets.append(

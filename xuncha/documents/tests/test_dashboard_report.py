@@ -160,8 +160,9 @@ def test_the_office_downloads_the_countys_report(client: Client, scene: Scene, w
         "三、意见建议办理情况",
         "四、问题线索情况",
         "五、整改情况",
-        "六、回访及群众满意度情况",
-        "七、各乡镇巡察工作情况",
+        "六、成果运用情况",
+        "七、回访及群众满意度情况",
+        "八、各乡镇巡察工作情况",
     ]
     assert "龙胜各族自治县共有村（社区）5个，其中村民委员会4个、社区1个；重点村1个、一般村4个。" in body
     assert "已巡察4个，其中重点村1个、一般村3个，覆盖率80%；尚未巡察1个。" in body
@@ -257,7 +258,7 @@ def test_figures_without_clues_say_nothing_of_clues(scene: Scene, world: World, 
     assert figures["clues"] is None
     document = open_docx(statistics_report.docx(figures).content)
     assert "问题线索" not in text_of(document)
-    assert headings(document)[3:5] == ["四、整改情况", "五、回访及群众满意度情况"]
+    assert headings(document)[3:6] == ["四、整改情况", "五、成果运用情况", "六、回访及群众满意度情况"]
     overview = by_first_pair(workbook(statistics_report.xlsx(figures).content)["概况"])
     assert not [key for key in overview if key[0] == "问题线索"]
 
@@ -285,6 +286,7 @@ def test_the_office_downloads_the_countys_workbook(client: Client, scene: Scene,
         "意见建议",
         "意见建议较多的村",
         "整改",
+        "成果运用",
         "轮次",
         "回访",
         "未巡察村（社区）",
@@ -365,7 +367,7 @@ def test_a_report_of_one_township_counts_only_that_township(
     assert "统计范围：十五届县委各轮巡察，甲镇；" in body
     assert "甲镇共有村（社区）3个" in body
     assert "巡察共发现问题8个" in body
-    assert "七、各村（社区）巡察工作情况" in headings(document)
+    assert "八、各村（社区）巡察工作情况" in headings(document)
     areas = docx_table(document, "村（社区）", "村（社区）数")
     assert areas == {
         "甲社区居委会": ["1", "1", "100%", "2", "0", "0", "0%", "0"],
@@ -399,14 +401,23 @@ def test_a_citys_report_adds_up_its_counties(client: Client, scene: Scene, world
     document = docx_of(download(client, user, docx_url(city)))
     assert document.paragraphs[0].text == "桂林市村级巡察工作统计报告"
     assert "辖区1个县（市、区）本届各轮巡察" in paragraphs(document)
-    assert headings(document)[-1] == "七、各县（市、区）巡察工作情况"
+    assert headings(document)[-1] == "八、各县（市、区）巡察工作情况"
     areas = docx_table(document, "县（市、区）")
     assert list(areas) == ["兴安县", "龙胜各族自治县", "合计"]
     assert areas["龙胜各族自治县"][:4] == ["5", "4", "80%", "11"]
     assert areas["兴安县"][:2] == ["1", "0"]
     assert document.paragraphs[-2].text == "中共桂林市委员会巡察工作领导小组办公室"
     sheets = sheets_of(client.get(xlsx_url(city)))
-    assert list(sheets) == ["概况", "按县（市、区）", "问题", "意见建议", "意见建议较多的村", "整改", "回访"]
+    assert list(sheets) == [
+        "概况",
+        "按县（市、区）",
+        "问题",
+        "意见建议",
+        "意见建议较多的村",
+        "整改",
+        "成果运用",
+        "回访",
+    ]
     assert by_first(sheets["整改"]) == {"合计": by_first(sheets["整改"])["合计"]}
 
 
@@ -466,9 +477,9 @@ def test_each_download_is_logged_as_an_export(client: Client, scene: Scene, worl
 
 
 # The session, the user, their grants and groups (4); the unit and the filter's terms, rounds and townships (4);
-# the dashboard's figures, an aggregate or two per group of figures (21); the access-log row with its chain head
-# locked and moved on (3).
-QUERIES = 33
+# the dashboard's figures, an aggregate or two per group of figures (23, two of them the outcomes'); the
+# access-log row with its chain head locked and moved on (3).
+QUERIES = 35
 
 
 @pytest.mark.parametrize("url", [docx_url, xlsx_url])

@@ -32,6 +32,7 @@ from xuncha.documents.list_exports import export_sheet, wants_export
 from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
+from xuncha.outcomes.views import item_panel
 from xuncha.rectification import actions, closing, permissions, refusals
 from xuncha.rectification.filters import LedgerPageFilter, local_reader
 from xuncha.rectification.ledger_forms import (
@@ -228,6 +229,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "timeline": Event.objects.for_object(item).select_related("actor").order_by("seq"),
         **_action_forms(request, item),
         **party_context(request, item),
+        "outcome_panel": item_panel(user, item),
     }
     return render(request, "rectification/ledger/detail.html", context)
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutcomesConfig(AppConfig):
+    name = "xuncha.outcomes"
+    verbose_name = _("Outcomes")
+
+    def ready(self) -> None:
+        from xuncha.audit.labels import VERB_LABELS
+        from xuncha.outcomes.labels import VERBS
+
+        VERB_LABELS.update(VERBS)
