@@ -54,14 +54,15 @@ def tell(users: dict[str, User]) -> None:
         if item is None or not recovered:
             continue
         with clock.at(reported + timedelta(days=7), 10):
+            # The money was recovered in the clue's handling and is counted there, once; the item records what its
+            # rectification made of it: the rule adopted so that it does not happen again.
             outcome = actions.record_item_outcome(
                 item,
                 actor=office,
-                amount_involved=involved,
-                amount_recovered=recovered,
-                amount_returned=recovered,
-                returned_description="退回村集体账户，已在村务公开栏公示。",
-                note="整改中追缴到位。",
+                amount_involved=Decimal("0.00"),
+                amount_recovered=Decimal("0.00"),
+                amount_returned=Decimal("0.00"),
+                note="违规款项已在问题线索处置中追缴并退回村集体账户（见线索处置结果），本村据此建章立制。",
             )
             actions.add_rule(
                 outcome,

@@ -22,6 +22,15 @@ class VillageOutcomeForm(forms.Form):
 
     amount_recovered = _amount(_("Amount recovered (yuan)"))
     amount_returned = _amount(_("Money or assets returned to the collective (yuan)"))
+
+    def __init__(self, *args: Any, on_clue: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not on_clue:
+            self.fields["amount_recovered"].help_text = _(
+                "Money recovered in handling a problem clue is recorded on the clue by the discipline commission: "
+                "record here only what the rectification itself recovered, so that each yuan is counted once."
+            )
+
     returned_description = forms.CharField(
         label=_("What was returned to the collective"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

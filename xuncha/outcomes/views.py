@@ -58,7 +58,7 @@ def clue_panel(user: AnyUser, clue: Clue) -> dict[str, Any]:
         "outcome": outcome,
         "clue_outcomes": [],
         "reads_names": outcome is not None,
-        "record_form": OutcomeForm.for_outcome(outcome, auto_id="outcome_%s") if records else None,
+        "record_form": OutcomeForm.for_outcome(outcome, auto_id="outcome_%s", on_clue=True) if records else None,
         "report_form": None,
         "can_confirm": False,
         "rule_form": RuleForm(auto_id="rule_%s") if records and outcome is not None else None,
@@ -121,7 +121,9 @@ def item_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def clue_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     clue = get_object_or_404(Clue.objects.visible_to(request.user).select_related("round__term__county"), pk=pk)
     _post(
-        request, OutcomeForm(request.POST), lambda data: actions.record_clue_outcome(clue, actor=request.user, **data)
+        request,
+        OutcomeForm(request.POST, on_clue=True),
+        lambda data: actions.record_clue_outcome(clue, actor=request.user, **data),
     )
     return redirect(clue)
 
