@@ -7,9 +7,9 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Democratic appraisal")
 
     def ready(self) -> None:
-        from xuncha.appraisal.archiving import tallies
+        from xuncha.appraisal.archiving import audit_objects, tallies
         from xuncha.appraisal.models import EVENT_KEY_LABELS, EVENT_LABELS
-        from xuncha.archive.contributors import register_contributor
+        from xuncha.archive.contributors import register_audit_objects, register_contributor
         from xuncha.audit.diff import KEY_CHOICES, KEY_LABELS
         from xuncha.audit.labels import VERB_LABELS
 
@@ -19,3 +19,4 @@ class AppraisalConfig(AppConfig):
         KEY_LABELS.update(EVENT_KEY_LABELS)
         KEY_CHOICES["respondent_kind"] = ("appraisal.appraisalform", "respondent_kind")
         register_contributor(tallies)
+        register_audit_objects(audit_objects)

@@ -38,3 +38,8 @@ def tallies(assignment: Assignment) -> Iterator[Member | HandedIn]:
     forms = AppraisalForm.objects.filter(appraisal__assignment=assignment).count()
     if forms:
         yield HandedIn("民主测评表", forms, FORMS_NOTE)
+
+
+def audit_objects(assignment: Assignment) -> dict[str, list[int]]:
+    """The assignment's appraisals, for its audit trail (a form's events, if any, stay out: forms are anonymous)."""
+    return {"appraisal.appraisal": list(Appraisal.objects.filter(assignment=assignment).values_list("pk", flat=True))}

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from xuncha.archive import contributors
 from xuncha.archive.contributors import HandedIn, Member
 from xuncha.audit.models import Event
 from xuncha.core.exceptions import Conflict
@@ -40,6 +41,7 @@ from xuncha.documents.files import GeneratedFile
 from xuncha.evidence.models import Evidence
 from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.rectification.models import Feedback, LedgerItem, ProblemList, Progress, Receipt, ReturnVisit
+from xuncha.rectification.models_handoff import ResponsibleParty
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
@@ -241,6 +243,8 @@ def _objects(assignment: Assignment) -> dict[str, list[int]]:
         "rectification.receipt": ids(Receipt.objects.filter(feedback__in=feedbacks)),
         "rectification.ledgeritem": ids(items),
         "rectification.returnvisit": ids(ReturnVisit.objects.filter(village__in=villages, checks__item__in=items)),
+        "rectification.responsibleparty": ids(ResponsibleParty.objects.filter(item__in=items)),
+        **contributors.audit_objects(assignment),
     }
 
 

@@ -89,3 +89,27 @@ def contributors() -> list[Contributor]:
     registered = [item for item in _registry if item not in own]
     configured = [import_string(path) for path in getattr(settings, "ARCHIVE_CONTRIBUTORS", ())]
     return [*own, *registered, *(item for item in configured if item not in own and item not in registered)]
+
+
+# The records of an assignment whose audit events go into its file's audit trail (04-审计记录), by the object type of
+# their events (``app_label.modelname``). Each app of the round's own work registers its own, like a contributor.
+type AuditObjects = Callable[["Assignment"], dict[str, list[int]]]
+
+_audit_registry: list[AuditObjects] = []
+
+
+def register_audit_objects(objects: AuditObjects) -> AuditObjects:
+    """Add the records ``objects(assignment)`` names to the audit trail of every file built from now on (twice is
+    once)."""
+    if objects not in _audit_registry:
+        _audit_registry.append(objects)
+    return objects
+
+
+def audit_objects(assignment: Assignment) -> dict[str, list[int]]:
+    """The ids the registered apps name for the assignment's audit trail, by object type."""
+    found: dict[str, list[int]] = {}
+    for objects in _audit_registry:
+        for object_type, pks in objects(assignment).items():
+            found.setdefault(object_type, []).extend(pks)
+    return found

@@ -33,3 +33,12 @@ def sealed_records(assignment: Assignment) -> Iterator[HandedIn]:
         count = model.objects.filter(assignment=assignment).count()
         if count:
             yield HandedIn(title, count)
+
+
+def audit_objects(assignment: Assignment) -> dict[str, list[int]]:
+    """The records learnt on site, for the assignment's audit trail: what was done when and by whom, the events hold
+    no content of a record (it stays sealed)."""
+    return {
+        model._meta.label_lower: list(model.objects.filter(assignment=assignment).values_list("pk", flat=True))
+        for _title, model in SEALED
+    }

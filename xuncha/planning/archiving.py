@@ -25,7 +25,7 @@ from xuncha.documents.builders import UNSAFE_IN_NAMES
 from xuncha.documents.chinese import labels
 from xuncha.inspections.models import Membership, Recusal
 from xuncha.planning.documents import body_name, render_enquiry, render_plan
-from xuncha.planning.models import Enquiry, RecusalDeclaration, WorkPlan
+from xuncha.planning.models import Enquiry, Lead, RecusalDeclaration, WorkPlan
 
 if TYPE_CHECKING:
     from xuncha.inspections.models import Assignment
@@ -111,3 +111,23 @@ def enquiries(assignment: Assignment) -> Iterator[Member | HandedIn]:
     replies = sum(1 for enquiry in letters if enquiry.status == Enquiry.Status.REPLIED)
     if replies:
         yield HandedIn("征求意见回复", replies)
+
+
+def audit_objects(assignment: Assignment) -> dict[str, list[int]]:
+    """The preparation's records of the assignment, for its audit trail: the plans (the round's too), the group's
+    declarations, the enquiries and their leads."""
+    plans = WorkPlan.objects.filter(round_id=assignment.round_id).filter(
+        Q(assignment=assignment) | Q(assignment__isnull=True)
+    )
+    members = Membership.objects.filter(group_id=assignment.group_id).values("user_id")
+    enquiries = [enquiry.pk for enquiry in _enquiries(assignment)]
+    return {
+        "planning.workplan": list(plans.values_list("pk", flat=True)),
+        "planning.recusaldeclaration": list(
+            RecusalDeclaration.objects.filter(round_id=assignment.round_id, user__in=members).values_list(
+                "pk", flat=True
+            )
+        ),
+        "planning.enquiry": enquiries,
+        "planning.lead": list(Lead.objects.filter(enquiry__in=enquiries).values_list("pk", flat=True)),
+    }

@@ -23,7 +23,7 @@ from xuncha.documents.builders import UNSAFE_IN_NAMES, inspection_office
 from xuncha.documents.chinese import chinese, labels
 from xuncha.inspections.models import chinese_number
 from xuncha.reporting.document import render
-from xuncha.reporting.models import Gate, GroupMeeting, Report, SeparateFeedback
+from xuncha.reporting.models import Gate, GroupMeeting, Report, ReportComment, ReportVersion, SeparateFeedback
 
 if TYPE_CHECKING:
     from xuncha.inspections.models import Assignment
@@ -125,3 +125,21 @@ def sealed_feedback(assignment: Assignment) -> Iterator[HandedIn]:
     count = SeparateFeedback.objects.filter(assignment=assignment).count()
     if count:
         yield HandedIn("单独反馈记录", count)
+
+
+def audit_objects(assignment: Assignment) -> dict[str, list[int]]:
+    """The report chain's records of the assignment, for its audit trail: meetings, reports (with the round's),
+    their versions, comments and gates, and the separate feedback."""
+    reports = [report.pk for report in _reports(assignment)]
+    return {
+        "reporting.groupmeeting": list(GroupMeeting.objects.filter(assignment=assignment).values_list("pk", flat=True)),
+        "reporting.report": reports,
+        "reporting.reportversion": list(ReportVersion.objects.filter(report__in=reports).values_list("pk", flat=True)),
+        "reporting.reportcomment": list(
+            ReportComment.objects.filter(version__report__in=reports).values_list("pk", flat=True)
+        ),
+        "reporting.gate": list(Gate.objects.filter(report__in=reports).values_list("pk", flat=True)),
+        "reporting.separatefeedback": list(
+            SeparateFeedback.objects.filter(assignment=assignment).values_list("pk", flat=True)
+        ),
+    }

@@ -263,7 +263,10 @@ def test_plans_never_approved_stay_out_and_unsigned_members_are_listed(
 ) -> None:
     files = _opened(closed, office)
     assert not any(name.startswith("05-工作方案/") and name.endswith(".docx") for name in files)
-    assert not any(drafts.title in text for content in files.values() for text in _texts(content))
+    documents = {name: content for name, content in files.items() if not name.startswith("04-")}
+    assert not any(drafts.title in text for content in documents.values() for text in _texts(content))
+    # The audit trail keeps the history: the draft was written, and never approved.
+    assert any(drafts.title in text for name in set(files) - set(documents) for text in _texts(files[name]))
     assert not any(name.startswith(("06-", "08-")) for name in files)
     declarations = _sheet_values(files[_one(files, "05-工作方案", "回避声明登记表")])
     unsigned = {row[1] for row in declarations if isinstance(row[0], int) and row[3] == "未签署"}
@@ -284,3 +287,21 @@ def test_a_late_contributor_s_member_is_listed_with_its_folder(closed: World, of
     folders = [path.split("/")[0] for path in paths]
     assert folders == sorted(folders)
     assert paths.index("01-文书/补充材料.docx") == folders.count("01-文书") - 1
+
+
+def test_the_audit_trail_holds_the_events_of_the_rounds_own_work(worked: World, office: User) -> None:
+    """04-审计记录 lists the events of the plans, declarations, enquiries, talks, appraisals, meetings, reports and
+    gates of the assignment, besides the case records (the confidential test above reads this file too)."""
+    files = _opened(worked, office)
+    (name,) = [name for name in files if name.startswith("04-") and name.endswith(".csv")]
+    rows = files[name].decode("utf-8-sig").splitlines()
+    types = {row.split(",")[4] for row in rows[1:]}
+    assert {
+        "planning.workplan",
+        "planning.recusaldeclaration",
+        "planning.enquiry",
+        "fieldwork.talkrecord",
+        "appraisal.appraisal",
+        "reporting.groupmeeting",
+        "reporting.report",
+    } <= types, types
