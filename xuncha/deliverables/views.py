@@ -39,7 +39,7 @@ def _deliverable(request: AuthenticatedHttpRequest, pk: int) -> Deliverable:
 @login_required
 def deliverable_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None)
-    rows = Deliverable.objects.visible_to(request.user).select_related("round", "unit", "township")
+    rows = Deliverable.objects.visible_to(request.user).select_related("round__term", "unit", "township")
     if form.is_valid():
         data = form.cleaned_data
         if data["kind"]:
