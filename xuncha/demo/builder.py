@@ -21,6 +21,7 @@ from xuncha.demo import (
     appraisal_story,
     clock,
     data,
+    deliverables_story,
     disclosure_story,
     fieldwork_story,
     findings_data,
@@ -269,6 +270,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
             reporting_story.await_office_review(round_)
             continue
         RectificationStory(round_, spec, users, local).run()
+    deliverables_story.tell(term, users, local)
     disclosure_story.tell(office)
 
 
