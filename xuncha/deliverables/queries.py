@@ -57,8 +57,8 @@ def deliverable_figures(deliverables: QuerySet[Deliverable], today: date | None 
 
 def county_figures(county_id: int, term_id: int | None) -> dict[str, Any]:
     """For ``xuncha stats``: the villages' and departments' deliverables of the term in the county."""
-    deliverables = Deliverable.objects.filter(round__term__county_id=county_id, round__term_id=term_id)
-    return deliverable_figures(deliverables)
+    deliverables = Deliverable.objects.filter(round__term__county_id=county_id)
+    return deliverable_figures(deliverables.filter(round__term_id=term_id) if term_id else deliverables.none())
 
 
 # Reminders -----------------------------------------------------------------------------------------------------------

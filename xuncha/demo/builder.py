@@ -21,7 +21,6 @@ from xuncha.demo import (
     appraisal_story,
     clock,
     data,
-    deliverables_story,
     disclosure_story,
     fieldwork_story,
     findings_data,
@@ -270,7 +269,6 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
             reporting_story.await_office_review(round_)
             continue
         RectificationStory(round_, spec, users, local).run()
-    deliverables_story.tell(term, users, local)
     disclosure_story.tell(office)
 
 

@@ -3,7 +3,9 @@ rectification report and its secretary's report on organising the rectification 
 signed scan now and then, else a confirmation by its account) and submits them; its township approves (returning
 one now and then with a reason) and the office accepts. Most come in on time, some late, a few never; the departments
 the hydrants were handed to hand theirs in on time. Each step is acted out on its business day (``clock``); nothing
-is done on or after the day the demo is loaded, so the live rounds' deliverables are still to come."""
+is done on or after the day the demo is loaded, so the live rounds' deliverables are still to come; nothing after a
+round is filed. ``schedule`` adds the steps to the round's rectification story, so that they are acted out on their
+days among the items' steps."""
 
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from pathlib import Path
 from xuncha.accounts.models import User
 from xuncha.core.workdays import next_workday, working_days_in
 from xuncha.deliverables import actions
+from xuncha.deliverables.deadlines import due_on
 from xuncha.deliverables.models import Deliverable
-from xuncha.demo import clock
-from xuncha.inspections.models import Term
+from xuncha.demo import clock, handoff_story
+from xuncha.inspections.archived import is_archived
+from xuncha.inspections.models import Round
 
 SEED = "deliverables"
 IMAGES_DIR = Path(__file__).parent / "images"
@@ -33,87 +37,103 @@ RETURN_REASONS = [
     "部分问题的整改进展表述笼统，请补充佐证材料情况后重新报送。",
 ]
 
-type Step = tuple[date, int, int, Callable[[], object]]
+type Step = Callable[[date, str, Callable[[], object]], None]
 
 
-def tell(term: Term, users: dict[str, User], local: dict[str, User]) -> None:
-    """Script every deliverable of the term, then act the steps out in date order."""
-    today = clock.real_today()
-    rng = random.Random(SEED)
-    office = users["office"]
-    steps: list[Step] = []
+def schedule(round_: Round, local: dict[str, User], office: User, step: Step) -> None:
+    """Add the steps of the deliverables of the round's fed-back villages to the round's rectification story
+    (``RectificationStory._schedule``), so that they are acted out on their days among the items' steps."""
+    rng = random.Random(f"{SEED}:{round_.number}")
     deliverables = (
-        Deliverable.objects.filter(round__term=term)
+        Deliverable.objects.filter(round=round_, feedback__isnull=False)
         .select_related("unit", "township")
-        .order_by("round__number", "unit__code", "kind")
+        .order_by("unit__code", "kind")
     )
     for number, deliverable in enumerate(deliverables):
-        if deliverable.is_department:
-            writer = next((user for user in users.values() if _acts_for(user, deliverable)), None)
-            reviewer = None
-            fate = "on_time"
-        else:
-            writer = local.get(deliverable.unit.code)
-            reviewer = local.get(deliverable.township.code) if deliverable.township else None
-            fate = rng.choices(["on_time", "late", "missing"], weights=FATES[deliverable.kind])[0]
+        fate = rng.choices(["on_time", "late", "missing"], weights=FATES[deliverable.kind])[0]
+        writer = local.get(deliverable.unit.code)
         if writer is None or fate == "missing":
             continue
-        submitted = _submitted_on(deliverable, fate, rng)
-        scan = number % 4 == 0
+        reviewer = local.get(deliverable.township.code) if deliverable.township else None
         returned = reviewer is not None and rng.random() < 0.06
-        plan = _script(deliverable, writer, reviewer, office, submitted, scan, returned, rng)
-        steps.extend((on, hour, len(steps) + index, step) for index, (on, hour, step) in enumerate(plan) if on < today)
-    for on, hour, _seq, step in sorted(steps, key=lambda step: step[:3]):
-        with clock.at(on, hour):
-            step()
+        submitted = _submitted_on(deliverable.starts_on, deliverable.due_on, fate, rng)
+        found = partial(Deliverable.objects.get, pk=deliverable.pk)
+        script = _script(
+            found, False, writer, reviewer, office, deliverable.starts_on, submitted, number % 4 == 0, returned, rng
+        )
+        _add(round_, script, step)
 
 
-def _acts_for(user: User, deliverable: Deliverable) -> bool:
-    from xuncha.deliverables.permissions import can_write
+def schedule_departments(round_: Round, handed_on: date, office: User, step: Step) -> None:
+    """The departments the hydrants were handed to on ``handed_on`` hand theirs in on time; their deliverables are
+    opened by the hand-off itself, so each step finds its deliverable when it is acted out."""
+    rng = random.Random(f"{SEED}:departments")
+    for party in handoff_story.HYDRANT_PARTIES:
+        writer = User.objects.get(username=party.username)
+        for kind in Deliverable.Kind:
+            due = due_on(kind, handed_on)
+            found = partial(Deliverable.objects.get, round=round_, unit__code=party.code, kind=kind)
+            submitted = _submitted_on(handed_on, due, "on_time", rng)
+            _add(round_, _script(found, True, writer, None, office, handed_on, submitted, False, False, rng), step)
 
-    return can_write(user, deliverable)
+
+def _add(round_: Round, script: list[tuple[date, Callable[[], object]]], step: Step) -> None:
+    """Steps up to the day before the demo is loaded; one that falls after the round was filed is not taken (a
+    deliverable not in by then stays missing in the file)."""
+    today = clock.real_today()
+    for on, action in script:
+        if on < today:
+            step(on, "deliverable", partial(_unless_filed, round_.pk, action))
 
 
-def _submitted_on(deliverable: Deliverable, fate: str, rng: random.Random) -> date:
+def _unless_filed(round_id: int, action: Callable[[], object]) -> None:
+    if not is_archived(round_id):
+        action()
+
+
+def _submitted_on(starts_on: date, due: date, fate: str, rng: random.Random) -> date:
     if fate == "late":
-        return next_workday(deliverable.due_on + timedelta(days=rng.randint(3, 24)))
-    days = working_days_in(deliverable.starts_on + timedelta(days=2), deliverable.due_on)
-    return rng.choice(days[-6:]) if days else deliverable.due_on
+        return next_workday(due + timedelta(days=rng.randint(3, 24)))
+    days = working_days_in(starts_on + timedelta(days=2), due)
+    return rng.choice(days[-6:]) if days else due
 
 
 def _script(
-    deliverable: Deliverable,
+    found: Callable[[], Deliverable],
+    department: bool,
     writer: User,
     reviewer: User | None,
     office: User,
+    starts_on: date,
     submitted: date,
     scan: bool,
     returned: bool,
     rng: random.Random,
-) -> list[tuple[date, int, Callable[[], object]]]:
-    """The days and hours of one deliverable's steps: drafted a few days before it goes in, then each review."""
-    drafted = max(deliverable.starts_on + timedelta(days=1), submitted - timedelta(days=rng.randint(2, 6)))
-    plan: list[tuple[date, int, Callable[[], object]]] = [
-        (drafted, 10, partial(actions.draft_deliverable, deliverable, actor=writer)),
-        (submitted, 16, partial(_submit, deliverable, writer, scan)),
+) -> list[tuple[date, Callable[[], object]]]:
+    """The days of one deliverable's steps: drafted a few days before it goes in, then each review. A village's
+    whose township has no account waits, submitted."""
+    drafted = max(starts_on + timedelta(days=1), submitted - timedelta(days=rng.randint(2, 6)))
+    script: list[tuple[date, Callable[[], object]]] = [
+        (drafted, lambda: actions.draft_deliverable(found(), actor=writer)),
+        (submitted, lambda: _submit(found(), writer, scan)),
     ]
     on = submitted
     if reviewer is not None:
         on = next_workday(on + timedelta(days=rng.randint(1, 3)))
         if returned:
             reason = rng.choice(RETURN_REASONS)
-            plan.append(
-                (on, 11, partial(actions.review_deliverable, deliverable, approve=False, reason=reason, actor=reviewer))
+            script.append(
+                (on, lambda: actions.review_deliverable(found(), approve=False, reason=reason, actor=reviewer))
             )
             on = next_workday(on + timedelta(days=rng.randint(2, 4)))
-            plan.append((on, 16, partial(_submit, deliverable, writer, False)))
+            script.append((on, lambda: _submit(found(), writer, False)))
             on = next_workday(on + timedelta(days=1))
-        plan.append((on, 11, partial(actions.review_deliverable, deliverable, approve=True, actor=reviewer)))
-    elif not deliverable.is_department:
-        return plan  # no township account to review it: it waits, submitted
+        script.append((on, lambda: actions.review_deliverable(found(), approve=True, actor=reviewer)))
+    elif not department:
+        return script
     on = next_workday(on + timedelta(days=rng.randint(1, 4)))
-    plan.append((on, 15, partial(actions.accept_deliverable, deliverable, accept=True, actor=office)))
-    return plan
+    script.append((on, lambda: actions.accept_deliverable(found(), accept=True, actor=office)))
+    return script
 
 
 def _submit(deliverable: Deliverable, writer: User, scan: bool) -> None:

@@ -67,7 +67,7 @@ def test_the_village_drafts_the_plan_from_its_ledger_items(plan: Deliverable, vi
     assert plan.status == Status.DRAFT
     assert item.number in plan.text and "召开两委会议，逐户核实。" in plan.text and "责任人：张书记" in plan.text
     event = Event.objects.filter(verb="deliverables.drafted").get()
-    assert event.after["prefilled"] is True
+    assert event.after is not None and event.after["prefilled"] is True
 
 
 def test_submitting_needs_the_secretarys_signature(plan: Deliverable, village_user: User, township_user: User) -> None:

@@ -100,9 +100,7 @@ def test_the_village_list_page_and_the_ledger_link_the_deliverables(
     assert reverse("deliverables:list") in client.get(reverse("rectification:item-list")).content.decode()
 
 
-def test_another_village_and_anonymous_get_nothing(
-    client: Client, world: World, feedback: Feedback
-) -> None:
+def test_another_village_and_anonymous_get_nothing(client: Client, world: World, feedback: Feedback) -> None:
     plan = of(feedback, Kind.PLAN)
     assert client.get(plan.get_absolute_url()).status_code == 302
     client.force_login(village_person(world.village_a2))
@@ -135,7 +133,7 @@ def test_the_docx_opens_with_its_title_and_text(client: Client, feedback: Feedba
     client.force_login(village_user)
     response = client.get(reverse("deliverables:docx", args=[plan.pk]))
     assert response.status_code == 200
-    document = Document(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    document = Document(io.BytesIO(response.content))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "巡察反馈意见整改方案" in text and "草稿" in text
     item = LedgerItem.objects.filter(feedback=feedback).order_by("number").first()

@@ -24,8 +24,8 @@ from xuncha.accounts.models import Notification, User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import PermissionDenied
-from xuncha.rectification import actions
 from xuncha.deliverables.models import Deliverable
+from xuncha.rectification import actions
 from xuncha.rectification.models import LedgerItem, Receipt
 from xuncha.rectification.tests.test_visit_views import PHENOMENA, publish_items
 
