@@ -43,7 +43,7 @@ class DeliverableSerializer(serializers.ModelSerializer[Deliverable]):
         read_only_fields = fields
 
 
-class DraftSerializer(serializers.Serializer[Any]):
+class DeliverableDraftSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(
         max_length=50_000,
         required=False,
@@ -53,13 +53,13 @@ class DraftSerializer(serializers.Serializer[Any]):
     )
 
 
-class SubmitSerializer(serializers.Serializer[Any]):
+class DeliverableSubmitSerializer(serializers.Serializer[Any]):
     confirm = serializers.BooleanField(
         default=False, help_text=_("The secretary's account confirms the text (instead of a signed scan)")
     )
     scan = serializers.FileField(required=False, allow_null=True, default=None, help_text=_("The signed scan"))
 
 
-class DecisionSerializer(serializers.Serializer[Any]):
+class DeliverableDecisionSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField(help_text=_("true approves (accepts), false returns"))
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

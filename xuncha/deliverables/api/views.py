@@ -29,45 +29,51 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     related = ("unit",)
     serializer_class = s.DeliverableSerializer
 
-    @write_schema(s.DraftSerializer, s.DeliverableSerializer, "Write the text, or prefill it from the ledger.")
+    @write_schema(
+        s.DeliverableDraftSerializer, s.DeliverableSerializer, "Write the text, or prefill it from the ledger."
+    )
     @action(detail=True, methods=["post"])
     def draft(self, request: Request, pk: str | None = None) -> Response:
         deliverable = self.get_object()
-        body = self.body(s.DraftSerializer)
+        body = self.body(s.DeliverableDraftSerializer)
         return self.respond(
             s.DeliverableSerializer, actions.draft_deliverable(deliverable, actor=self.actor, text=body["text"])
         )
 
     @write_schema(
-        s.SubmitSerializer,
+        s.DeliverableSubmitSerializer,
         s.DeliverableSerializer,
         "Sign and submit: a signed scan (multipart) or the secretary's account's confirmation.",
     )
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         deliverable = self.get_object()
-        body = self.body(s.SubmitSerializer)
+        body = self.body(s.DeliverableSubmitSerializer)
         scan = body["scan"]
         submitted = actions.submit_deliverable(
             deliverable, actor=self.actor, confirm=body["confirm"], scan=scan, scan_name=scan.name if scan else ""
         )
         return self.respond(s.DeliverableSerializer, submitted)
 
-    @write_schema(s.DecisionSerializer, s.DeliverableSerializer, "The township approves or returns (with a reason).")
+    @write_schema(
+        s.DeliverableDecisionSerializer, s.DeliverableSerializer, "The township approves or returns (with a reason)."
+    )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         deliverable = self.get_object()
-        body = self.body(s.DecisionSerializer)
+        body = self.body(s.DeliverableDecisionSerializer)
         reviewed = actions.review_deliverable(
             deliverable, approve=body["approve"], reason=body["reason"], actor=self.actor
         )
         return self.respond(s.DeliverableSerializer, reviewed)
 
-    @write_schema(s.DecisionSerializer, s.DeliverableSerializer, "The office accepts or returns (with a reason).")
+    @write_schema(
+        s.DeliverableDecisionSerializer, s.DeliverableSerializer, "The office accepts or returns (with a reason)."
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         deliverable = self.get_object()
-        body = self.body(s.DecisionSerializer)
+        body = self.body(s.DeliverableDecisionSerializer)
         decided = actions.accept_deliverable(
             deliverable, accept=body["approve"], reason=body["reason"], actor=self.actor
         )
