@@ -11,6 +11,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("xuncha.findings.api.urls")),
     path("", include("xuncha.fieldwork.api.urls")),
     path("", include("xuncha.rectification.api.urls")),
+    path("", include("xuncha.deliverables.api.urls")),
     path("", include("xuncha.planning.api.urls")),
     path("", include("xuncha.documents.api.urls")),
     path("", include("xuncha.dashboard.api.urls")),

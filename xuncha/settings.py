@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "xuncha.findings",
     "xuncha.fieldwork",
     "xuncha.rectification",
+    "xuncha.deliverables",
     "xuncha.planning",
     "xuncha.documents",
     "xuncha.dashboard",
@@ -327,6 +328,10 @@ BACKUP_KEY = env.secret("XUNCHA_BACKUP_KEY")
 XUNCHA_PLAN_WORKING_DAYS = env.get_int("XUNCHA_PLAN_WORKING_DAYS", 15, minimum=1)
 XUNCHA_FOLLOW_UP_MONTHS = env.get_int("XUNCHA_FOLLOW_UP_MONTHS", 2, minimum=1)
 XUNCHA_YELLOW_WORKING_DAYS = env.get_int("XUNCHA_YELLOW_WORKING_DAYS", 10, minimum=1)
+# The deliverables of art. 27 after feedback: the rectification report (整改报告) and the principal leader's report on
+# organising the rectification (主要负责人组织落实情况报告), in months; the latter is due with the former unless set.
+XUNCHA_REPORT_MONTHS = env.get_int("XUNCHA_REPORT_MONTHS", 2, minimum=1)
+XUNCHA_LEADER_REPORT_MONTHS = env.get_int("XUNCHA_LEADER_REPORT_MONTHS", XUNCHA_REPORT_MONTHS, minimum=1)
 # A village's lists are fed back only after a report covering it passed its last gate (书记专题会); a county may
 # decide otherwise for itself (reporting.FeedbackRule).
 XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT = env.get_bool("XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT", True)

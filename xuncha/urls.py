@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("xuncha.findings.urls")),
     path("", include("xuncha.fieldwork.urls")),
     path("", include("xuncha.rectification.urls")),
+    path("deliverables/", include("xuncha.deliverables.urls")),
     path("planning/", include("xuncha.planning.urls")),
     path("", include("xuncha.documents.urls")),
     path("", include("xuncha.archive.urls")),

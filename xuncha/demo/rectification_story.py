@@ -15,7 +15,16 @@ from typing import IO, TYPE_CHECKING
 
 from xuncha.accounts.models import User
 from xuncha.core.workdays import add_months, add_working_days, next_workday
-from xuncha.demo import archive_story, clock, data, findings_data, handoff_story, rectification_data, reporting_story
+from xuncha.demo import (
+    archive_story,
+    clock,
+    data,
+    deliverables_story,
+    findings_data,
+    handoff_story,
+    rectification_data,
+    reporting_story,
+)
 from xuncha.demo.findings_story import CHENGNAN, SHANDONG
 from xuncha.demo.showcases import HYDRANTS, Item, showcase_item
 from xuncha.demo.wording import aware_at, in_wan
@@ -79,6 +88,7 @@ PHASES = {
     "close": 9,
     "round": 10,
     "archive": 11,
+    "deliverable": 4,
 }
 
 Status = LedgerItem.Status
@@ -589,6 +599,13 @@ class RectificationStory:
                 step(on, kind, partial(self._act, story, kind, on, text, details))
             if story.fate == "hydrant":
                 handoff_story.schedule(story.item, story.fed_back_on, self.office, step)
+                deliverables_story.schedule_departments(
+                    self.round,
+                    max(handoff_story.HYDRANT_HAND_OFF, add_working_days(story.fed_back_on, 1)),
+                    self.office,
+                    step,
+                )
+        deliverables_story.schedule(self.round, self.local, self.office, step)
         for visit in self.visits:
             planned = visit.on - timedelta(days=self.rng.randint(5, 12))
             planned = min(max(planned, *(self._ready_on(story, visit) for story in visit.stories)), STORY_DAY)

@@ -5,7 +5,7 @@ whom (``reminders_due``, written by ``actions.send_reminders``)."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -159,6 +159,11 @@ def _office_holders(items: QuerySet[LedgerItem]) -> dict[str, list[int]]:
     return _holders(planners(), {item.round.term.county.path for item in items})
 
 
+# Reminders that apps above this one add (the deliverables of art. 27: ``deliverables.queries.reminders``), each
+# giving today's reminders of its records; added by the app's ``ready``.
+REMINDER_SOURCES: list[Callable[[date], list[Reminder]]] = []
+
+
 def reminders_due(today: date) -> list[Reminder]:
     """Everything that needs someone's attention today, addressed to the people who can act on it."""
     reminders: list[Reminder] = []
@@ -206,6 +211,8 @@ def reminders_due(today: date) -> list[Reminder]:
         add(offices.get(item.round.term.county.path, []), "AWAITING_CLOSURE", item, message)
     reminders.extend(_unsigned_receipts())
     reminders.extend(_undisposed_clues(today))
+    for source in REMINDER_SOURCES:
+        reminders.extend(source(today))
     return reminders
 
 

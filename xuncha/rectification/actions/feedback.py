@@ -24,6 +24,7 @@ from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import notices, permissions, queries
 from xuncha.rectification.actions._common import Status, _check_feedback_time, _office
+from xuncha.rectification.deadlines import plan_due
 from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, ProblemList, Progress, Receipt
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 # Conditions that apps above this one set on a village's feedback, each giving why it is refused or ``None`` (the
 # report chain's last gate: ``reporting.queries.feedback_refusal``, added by ``ReportingConfig.ready``).
 FEEDBACK_CHECKS: list[Callable[[Round, AdminUnit], str | None]] = []
+# What apps above this one do once a village was fed back, in the same transaction (the deliverables of art. 27 are
+# opened: ``deliverables.hooks.feedback_published``, added by ``DeliverablesConfig.ready``).
+FEEDBACK_PUBLISHED: list[Callable[[Feedback, Actor], None]] = []
 
 
 def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on: date) -> date:
@@ -41,7 +45,7 @@ def feedback_deadline(fix_type: str, assignment: Assignment | None, fed_back_on:
     if fix_type == FixType.IMMEDIATE:
         if assignment is not None:
             return assignment.stationed_until
-        return workdays.add_working_days(fed_back_on, settings.XUNCHA_PLAN_WORKING_DAYS)
+        return plan_due(fed_back_on)
     return workdays.add_months(fed_back_on, settings.XUNCHA_FOLLOW_UP_MONTHS)
 
 
@@ -106,7 +110,7 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
         individual_list=individual,
         common_list=common,
         fed_back_on=fed_back_on,
-        plan_due=workdays.add_working_days(fed_back_on, settings.XUNCHA_PLAN_WORKING_DAYS),
+        plan_due=plan_due(fed_back_on),
         published_by=user_or_none(actor) or _office(round_),
     )
     Receipt.objects.bulk_create(
@@ -136,6 +140,8 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
             "recipients": [township.code, village.code],
         },
     )
+    for hook in FEEDBACK_PUBLISHED:
+        hook(feedback, actor)
     notices.feedback_published(feedback, actor=actor)
     return feedback
 

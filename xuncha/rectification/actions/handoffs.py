@@ -5,7 +5,7 @@ done (``models_handoff.why_parties_pending``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import IO
 
@@ -23,6 +23,10 @@ from xuncha.rectification.actions.ledger import _attach, _check_on, _lock
 from xuncha.rectification.models import LedgerItem, Progress, ResponsibleParty
 
 PartyStatus = ResponsibleParty.Status
+
+# What apps above this one do once an item was handed to a department, in the same transaction (its deliverables of
+# art. 27 are opened: ``deliverables.hooks.item_handed_off``, added by ``DeliverablesConfig.ready``).
+HANDED_OFF: list[Callable[[ResponsibleParty, Actor], None]] = []
 
 PARTY_TRANSITIONS: dict[str, set[str]] = {
     PartyStatus.HANDED: {PartyStatus.SIGNED},
@@ -91,6 +95,8 @@ def hand_off_item(
         unit=locked.village,
         after={"department": unit.code, "part": part, "text": withheld(party.request)},
     )
+    for hook in HANDED_OFF:
+        hook(party, actor)
     notices.item_handed_off(party, actor=actor)
     return party
 

@@ -24,6 +24,7 @@ from xuncha.accounts.models import Notification, User
 from xuncha.audit.models import Event
 from xuncha.conftest import World
 from xuncha.core.exceptions import PermissionDenied
+from xuncha.deliverables.models import Deliverable
 from xuncha.rectification import actions
 from xuncha.rectification.models import LedgerItem, Receipt
 from xuncha.rectification.tests.test_visit_views import PHENOMENA, publish_items
@@ -56,6 +57,9 @@ def items(world: World, group_member: User, group_leader: User, office: User) ->
     }
     for item, (status, deadline) in zip(published, states.values(), strict=True):
         LedgerItem.objects.filter(pk=item.pk).update(status=status, deadline=deadline)
+    # The village's plan and reports are handed in: these tests are about the items' reminders (the deliverables'
+    # own are tested in ``deliverables``).
+    Deliverable.objects.filter(feedback__village=world.village_a1).update(status=Deliverable.Status.ACCEPTED)
     return {name: LedgerItem.objects.get(pk=item.pk) for name, item in zip(states, published, strict=True)}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xuncha.dashboard.queries import Sources, build_scope, dashboard_figures
+from xuncha.deliverables.queries import county_figures as deliverable_figures
 from xuncha.findings.queries import findings_figures
 from xuncha.inspections.queries import county_figures, current_term
 from xuncha.organisations.codes import normalise_code
@@ -19,9 +20,9 @@ class Command(BaseCommand):
     help = (
         "Print a county's figures (villages, categories, coverage this term, rounds, and what the groups found: "
         "problems, clues transferred, suggestions, petitions, immediate-fix notices; the rectification ledger: "
-        'items, closed, ongoing, overdue, completion rate, receipts, return visits), and under "dashboard" every '
-        "figure of the dashboard; --json for scripts; --unit for the dashboard of any unit (a city or the province "
-        "rolls up its counties' current terms)."
+        "items, closed, ongoing, overdue, completion rate, receipts, return visits; the deliverables of art. 27: on "
+        'time, late and missing), and under "dashboard" every figure of the dashboard; --json for scripts; --unit '
+        "for the dashboard of any unit (a city or the province rolls up its counties' current terms)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             **county_figures(county),
             **findings_figures(county, term),
             **rectification_figures(county, term),
+            "deliverables": deliverable_figures(county.pk, term.pk if term else None),
             "dashboard": dashboard_figures(build_scope(county, term=term), Sources.everything()),
         }
         if options["json"]:
