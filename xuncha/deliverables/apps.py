@@ -7,9 +7,11 @@ class DeliverablesConfig(AppConfig):
     verbose_name = _("Rectification deliverables")
 
     def ready(self) -> None:
+        from xuncha.archive.contributors import register_audit_objects, register_contributor
         from xuncha.audit.diff import KEY_LABELS
         from xuncha.audit.labels import VERB_LABELS
         from xuncha.deliverables import hooks
+        from xuncha.deliverables.archiving import accepted, audit_objects
         from xuncha.deliverables.labels import KEYS, VERBS
         from xuncha.deliverables.queries import reminders
         from xuncha.rectification.actions.feedback import FEEDBACK_PUBLISHED
@@ -24,3 +26,5 @@ class DeliverablesConfig(AppConfig):
             HANDED_OFF.append(hooks.item_handed_off)
         if reminders not in REMINDER_SOURCES:
             REMINDER_SOURCES.append(reminders)
+        register_contributor(accepted)
+        register_audit_objects(audit_objects)
