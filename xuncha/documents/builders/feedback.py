@@ -19,6 +19,7 @@ from xuncha.documents.files import GeneratedFile
 from xuncha.findings.models import Category, FixType
 from xuncha.inspections.models import Assignment, chinese_number
 from xuncha.rectification.actions import feedback_deadline
+from xuncha.rectification.deadlines import leader_report_due, report_due
 from xuncha.rectification.models import Feedback, LedgerItem
 
 RELATED = ("round__term__county", "village__parent")
@@ -137,9 +138,16 @@ def _write(feedback: Feedback) -> GeneratedFile:
         f"对反馈问题逐条制定整改措施，明确责任人和完成时限；{party_organisation(township)}要履行统筹把关责任，"
         "加强督促指导，审核整改情况。"
     )
+    report_on, leader_on = report_due(feedback.fed_back_on), leader_report_due(feedback.fed_back_on)
+    reports = (
+        f"于{chinese_date(report_on)}前报送整改情况报告和主要负责人组织落实整改情况报告"
+        if report_on == leader_on
+        else f"于{chinese_date(report_on)}前报送整改情况报告，"
+        f"于{chinese_date(leader_on)}前报送主要负责人组织落实整改情况报告"
+    )
     doc.paragraph(
-        f"（二）制定整改方案。请于{chinese_date(feedback.plan_due)}前制定整改方案，"
-        f"经{party_organisation(township)}审核后报县委巡察办。"
+        f"（二）制定整改方案，报告整改情况。请于{chinese_date(feedback.plan_due)}前制定整改方案，"
+        f"经{party_organisation(township)}审核后报县委巡察办；{reports}。"
     )
     deadlines = []
     immediate = _latest(items, FixType.IMMEDIATE, due)

@@ -38,6 +38,7 @@ from xuncha.findings.tests.factories import (
     record_petition,
 )
 from xuncha.rectification import actions
+from xuncha.rectification.deadlines import report_due
 from xuncha.rectification.models import Feedback, LedgerItem, ReturnVisit, VisitCheck
 from xuncha.rectification.tests.factories import (
     FED_BACK_ON,
@@ -253,6 +254,9 @@ def test_the_village_downloads_its_feedback(client: Client, scene: Scene, world:
     assert rows[1][2] == "村集体“三资”管理"
     assert COMMON_TEXT in text
     assert f"请于{chinese_date(feedback.plan_due)}前制定整改方案" in text
+    # The two reports of art. 27, due as the deliverables app tracks them (two months by default, the same day).
+    report_on = chinese_date(report_due(feedback.fed_back_on))
+    assert f"于{report_on}前报送整改情况报告和主要负责人组织落实整改情况报告" in text
     follow_up = max(item.deadline for item in items if item.fix_type == FixType.FOLLOW_UP)
     assert f"持续跟进整改问题须于{chinese_date(follow_up)}前完成整改" in text
     assert "重点村" in text
