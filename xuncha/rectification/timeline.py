@@ -606,7 +606,7 @@ def _confirmation_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
                 row["created_at"],
                 _("The petitioner, by the receipt code") if petitioner else _("A resident"),
                 PUBLIC,
-                (row["pk"],),
+                (),  # ordered by the moment, like the publication's entries of the same day
                 text=row["comment"],
                 code=row["answer"],
                 attachments=photo,
