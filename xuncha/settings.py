@@ -341,6 +341,17 @@ XUNCHA_CLOSING_NEEDS_DIRECTOR = env.get_list("XUNCHA_CLOSING_NEEDS_DIRECTOR", ["
 if not set(XUNCHA_CLOSING_NEEDS_DIRECTOR) <= {"KEY_VILLAGE", "FAILED_VISIT"}:
     raise ImproperlyConfigured("XUNCHA_CLOSING_NEEDS_DIRECTOR lists KEY_VILLAGE and/or FAILED_VISIT (or is empty).")
 
+# Residents confirm the fix (``public.ResidentConfirmation``): when the "not fixed" answers to an open item reach
+# XUNCHA_UNRESOLVED_MIN and their share of all its answers exceeds XUNCHA_UNRESOLVED_SHARE, the item closes only by
+# the office director with a reason, and it is flagged for a return visit.
+try:
+    XUNCHA_UNRESOLVED_SHARE = float(env.get_str("XUNCHA_UNRESOLVED_SHARE", "0.3"))
+except ValueError:
+    raise ImproperlyConfigured("XUNCHA_UNRESOLVED_SHARE is a number between 0 and 1, e.g. 0.3.") from None
+if not 0 <= XUNCHA_UNRESOLVED_SHARE < 1:
+    raise ImproperlyConfigured("XUNCHA_UNRESOLVED_SHARE lies from 0 (any share) up to, but not including, 1.")
+XUNCHA_UNRESOLVED_MIN = env.get_int("XUNCHA_UNRESOLVED_MIN", 3, minimum=1)
+
 # Uploaded evidence: the largest file taken (bytes), and the public petition form's limits.
 XUNCHA_UPLOAD_MAX_BYTES = env.get_int("XUNCHA_UPLOAD_MAX_MB", 20, minimum=1) * 1_048_576
 # Spreadsheets sent for import: the file's size, and what it may unpack to (a zip bomb is refused before reading).

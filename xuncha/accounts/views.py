@@ -79,6 +79,7 @@ KINDS: dict[str, tuple[str | Promise, str]] = {
     "CLUE_TRANSFERRED": (gettext_lazy("Clue transferred"), "shield-lock"),
     "HANDED_OFF": (gettext_lazy("Item handed to your department"), "box-arrow-in-right"),
     "PARTY_DONE": (gettext_lazy("A department's part done"), "check2-all"),
+    "RESIDENTS_OBJECT": (gettext_lazy("Residents say not fixed"), "megaphone"),
     "CLUE_UNDISPOSED": (gettext_lazy("Clue without a reported disposal"), "hourglass-bottom"),
 }
 

@@ -86,6 +86,8 @@ VERB_LABELS: dict[str, str | Promise] = {
     "rectification.item_reopen": _("Reopened"),
     "rectification.item_extended": _("Deadline extended"),
     "rectification.item_flagged": _("Return visit required"),
+    "rectification.residents_objected": _("Residents said not fixed: return visit required"),
+    "rectification.objection_overridden": _("Closed against the residents' objection"),
     "rectification.item_verified": _("Verified on a return visit"),
     "rectification.item_handed_off": _("Handed off to a department"),
     "rectification.party_signed": _("Signed for by a department"),

@@ -20,6 +20,7 @@ from xuncha.core.workdays import next_workday
 from xuncha.demo import (
     appraisal_story,
     clock,
+    confirm_story,
     data,
     disclosure_story,
     fieldwork_story,
@@ -272,6 +273,7 @@ def _plan(the_county: AdminUnit, users: dict[str, User], local: dict[str, User])
         RectificationStory(round_, spec, users, local).run()
     disclosure_story.tell(office)
     outcomes_story.tell(users)
+    confirm_story.tell()
 
 
 def _plan_round(term: Term, spec: data.RoundSpec, units: dict[str, AdminUnit], users: dict[str, User]) -> Round:

@@ -1,6 +1,6 @@
-"""Use cases of the residents' side of rectification (双公开 and 满意度测评): the office publishes a done item's problem
-and result to the village's public page or withdraws it, opens and closes a village's satisfaction survey; a
-resident answers it.
+"""Use cases of the residents' side of rectification (双公开, 满意度测评 and 群众认可): the office publishes a done
+item's problem and result to the village's public page or withdraws it, opens and closes a village's satisfaction
+survey; a resident answers it, and says whether an item being rectified is fixed (``confirm_item``).
 
 The office's actions check the actor's permission and the object's state, write, and record an audit event, in
 one transaction; ``SYSTEM`` acts for the demo and commands. A resident's answer is recorded without an
@@ -10,8 +10,9 @@ event (see ``answer_survey``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,10 +22,13 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
+from xuncha.evidence.actions import store_evidence
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.public import permissions
-from xuncha.public.models import COMMENT_MAX_LENGTH, Disclosure, Survey, SurveyAnswer
+from xuncha.public.models import COMMENT_MAX_LENGTH, Disclosure, ResidentConfirmation, Survey, SurveyAnswer
 from xuncha.public.queries import survey_figures
+from xuncha.rectification import closing
+from xuncha.rectification.actions import flag_residents_objection
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem
 
 if TYPE_CHECKING:
@@ -205,3 +209,61 @@ def answer_survey(survey: Survey, *, rating: str, comment: str, device_key: str)
     except IntegrityError:
         # The same phone's other request answered in between.
         raise Conflict(already) from None
+
+
+# Residents confirm the fix (群众认可) ---------------------------------------------------------------------------------
+
+
+def _check_answer(answer: str, channel: str, comment: str, device_keys: Iterable[str]) -> str:
+    if answer not in ResidentConfirmation.Answer.values:
+        raise Conflict(_("Say whether it is resolved or not."))
+    if channel not in ResidentConfirmation.Channel.values:
+        raise Conflict(_("Unknown way of answering."))
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise Conflict(_("Keep the comment within %(count)d characters.") % {"count": COMMENT_MAX_LENGTH})
+    if not all(DEVICE_KEY.fullmatch(key) for key in device_keys):
+        raise Conflict(_("This phone could not be recognised; reload the page and answer again."))
+    return comment
+
+
+# Like a survey answer, a confirmation writes no audit event of its own (see ``answer_survey``); when the answers
+# come to hold the item, the item's flag for a return visit is an event (``flag_residents_objection``).
+@transaction.atomic
+def confirm_item(
+    item: LedgerItem,
+    *,
+    answer: str,
+    comment: str,
+    device_key: str,
+    channel: str,
+    photo: tuple[IO[bytes], str] | None = None,
+) -> ResidentConfirmation:
+    """Record a resident's word on an item not yet closed: resolved or not, with optional words and a photo (checked
+    as evidence is: an image, within the upload size), once per phone per item (``device_key``, see
+    ``public.devices.item_device_key``). When this answer makes the "not fixed" answers hold the item
+    (``closing.Confirmations.objection_holds``), the item is flagged for a return visit and the office told."""
+    comment = _check_answer(answer, channel, comment, [device_key])
+    # The item's row serialises answers to it, so that the moment the objection comes to hold is seen once.
+    locked = LedgerItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if locked.status == LedgerItem.Status.CLOSED:
+        raise TransitionNotAllowed(_("This item is closed and takes no more answers."))
+    already = _("This phone has already answered on this item; each phone answers once.")
+    if ResidentConfirmation.objects.filter(item=locked, device_key=device_key).exists():
+        raise Conflict(already)
+    before = closing.confirmations(locked)
+    evidence = None
+    if photo is not None:
+        handle, file_name = photo
+        evidence = store_evidence(handle, file_name, uploaded_by=None, images_only=True)
+    try:
+        with transaction.atomic():
+            confirmation = ResidentConfirmation.objects.create(
+                item=locked, answer=answer, channel=channel, comment=comment, photo=evidence, device_key=device_key
+            )
+    except IntegrityError:
+        raise Conflict(already) from None
+    after = closing.confirmations(locked)
+    if after.objection_holds and not before.objection_holds:
+        flag_residents_objection(locked, resolved=after.resolved, unresolved=after.unresolved)
+    return confirmation

@@ -16,10 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
 from xuncha.public.models import Survey
+from xuncha.rectification.models import LedgerItem
 
 COOKIE_NAME = "xuncha_device"
 COOKIE_SALT = "xuncha.public.devices.cookie"
 KEY_SALT = "xuncha.public.devices.key"
+ITEM_KEY_SALT = "xuncha.public.devices.item"
 # Long enough to outlast a survey and the next one; the cookie holds nothing but the random token.
 COOKIE_AGE = timedelta(days=730)
 
@@ -49,3 +51,9 @@ def remember_device(response: HttpResponse, token: str) -> None:
 def device_key(survey: Survey, token: str) -> str:
     """What an answer stores of the device: 64 hex digits, the same for one token and one survey only."""
     return salted_hmac(KEY_SALT, f"{survey.public_key}:{token}", algorithm="sha256").hexdigest()
+
+
+def item_device_key(item: LedgerItem, token: str) -> str:
+    """What a resident's confirmation stores of the phone: 64 hex digits, the same for one token and one item only
+    (under its own salt, so that it matches no survey answer of the same phone)."""
+    return salted_hmac(ITEM_KEY_SALT, f"{item.pk}:{token}", algorithm="sha256").hexdigest()

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from xuncha.core.forms import DateInput, ResidentTextField
 from xuncha.findings.models import RECEIPT_ALPHABET, RECEIPT_LENGTH, Category
 from xuncha.organisations.models import AdminUnit
-from xuncha.public.models import COMMENT_MAX_LENGTH, SurveyAnswer
+from xuncha.public.models import COMMENT_MAX_LENGTH, ResidentConfirmation, SurveyAnswer
 
 TEXT_MAX_LENGTH = 5000
 PHONE_CHARACTERS = re.compile(r"\+?[0-9][0-9 \-]*")
@@ -154,3 +154,38 @@ class SurveyAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
         help_text=_("Please do not write names or phone numbers."),
     )
+
+
+class ConfirmationForm(forms.Form):
+    """A resident's word on an item being rectified: resolved or not, a few words and a photo if they like."""
+
+    answer = forms.ChoiceField(
+        label=_("Has this problem been resolved?"),
+        choices=ResidentConfirmation.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether it is resolved or not.")},
+    )
+    comment = ResidentTextField(
+        label=_("What do you see? (optional)"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
+        help_text=_("Please do not write names or phone numbers."),
+    )
+    photo = forms.FileField(
+        label=_("A photo (optional)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+
+
+class ReceiptConfirmationForm(ConfirmationForm):
+    """The petitioner's word, sent with the receipt code that finds their items."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def clean_code(self) -> str:
+        code = normalise_receipt_code(self.cleaned_data["code"])
+        if not RECEIPT_CODE.fullmatch(code):
+            raise forms.ValidationError(_("A receipt code has 10 letters and digits; check what you typed."))
+        return code

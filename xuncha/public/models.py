@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xuncha.accounts.scoping import path_q, planners
-from xuncha.rectification.models import DONE_STATUSES
+from xuncha.rectification.models import DONE_STATUSES, LedgerItem
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -33,6 +33,7 @@ class SubmissionQuota(models.Model):
         PETITION = "PETITION", _("Petition sent")
         LOOKUP = "LOOKUP", _("Receipt code looked up")
         SURVEY = "SURVEY", _("Survey answered")
+        CONFIRM = "CONFIRM", _("Fix confirmed or disputed")
 
     scope = models.CharField(_("form"), max_length=10, choices=Scope)
     # Never the address itself: a keyed SHA-256 that cannot be turned back into it without the server's key.
@@ -204,3 +205,59 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.get_rating_display()}"
+
+
+class ResidentConfirmationQuerySet(models.QuerySet["ResidentConfirmation"]):
+    def visible_to(self, user: AnyUser) -> ResidentConfirmationQuerySet:
+        """Whoever reads the item reads its residents' answers (the office, the groups, the township, the village);
+        the pages never show a device key, and the channel only to those who read petitions."""
+        return self.filter(item__in=LedgerItem.objects.visible_to(user))
+
+
+class ResidentConfirmation(models.Model):
+    """A resident's word on whether an item being rectified is fixed (群众认可: 已解决 / 未解决), given without an
+    account: the petitioner through the receipt code, or any resident through the village's disclosure QR page.
+    One per phone per item: the phone is known only by a keyed hash of its cookie's token and of the item."""
+
+    class Answer(models.TextChoices):
+        RESOLVED = "RESOLVED", pgettext_lazy("resident confirmation", "Resolved")
+        UNRESOLVED = "UNRESOLVED", pgettext_lazy("resident confirmation", "Not resolved")
+
+    class Channel(models.TextChoices):
+        RECEIPT = "RECEIPT", _("The petitioner, by the receipt code")
+        DISCLOSURE = "DISCLOSURE", _("A resident, by the village's QR page")
+
+    item = models.ForeignKey(
+        "rectification.LedgerItem",
+        verbose_name=_("ledger item"),
+        on_delete=models.PROTECT,
+        related_name="resident_confirmations",
+    )
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    comment = models.CharField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    photo = models.ForeignKey(
+        "evidence.Evidence",
+        verbose_name=_("photo"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # A keyed SHA-256 of the phone's cookie token and the item (``public.devices.item_device_key``).
+    device_key = models.CharField(_("device key"), max_length=64)
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    objects = ResidentConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resident's confirmation")
+        verbose_name_plural = _("residents' confirmations")
+        ordering = ["item_id", "created_at", "pk"]
+        indexes = [models.Index(fields=["item", "answer"], name="confirm_item_answer_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "device_key"], name="confirm_once_per_device"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_answer_display()}"

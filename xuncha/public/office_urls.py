@@ -13,4 +13,9 @@ urlpatterns = [
     path("<str:code>/disclosure/results/<int:pk>/withdraw/", office_views.withdraw, name="withdraw"),
     path("<str:code>/disclosure/surveys/", office_views.survey_open, name="survey-open"),
     path("<str:code>/disclosure/surveys/<int:pk>/close/", office_views.survey_close, name="survey-close"),
+    path(
+        "<str:code>/disclosure/confirmations/<int:pk>/photo/",
+        office_views.confirmation_photo,
+        name="confirmation-photo",
+    ),
 ]

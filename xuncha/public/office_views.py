@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xuncha.core.http import AuthenticatedHttpRequest, refuse_form, run_action
+from xuncha.evidence.views import evidence_response
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import actions, permissions
 from xuncha.public.forms import DISCLOSURE_TEXT_MAX_LENGTH, DisclosureForm, SurveyOpenForm
-from xuncha.public.models import Disclosure, Survey, SurveyAnswer
+from xuncha.public.models import Disclosure, ResidentConfirmation, Survey, SurveyAnswer
 from xuncha.public.qr import qr_svg
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Progress
 from xuncha.rectification.queries import rate
@@ -230,3 +231,17 @@ def survey_close(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpR
     )
     run_action(request, lambda: actions.close_survey(survey, actor=request.user), _("The survey is closed."))
     return _back(unit, "surveys")
+
+
+@login_required
+@require_GET
+def confirmation_photo(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
+    """The photo of a resident's answer, to whoever reads the item (``ResidentConfirmation.visible_to``)."""
+    confirmation = get_object_or_404(
+        ResidentConfirmation.objects.visible_to(request.user).select_related("photo"),
+        pk=pk,
+        item__village__code=code,
+        photo__isnull=False,
+    )
+    assert confirmation.photo is not None  # noqa: S101 - filtered above
+    return evidence_response(confirmation.photo)

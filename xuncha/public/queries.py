@@ -5,16 +5,24 @@ so a dashboard scopes them by filtering first, e.g.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from xuncha.findings.models import Petition, Problem
-from xuncha.public.models import SHOWN_Q, Disclosure, SurveyAnswer
+from xuncha.public.models import SHOWN_Q, Disclosure, ResidentConfirmation, SurveyAnswer
+from xuncha.rectification.closing import Confirmations
 from xuncha.rectification.models import LedgerItem
+from xuncha.rectification.permissions import reads_round_lists
 from xuncha.rectification.queries import rate
+
+if TYPE_CHECKING:
+    from xuncha.accounts.scoping import AnyUser
 
 Rating = SurveyAnswer.Rating
 
@@ -68,19 +76,71 @@ def receipt_stage(petition: Petition) -> ReceiptStage:
         return ReceiptStage.CONCLUDED
     if problem.status != Problem.Status.FED_BACK:
         return ReceiptStage.VERIFYING
-    # The problem's own item on an individual list, or its village's share of a common item built from it.
-    items = list(
-        LedgerItem.objects.filter(
-            Q(problem_id=problem.pk) | Q(common_item__problems=problem.pk, village_id=problem.village_id)
-        )
-        .values_list("status", "verified_at")
-        .distinct()
-    )
+    items = list(_problem_items(problem).values_list("status", "verified_at").distinct())
     if not items or any(status != LedgerItem.Status.CLOSED for status, _verified in items):
         return ReceiptStage.RECTIFYING
     if all(verified is not None for _status, verified in items):
         return ReceiptStage.VISITED
     return ReceiptStage.RECTIFIED
+
+
+def _problem_items(problem: Problem) -> QuerySet[LedgerItem]:
+    """The problem's own item on an individual list, or its village's share of a common item built from it."""
+    return LedgerItem.objects.filter(
+        Q(problem_id=problem.pk) | Q(common_item__problems=problem.pk, village_id=problem.village_id)
+    )
+
+
+def petition_open_items(petition: Petition) -> list[LedgerItem]:
+    """The items a petitioner may say are fixed or not: those of the problem the petition became, not yet closed,
+    and only while its receipt reads "being rectified" (so that a clue, or a problem not fed back, offers none)."""
+    if receipt_stage(petition) != ReceiptStage.RECTIFYING or petition.problem_id is None:
+        return []
+    problem = Problem.objects.only("village_id").get(pk=petition.problem_id)
+    return list(_problem_items(problem).exclude(status=LedgerItem.Status.CLOSED).distinct().order_by("number", "pk"))
+
+
+@dataclass(frozen=True)
+class ConfirmationRow:
+    """What the item's page shows of one resident's answer: never the device key; the channel (which tells the
+    petitioner apart) only to readers from the county's side, never to the township or the village."""
+
+    answer: str
+    answer_label: str
+    comment: str
+    created_at: datetime
+    channel_label: str
+    photo_url: str
+
+
+def confirmation_panel(user: AnyUser, item: LedgerItem) -> dict[str, Any]:
+    """The residents' answers to ``item`` as ``user`` may read them, newest first, and their counts. Two queries."""
+    rows = list(
+        ResidentConfirmation.objects.visible_to(user)
+        .filter(item=item)
+        .select_related("photo")
+        .order_by("-created_at", "-pk")
+    )
+    reads_channel = reads_round_lists(user)
+    Answer = ResidentConfirmation.Answer
+    shown = [
+        ConfirmationRow(
+            answer=row.answer,
+            answer_label=row.get_answer_display(),
+            comment=row.comment,
+            created_at=row.created_at,
+            channel_label=row.get_channel_display() if reads_channel else "",
+            photo_url=(
+                reverse("disclosure:confirmation-photo", args=[item.village.code, row.pk]) if row.photo_id else ""
+            ),
+        )
+        for row in rows
+    ]
+    counts = Confirmations(
+        resolved=sum(row.answer == Answer.RESOLVED for row in rows),
+        unresolved=sum(row.answer == Answer.UNRESOLVED for row in rows),
+    )
+    return {"rows": shown, "counts": counts}
 
 
 def survey_figures(answers: QuerySet[SurveyAnswer]) -> dict[str, Any]:

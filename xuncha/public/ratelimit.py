@@ -24,6 +24,8 @@ LOOKUPS_PER_HOUR = 30
 # Survey answers: a family or a village meeting may answer from one connection (a shared Wi-Fi, a carrier's
 # address); a script trying new cookies runs into it soon.
 SURVEY_ANSWERS_PER_HOUR = 20
+# Residents' confirmations of items (已解决 / 未解决), the same allowance as survey answers, for the same reasons.
+CONFIRMATIONS_PER_HOUR = 20
 KEY_SALT = "xuncha.public.ratelimit"
 
 

@@ -26,11 +26,12 @@ from xuncha.inspections.models import Assignment, ContactChannel
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import ratelimit
 from xuncha.public.actions import answer_survey
+from xuncha.public.confirm_views import open_items
 from xuncha.public.devices import device_key, device_token, new_device_token, remember_device
-from xuncha.public.forms import PetitionForm, ReceiptLookupForm, SurveyAnswerForm
+from xuncha.public.forms import PetitionForm, ReceiptConfirmationForm, ReceiptLookupForm, SurveyAnswerForm
 from xuncha.public.models import Disclosure, SubmissionQuota, Survey, SurveyAnswer
 from xuncha.public.qr import qr_svg
-from xuncha.public.queries import RECEIPT_EXPLANATIONS, receipt_stage
+from xuncha.public.queries import RECEIPT_EXPLANATIONS, petition_open_items, receipt_stage
 from xuncha.public.ratelimit import LOOKUPS_PER_HOUR, Allowance
 
 # The receipt code waits in the session between the form's POST and the receipt page, which shows it once.
@@ -169,6 +170,8 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
             .first()
         )
         stage = receipt_stage(found) if found else None
+        if found is not None and petition_open_items(found):
+            context["confirm_form"] = ReceiptConfirmationForm(initial={"code": form.cleaned_data["code"]})
         context.update(
             searched=True,
             status=stage.label if stage else None,
@@ -223,6 +226,7 @@ def village_disclosure(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "village": village,
         "results": _public_results(village),
+        "open_items": open_items(village),
         "survey": survey,
         "page_url": page_url,
         "qr": qr_svg(page_url),

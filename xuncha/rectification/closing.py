@@ -8,7 +8,12 @@ Two rules come on top of the item's state (``refusals.why_not_close_item``):
 
 ``why_not_close_by`` answers ``None`` or the reason; ``close_item`` enforces it and the item's page shows it next to
 the disabled button. ``checklist`` is what the closing form shows: evidence, the township's opinion, the visit's
-verdict and who verified it.
+verdict, who verified it and the residents' confirmations.
+
+A third rule comes from residents (``public.ResidentConfirmation``): when the "not fixed" answers to the item hold
+(``objection_holds``: at least ``XUNCHA_UNRESOLVED_MIN`` of them, and more than ``XUNCHA_UNRESOLVED_SHARE`` of all its
+answers), only the office director closes it, and only with a reason that overrides the residents' objection.
+The answers are read through the item's reverse relation: the residents' app builds on this one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import SYSTEM, Actor
@@ -61,6 +67,51 @@ def why_not_close_by(user: AnyUser | Actor | None, item: LedgerItem) -> str | No
 
 
 @dataclass(frozen=True)
+class Confirmations:
+    """The residents' answers to an item: how many say it is fixed, how many say it is not."""
+
+    resolved: int = 0
+    unresolved: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.resolved + self.unresolved
+
+    @property
+    def objection_holds(self) -> bool:
+        """Enough "not fixed" answers, and a large enough share of them, to hold the item open."""
+        if self.unresolved < settings.XUNCHA_UNRESOLVED_MIN:
+            return False
+        return self.unresolved > settings.XUNCHA_UNRESOLVED_SHARE * self.total
+
+
+def confirmations(item: LedgerItem) -> Confirmations:
+    """The residents' answers to ``item``, counted in one query."""
+    row = item.resident_confirmations.order_by().aggregate(
+        resolved=Count("pk", filter=Q(answer="RESOLVED")), unresolved=Count("pk", filter=Q(answer="UNRESOLVED"))
+    )
+    return Confirmations(resolved=row["resolved"], unresolved=row["unresolved"])
+
+
+def objection_reason(counts: Confirmations) -> str:
+    return _(
+        "Residents say this item is not fixed (%(unresolved)s of %(total)s answers): only the office director closes "
+        "it, with a reason that overrides their objection."
+    ) % {"unresolved": counts.unresolved, "total": counts.total}
+
+
+def why_objection_blocks(user: AnyUser | Actor | None, item: LedgerItem) -> str | None:
+    """Why the residents' objection stops ``user`` closing the item, or ``None`` (no objection, or the director,
+    who closes it with an override reason)."""
+    if user is SYSTEM:
+        return None
+    counts = confirmations(item)
+    if counts.objection_holds and not is_director(user, item):
+        return objection_reason(counts)
+    return None
+
+
+@dataclass(frozen=True)
 class Check:
     """One line of the closing checklist: what it is, what the record says, and whether it is in order."""
 
@@ -71,7 +122,7 @@ class Check:
 
 def checklist(item: LedgerItem) -> list[Check]:
     """What the closer reads before closing: the evidence filed, the township's opinion, the return visit's verdict
-    and who verified the item, and who may close it. Four queries at most."""
+    and who verified the item, the residents' confirmations, and who may close it. Five queries at most."""
     files = Progress.evidence.through.objects.filter(
         progress__item=item, progress__kind=Progress.Kind.SUBMISSION
     ).count()
@@ -104,6 +155,17 @@ def checklist(item: LedgerItem) -> list[Check]:
         lines.append(Check(_("Return visit"), _("not yet verified"), False))
     if verified_by is not None:
         lines.append(Check(_("Verified by"), person_label(str(verified_by), verified_by.title), True))
+    counts = confirmations(item)
+    lines.append(
+        Check(
+            _("Residents' confirmations"),
+            _("%(resolved)s resolved / %(unresolved)s not resolved")
+            % {"resolved": counts.resolved, "unresolved": counts.unresolved},
+            not counts.objection_holds,
+        )
+    )
     director = why_director_needed(item)
+    if counts.objection_holds:
+        director = objection_reason(counts)
     lines.append(Check(_("Who closes it"), director or _("any person of the office but the verifier"), True))
     return lines

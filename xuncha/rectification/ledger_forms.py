@@ -73,6 +73,13 @@ class ReviewForm(forms.Form):
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    # Shown to the director only when residents' answers hold the item (``closing``); the action checks again.
+    override_reason = forms.CharField(
+        label=_("Why close it against the residents' answers"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+    )
 
 
 class NoteForm(forms.Form):

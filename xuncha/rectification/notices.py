@@ -110,3 +110,18 @@ def party_done(party: ResponsibleParty, *, actor: Actor) -> None:
         users=holders(planners(), [item.round.term.county]),
         actor=actor,
     )
+
+
+def residents_objected(item: LedgerItem, *, unresolved: int, actor: Actor) -> None:
+    """Whoever plans return visits for the item's village (the office of its county) hears that residents say it is
+    not fixed: the return visit should check it."""
+    notify(
+        item,
+        kind="RESIDENTS_OBJECT",
+        message=gettext_noop(
+            "Residents say %(number)s of %(village)s is not fixed (%(count)s answers): check it on the return visit."
+        ),
+        params={"number": item.number, "village": item.village, "count": unresolved},
+        users=holders(planners(), [item.round.term.county]),
+        actor=actor,
+    )

@@ -75,7 +75,7 @@ def why_not_close_item(user: AnyUser | None, item: LedgerItem) -> str | None:
         if item.village.category == Category.KEY:
             return _("An item of a key village closes only after a return visit verified it.")
         return _("This item closes only after a return visit verified it on site.")
-    return why_parties_pending(item) or closing.why_not_close_by(user, item)
+    return why_parties_pending(item) or closing.why_not_close_by(user, item) or closing.why_objection_blocks(user, item)
 
 
 def why_not_publish_feedback(

@@ -2,7 +2,7 @@
 field visit, document review) the working paper was made from, the working paper and its confirmation, the
 immediate-fix notice, the feedback and its receipts, every step of the ledger item with its files (among them the
 hand-offs to county departments, their receipts, reports and parts done), the return visits and their verdicts,
-and the publication to residents.
+the residents' confirmations (已解决 / 未解决) and the publication to residents.
 
 The same entries serve the problem's page and the item's page. Each source is read through the reader's scope:
 townships and villages never see petitions, suggestions or the making of the working paper (drafts, confirmation,
@@ -68,6 +68,9 @@ LABELS = {
     "visit_reopen": gettext_lazy("Found not fixed on a return visit"),
     "disclosure": gettext_lazy("Result published to residents"),
     "disclosure_withdrawn": gettext_lazy("Published result withdrawn"),
+    "confirmed_resolved": gettext_lazy("A resident says it is resolved"),
+    "confirmed_unresolved": gettext_lazy("A resident says it is not resolved"),
+    "residents_objected": gettext_lazy("Residents say not fixed: return visit required"),
 }
 
 
@@ -156,7 +159,11 @@ def case_timeline(user: AnyUser, *, problem: Problem | None = None, item: Ledger
         entries.append(_notice_completion(notice, notice.completed_on, events))
     if item is not None:
         entries += (
-            _feedback_entries(user, item) + _step_entries(item) + _visit_entries(user, item) + _disclosure_entries(item)
+            _feedback_entries(user, item)
+            + _step_entries(item)
+            + _visit_entries(user, item)
+            + _disclosure_entries(item)
+            + _confirmation_entries(user, item)
         )
     entries += [_event_entry(event) for event in events if event.verb in EVENT_ENTRIES]
     return sorted(entries, key=lambda entry: entry.sort_key)
@@ -366,6 +373,7 @@ def _notice_completion(notice: ImmediateFixNotice, completed_on: date, events: l
 EVENT_ENTRIES = {
     "findings.problem_edited": ("problem_edited", PAPER),
     "rectification.item_flagged": ("flagged", OFFICE),
+    "rectification.residents_objected": ("residents_objected", OFFICE),
 }
 
 
@@ -378,7 +386,11 @@ def _events(problem: Problem | None, notice: ImmediateFixNotice | None, item: Le
             object_type=ImmediateFixNotice._meta.label_lower, object_id=str(notice.pk), verb="findings.notice_completed"
         )
     if item is not None:
-        query |= Q(object_type=LedgerItem._meta.label_lower, object_id=str(item.pk), verb="rectification.item_flagged")
+        query |= Q(
+            object_type=LedgerItem._meta.label_lower,
+            object_id=str(item.pk),
+            verb__in=["rectification.item_flagged", "rectification.residents_objected"],
+        )
     if problem is None and notice is None and item is None:
         return []
     return list(Event.objects.filter(query).select_related("actor").order_by("seq"))
@@ -563,4 +575,41 @@ def _disclosure_entries(item: LedgerItem) -> list[Entry]:
     entries = [_entry("disclosure", row["disclosure__published_at"], publisher, PUBLIC)]
     if row["disclosure__withdrawn_at"] is not None:
         entries.append(_entry("disclosure_withdrawn", row["disclosure__withdrawn_at"], publisher, PUBLIC))
+    return entries
+
+
+def _confirmation_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
+    """Residents' answers on the item (``public.ResidentConfirmation``, through the item's reverse relation), with
+    their words and photo. Which way a resident answered tells the petitioner apart: only readers from the county's
+    side learn it, never the township or the village. One query."""
+    rows = item.resident_confirmations.order_by("created_at", "pk").values(
+        "pk", "answer", "channel", "comment", "created_at", "photo_id", "item__village__code"
+    )
+    reads_channel = permissions.reads_round_lists(user)
+    entries = []
+    for row in rows:
+        petitioner = reads_channel and row["channel"] == "RECEIPT"
+        photo = (
+            (
+                Attachment(
+                    _("Photo"),
+                    reverse("disclosure:confirmation-photo", args=[row["item__village__code"], row["pk"]]),
+                    True,
+                ),
+            )
+            if row["photo_id"]
+            else ()
+        )
+        entries.append(
+            _entry(
+                "confirmed_unresolved" if row["answer"] == "UNRESOLVED" else "confirmed_resolved",
+                row["created_at"],
+                _("The petitioner, by the receipt code") if petitioner else _("A resident"),
+                PUBLIC,
+                (),  # ordered by the moment, like the publication's entries of the same day
+                text=row["comment"],
+                code=row["answer"],
+                attachments=photo,
+            )
+        )
     return entries

@@ -148,16 +148,18 @@ def test_a_community_has_its_page(client: Client, world: World) -> None:
     assert "甲社区" in page(client, world.community_a.code)
 
 
-def test_the_page_runs_three_queries_whatever_it_shows(
+def test_the_page_runs_four_queries_whatever_it_shows(
     client: Client, world: World, disclosure: Disclosure, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    """The village with its township; its open survey; its published results."""
-    with django_assert_num_queries(3):
+    """The village with its township; its open survey; its published results; its items being rectified."""
+    with django_assert_num_queries(4):
         page(client, world.village_a1.code)
     for _number in range(5):
         item = done_item(world.village_a1)
         Disclosure.objects.create(item=item, summary="公开的问题。", result="公开的结果。")
+        done_item(world.village_a1, status=LedgerItem.Status.IN_PROGRESS)
     survey_of(world.village_a1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         html = page(client, world.village_a1.code)
+    assert html.count('data-testid="open-item"') == 5
     assert html.count('data-testid="result"') == 6

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xuncha.accounts.actors import Actor, require, user_or_none
+from xuncha.accounts.actors import SYSTEM, Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot, withheld
 from xuncha.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from xuncha.evidence.actions import store_evidence
@@ -326,10 +326,19 @@ def return_reviewed_item(item: LedgerItem, *, reason: str, actor: Actor) -> Ledg
 
 
 @transaction.atomic
-def close_item(item: LedgerItem, *, actor: Actor, closed_on: date | None = None, note: str = "") -> LedgerItem:
+def close_item(
+    item: LedgerItem, *, actor: Actor, closed_on: date | None = None, note: str = "", override_reason: str = ""
+) -> LedgerItem:
     """The office closes a reviewed item (销号). Items of key villages, and items it asked a visit for, close only
-    after a return visit verified them; long-term items become ONGOING instead, until their goal is reached."""
+    after a return visit verified them; long-term items become ONGOING instead, until their goal is reached.
+
+    When residents' "not fixed" answers hold the item (``closing.Confirmations.objection_holds``), only the office
+    director closes it, giving ``override_reason``; the override is an audit event of its own. Only the director
+    gives an override reason at all."""
     require(actor, permissions.can_close(actor, item), _("Only the inspection office closes items."))
+    override_reason = override_reason.strip()
+    if override_reason and actor is not SYSTEM and not closing.is_director(actor, item):
+        raise PermissionDenied(_("Only the office director overrides the residents' objection."))
     locked = _lock(item, None)
     if locked.status == Status.REVIEWED and locked.fix_type == FixType.LONG_TERM:
         raise TransitionNotAllowed(_("A long-term item is kept ongoing with periodic reports, not closed."))
@@ -340,17 +349,44 @@ def close_item(item: LedgerItem, *, actor: Actor, closed_on: date | None = None,
     if closable and (four_eyes := closing.why_not_close_by(actor, locked)) is not None:
         raise PermissionDenied(four_eyes)
     closed_on = _check_on(closed_on, locked)
+    counts = closing.confirmations(locked) if closable else closing.Confirmations()
+    if counts.objection_holds:
+        if not closing.is_director(actor, locked) and actor is not SYSTEM:
+            raise PermissionDenied(closing.objection_reason(counts))
+        if not override_reason:
+            raise Conflict(
+                _("Residents say this item is not fixed: give the reason for closing it against their answers.")
+            )
+        record_event(
+            "rectification.objection_overridden",
+            locked,
+            actor=actor,
+            unit=locked.village,
+            after={
+                "resolved": counts.resolved,
+                "unresolved": counts.unresolved,
+                "reason": withheld(override_reason),
+            },
+        )
     locked, _progress = _move(
         locked,
         Status.CLOSED,
         actor=actor,
         kind=Progress.Kind.CLOSURE,
-        text=note.strip() or _("Closed (销号)."),
+        text=_closure_text(note, override_reason if counts.objection_holds else ""),
         on=closed_on,
         closed_on=closed_on,
     )
     item.status, item.closed_on = locked.status, closed_on
     return locked
+
+
+def _closure_text(note: str, override_reason: str) -> str:
+    """The closure's note; an override of the residents' objection is kept in it, readable on the item's page."""
+    text = note.strip() or _("Closed (销号).")
+    if override_reason:
+        text += "\n" + _("Closed against the residents' objection: %(reason)s") % {"reason": override_reason}
+    return text
 
 
 @transaction.atomic
@@ -453,5 +489,28 @@ def require_return_visit(item: LedgerItem, *, actor: Actor) -> LedgerItem:
     record_event(
         "rectification.item_flagged", locked, actor=actor, unit=locked.village, after={"needs_return_visit": True}
     )
+    item.needs_return_visit = True
+    return locked
+
+
+@transaction.atomic
+def flag_residents_objection(item: LedgerItem, *, resolved: int, unresolved: int) -> LedgerItem:
+    """Residents' "not fixed" answers now hold the item (``closing``): the item is flagged for a return visit and
+    whoever plans visits for its village is told. Acted by the platform on the residents' behalf, once, when the
+    answers first hold the item; the answers themselves stay out of the audit trail (``public.actions``)."""
+    locked = _lock(item, None)
+    before = snapshot(locked, ["needs_return_visit"])
+    if not locked.needs_return_visit:
+        locked.needs_return_visit = True
+        locked.save(update_fields=["needs_return_visit", "updated_at"])
+    record_event(
+        "rectification.residents_objected",
+        locked,
+        actor=SYSTEM,
+        unit=locked.village,
+        before=before,
+        after={"needs_return_visit": True, "resolved": resolved, "unresolved": unresolved},
+    )
+    notices.residents_objected(locked, unresolved=unresolved, actor=SYSTEM)
     item.needs_return_visit = True
     return locked

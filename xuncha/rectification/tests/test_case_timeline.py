@@ -19,6 +19,8 @@ from xuncha.findings import actions as findings_actions
 from xuncha.findings.models import Category, ImmediateFixNotice, Petition, Problem
 from xuncha.findings.tests.factories import png_bytes
 from xuncha.public import actions as public_actions
+from xuncha.public.actions import confirm_item
+from xuncha.public.devices import item_device_key
 from xuncha.rectification import actions
 from xuncha.rectification.models import LedgerItem, VisitCheck
 from xuncha.rectification.tests.factories import common_item, publish, reported_round
@@ -234,9 +236,10 @@ def test_labels_are_chinese(case: Case, office: User) -> None:
 def test_the_timeline_costs_the_same_queries_however_long_the_case(
     case: Case, office: User, village_user: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    """Each source is read once, with its people and files joined: more steps and files cost no more queries."""
+    """Each source is read once, with its people and files joined: more steps, files and residents' answers cost no
+    more queries."""
     case_timeline(office, item=case.item)  # the reader's grants and groups, read once per user object
-    with django_assert_num_queries(16) as few:
+    with django_assert_num_queries(17) as few:
         case_timeline(office, item=case.item)
     actions.reopen_item(case.item, reason="群众反映问题反弹。", new_deadline=date(2026, 12, 31), actor=office)
     for number in range(3):
@@ -245,6 +248,15 @@ def test_the_timeline_costs_the_same_queries_however_long_the_case(
             text=f"第{number}次报告。",
             actor=village_user,
             files=[_photo(f"{number}-{n}.png") for n in range(2)],
+        )
+        # Residents' answers (``public``) with their photos are read in the one query too.
+        confirm_item(
+            case.item,
+            answer="UNRESOLVED",
+            comment="还没修好。",
+            device_key=item_device_key(case.item, f"phone-{number}"),
+            channel="DISCLOSURE",
+            photo=(io.BytesIO(png_bytes()), f"resident-{number}.png"),
         )
     case_timeline(office, item=case.item)
     with django_assert_num_queries(len(few.captured_queries)):

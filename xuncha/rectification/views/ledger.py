@@ -33,6 +33,7 @@ from xuncha.evidence.views import evidence_response
 from xuncha.findings.models import FixType, Problem
 from xuncha.organisations.models import AdminUnit
 from xuncha.outcomes.views import item_panel
+from xuncha.public.queries import confirmation_panel
 from xuncha.rectification import actions, closing, permissions, refusals
 from xuncha.rectification.filters import LedgerPageFilter, local_reader
 from xuncha.rectification.ledger_forms import (
@@ -180,6 +181,8 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
         if Status.CLOSED in moves and refusals.why_not_close_item(user, item) is None
         else None
     )
+    if close_form is not None and not closing.confirmations(item).objection_holds:
+        del close_form.fields["override_reason"]
     plan = {"measures": item.measures, "goal": item.goal, "responsible_leader": item.responsible_leader}
     return {
         "plan_form": PlanForm(initial=plan, auto_id="plan_%s") if village and being_worked_on else None,
@@ -230,6 +233,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         **_action_forms(request, item),
         **party_context(request, item),
         "outcome_panel": item_panel(user, item),
+        "confirmations": confirmation_panel(user, item),
     }
     return render(request, "rectification/ledger/detail.html", context)
 
@@ -358,7 +362,13 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         CloseForm,
-        lambda item, data: actions.close_item(item, closed_on=data["closed_on"], note=data["note"], actor=request.user),
+        lambda item, data: actions.close_item(
+            item,
+            closed_on=data["closed_on"],
+            note=data["note"],
+            override_reason=data["override_reason"],
+            actor=request.user,
+        ),
         _("The item was closed."),
     )
 
