@@ -22,8 +22,9 @@ from xuncha.organisations.models import AdminUnit, Level, VillageKind
 from xuncha.organisations.models import Category as VillageCategory
 from xuncha.outcomes.models import Outcome
 from xuncha.outcomes.queries import outcome_figures
-from xuncha.public.models import SHOWN_Q, Disclosure, SurveyAnswer
+from xuncha.public.models import SHOWN_Q, Disclosure, ResidentConfirmation, SurveyAnswer
 from xuncha.public.queries import disclosure_figures, survey_figures
+from xuncha.rectification.closing import Confirmations
 from xuncha.rectification.models import LedgerItem, ReturnVisit, VisitCheck
 from xuncha.rectification.queries import ledger_figures, ledger_figures_by, rate
 
@@ -190,8 +191,35 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
             areas,
             rounds=not scope.is_region,
         ),
+        "resident_confirmations": _confirmation_figures(scope),
         "areas": [area for area in areas.values() if area["villages"]],
     }
+    return figures
+
+
+def _confirmation_figures(scope: Scope) -> dict[str, int]:
+    """Residents' answers to the scope's items (已解决 / 未解决, counted only: anonymous, as the disclosure pages are
+    public), the items answered, and the open items whose "not fixed" answers hold them open (``closing``). One
+    query, grouped by item."""
+    answers = in_scope(
+        ResidentConfirmation.objects.all(), scope, round_path="item__round", village_path="item__village"
+    )
+    rows = (
+        answers.order_by()
+        .values("item_id", "item__status")
+        .annotate(
+            resolved=Count("pk", filter=Q(answer=ResidentConfirmation.Answer.RESOLVED)),
+            unresolved=Count("pk", filter=Q(answer=ResidentConfirmation.Answer.UNRESOLVED)),
+        )
+    )
+    figures = {"answers": 0, "resolved": 0, "unresolved": 0, "items_answered": 0, "items_held": 0}
+    for row in rows:
+        counts = Confirmations(resolved=row["resolved"], unresolved=row["unresolved"])
+        figures["answers"] += counts.total
+        figures["resolved"] += counts.resolved
+        figures["unresolved"] += counts.unresolved
+        figures["items_answered"] += 1
+        figures["items_held"] += int(row["item__status"] != LedgerItem.Status.CLOSED and counts.objection_holds)
     return figures
 
 

@@ -21,7 +21,7 @@ from xuncha.findings.models import Category, Problem
 from xuncha.inspections.models import Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.organisations.tests import factories as units
-from xuncha.public.models import Survey, SurveyAnswer
+from xuncha.public.models import ResidentConfirmation, Survey, SurveyAnswer
 from xuncha.rectification import actions as rectification_actions
 from xuncha.rectification.models import LedgerItem, VisitCheck
 
@@ -548,3 +548,23 @@ def test_surveys_count_in_the_term_they_were_opened(scene: Scene, office: User) 
 
     assert figures_of(world.county)["survey"]["answers"] == 4
     assert figures_of(world.county, term=world.term)["survey"]["surveys"] == 2
+
+
+def test_residents_answers_are_counted_and_the_items_they_hold_open(scene: Scene, settings: Any) -> None:
+    """已解决 / 未解决 answers of the scope's items; an open item with enough "not fixed" answers is held open, a
+    closed one no longer counts as held."""
+    settings.XUNCHA_UNRESOLVED_MIN, settings.XUNCHA_UNRESOLVED_SHARE = 2, 0.3
+    held, answered = LedgerItem.objects.exclude(status=LedgerItem.Status.CLOSED).order_by("pk")[:2]
+    answers = [
+        (held, "UNRESOLVED"),
+        (held, "UNRESOLVED"),
+        (held, "RESOLVED"),
+        (answered, "RESOLVED"),
+        (answered, "UNRESOLVED"),
+    ]
+    for number, (item, answer) in enumerate(answers):
+        ResidentConfirmation.objects.create(
+            item=item, answer=answer, channel=ResidentConfirmation.Channel.DISCLOSURE, device_key=f"phone-{number}"
+        )
+    figures = figures_of(scene.world.county)["resident_confirmations"]
+    assert figures == {"answers": 5, "resolved": 2, "unresolved": 3, "items_answered": 2, "items_held": 1}
