@@ -65,7 +65,7 @@ class VillageResponsibility(models.Model):
         ordering = ["village_id"]
 
     def __str__(self) -> str:
-        return f"{self.village} · {person(self.first_name, self.first_post)} · {person(self.overseer_name, self.overseer_post)}"
+        return f"{self.village} · {self.first} · {self.overseer}"
 
     @property
     def first(self) -> str:

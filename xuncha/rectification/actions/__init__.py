@@ -4,8 +4,8 @@ visits.
 
 Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
 transaction; ``SYSTEM`` acts for the demo and commands. One module per stage: ``lists``, ``feedback``,
-``ledger`` (with ``ITEM_TRANSITIONS``), ``handoffs`` (with ``PARTY_TRANSITIONS``), ``responsibility`` and ``visits``; their public names
-are re-exported here.
+``ledger`` (with ``ITEM_TRANSITIONS``), ``handoffs`` (with ``PARTY_TRANSITIONS``), ``responsibility`` and
+``visits``; their public names are re-exported here.
 """
 
 from xuncha.rectification.actions._common import FEEDBACK_STATUSES
@@ -31,9 +31,9 @@ from xuncha.rectification.actions.ledger import (
     review_item,
     submit_item,
 )
-from xuncha.rectification.actions.responsibility import set_item_responsibility, set_village_responsibility
 from xuncha.rectification.actions.lists import add_common_item, build_individual_list
 from xuncha.rectification.actions.reminders import prune_notifications, send_reminders
+from xuncha.rectification.actions.responsibility import set_item_responsibility, set_village_responsibility
 from xuncha.rectification.actions.visits import attach_check_photo, plan_visit, record_visit
 
 __all__ = [
