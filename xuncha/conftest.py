@@ -21,6 +21,7 @@ from xuncha.inspections.models import Assignment, InspectionGroup, Membership, R
 from xuncha.inspections.tests.factories import GroupFactory, RoundFactory, TermFactory, assign, member
 from xuncha.organisations.models import AdminUnit, Category, VillageKind
 from xuncha.organisations.tests import factories as units
+from xuncha.rectification.models import VillageResponsibility
 
 # Settings of every test (and of data that fixtures of a wider scope build for several tests).
 FAST_TEST_SETTINGS: dict[str, Any] = {
@@ -73,6 +74,18 @@ def world(db: None) -> World:
     round_ = RoundFactory.create(term=term, number=4, status=Round.Status.STATIONED)
     group = GroupFactory.create(round=round_, number=3)
     assignment = assign(group, [village_a1])
+    # Every village names its 第一责任人 and 督促责任人, which feedback requires (tests of the refusal remove them).
+    VillageResponsibility.objects.bulk_create(
+        VillageResponsibility(
+            village=village,
+            first_name="李明",
+            first_post="村党支部书记",
+            overseer_name="吴海",
+            overseer_post=f"{village.parent.short_name or village.parent.name}党委副书记",
+        )
+        for village in (village_a1, village_a2, community_a, village_b1, other_village)
+        if village.parent is not None
+    )
     return World(
         county,
         township_a,

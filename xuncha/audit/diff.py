@@ -46,6 +46,7 @@ KEY_LABELS: dict[str, str | Promise] = {
     "ip_address": gettext_lazy("IP address"),
     "item": gettext_lazy("item"),
     "items": gettext_lazy("items"),
+    "items_filled": gettext_lazy("items given the missing people"),
     "media_files": gettext_lazy("media files"),
     "method": gettext_lazy("method"),
     "note": gettext_lazy("note"),

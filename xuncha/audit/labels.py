@@ -77,6 +77,8 @@ VERB_LABELS: dict[str, str | Promise] = {
     "rectification.feedback_published": _("Feedback published"),
     "rectification.receipt_signed": _("Receipt signed"),
     "rectification.item_planned": _("Rectification planned"),
+    "rectification.village_responsibility_set": _("Village's responsible people named"),
+    "rectification.item_responsibility_set": _("Item's responsible people named"),
     "rectification.item_progress": _("Progress reported"),
     "rectification.item_submission": _("Submitted as done"),
     "rectification.item_approval": _("Approved by the township"),

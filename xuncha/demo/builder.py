@@ -35,7 +35,8 @@ from xuncha.demo.rectification_story import RECTIFICATION_SEED, TOWNSHIP_ACCOUNT
 from xuncha.inspections import actions as inspection_actions
 from xuncha.inspections.models import Assignment, ContactChannel, InspectionGroup, Membership, Round, Term
 from xuncha.organisations import actions as unit_actions
-from xuncha.organisations.models import AdminUnit, Category, VillageKind
+from xuncha.organisations.models import AdminUnit, Category, Level, VillageKind
+from xuncha.rectification import actions as rectification_actions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,6 +172,7 @@ def _set_up(progress: Callable[[str], None]) -> tuple[dict[str, User], dict[str,
     _classify(the_county, office, users["sysadmin"])
     progress("township and village accounts")
     local = _local_accounts(users)
+    _name_responsible_people(local)
     return users, local, the_county
 
 
@@ -365,3 +367,22 @@ def _local_accounts(users: dict[str, User]) -> dict[str, User]:
         )
         account_actions.grant_role(local[code], role, unit, actor=security_admin)
     return local
+
+
+def _name_responsible_people(local: dict[str, User]) -> None:
+    """Each township names, for each of its inspected villages, the village's party secretary as 第一责任人 and
+    its own deputy secretary as the 督促责任人 (包村领导): every list fed back, in the past rounds and the live
+    ones, then carries both."""
+    villages = AdminUnit.objects.filter(code__in=local, level=Level.VILLAGE).select_related("parent")
+    for village in villages.order_by("code"):
+        secretary, township = local[village.code], local.get(village.parent.code) if village.parent else None
+        if township is None:
+            continue
+        rectification_actions.set_village_responsibility(
+            village,
+            first_name=secretary.display_name,
+            first_post=secretary.title,
+            overseer_name=township.display_name,
+            overseer_post=f"{township.title}（包村领导）",
+            actor=township,
+        )

@@ -29,6 +29,7 @@ from xuncha.inspections.queries import CoverageRow, coverage, current_term
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.rectification.lights import with_light
 from xuncha.rectification.models import LedgerItem, Light, Progress
+from xuncha.rectification.models_responsibility import person
 from xuncha.rectification.queries import ledger_figures, ledger_figures_by
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ LEDGER_COLUMNS = (
     "问题",
     "整改措施",
     "责任领导",
+    "第一责任人",
+    "督促责任人",
     "责任单位",
     "完成时限",
     "整改进展",
@@ -53,7 +56,7 @@ LEDGER_COLUMNS = (
     "是否销号",
     "销号日期",
 )
-LEDGER_WIDTHS = (6, 22, 12, 45, 40, 10, 18, 12, 40, 12, 24, 8, 12)
+LEDGER_WIDTHS = (6, 22, 12, 45, 40, 10, 18, 18, 18, 12, 40, 12, 24, 8, 12)
 PROBLEM_COLUMNS = ("序号", "编号", "乡镇", "村（社区）", "问题类别", "问题表现", "定性依据", "整改类型", "状态")
 PROBLEM_WIDTHS = (6, 22, 12, 12, 20, 60, 40, 14, 10)
 
@@ -122,6 +125,10 @@ def ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
             "summary",
             "measures",
             "responsible_leader",
+            "first_responsible_name",
+            "first_responsible_post",
+            "overseer_name",
+            "overseer_post",
             "deadline",
             "light_code",
             "progress_text",
@@ -140,6 +147,8 @@ def ledger_rows(items: QuerySet[LedgerItem]) -> Iterator[Row]:
             item["summary"],
             item["measures"],
             item["responsible_leader"],
+            person(item["first_responsible_name"], item["first_responsible_post"]),
+            person(item["overseer_name"], item["overseer_post"]),
             f"{village}（{item['township__name']}督导）",
             Cell(item["deadline"], LIGHT_FILLS.get(item["light_code"])),
             item["progress_text"] or "",

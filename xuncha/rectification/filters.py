@@ -129,6 +129,8 @@ class LedgerItemFilter(django_filters.FilterSet):
             | Q(summary__icontains=value)
             | Q(measures__icontains=value)
             | Q(responsible_leader__icontains=value)
+            | Q(first_responsible_name__icontains=value)
+            | Q(overseer_name__icontains=value)
         )
 
     def filter_stage(self, queryset: QuerySet[LedgerItem], name: str, value: str) -> QuerySet[LedgerItem]:

@@ -136,3 +136,14 @@ class PartyDoneForm(forms.Form):
     evidence = MultipleFileField(
         label=_("Evidence"), required=False, help_text=_("Photos, PDF or Office documents; several at once")
     )
+
+
+class ResponsibilityForm(forms.Form):
+    """The 第一责任人 (a person of the village) and the 督促责任人 (the township's 包村领导) of a village or item."""
+
+    first_name = forms.CharField(label=_("First responsible person"), max_length=50)
+    first_post = forms.CharField(
+        label=_("Post"), max_length=100, required=False, help_text=_("For example: village party branch secretary")
+    )
+    overseer_name = forms.CharField(label=_("Overseeing person (township leader in charge)"), max_length=50)
+    overseer_post = forms.CharField(label=_("Post"), max_length=100, required=False)

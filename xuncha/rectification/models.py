@@ -323,6 +323,20 @@ class LedgerItem(models.Model):
     measures = models.TextField(_("measures"), blank=True)
     goal = models.TextField(_("goal"), blank=True)
     responsible_leader = models.CharField(_("responsible leader"), max_length=100, blank=True)
+    # 第一责任人 (the village's) and 督促责任人 (the township's 包村领导): copied from the village's defaults
+    # (``VillageResponsibility``) at feedback, changed on the item by the office or the township.
+    first_responsible_name = models.CharField(_("first responsible person"), max_length=50, blank=True)
+    first_responsible_post = models.CharField(_("post of the first responsible person"), max_length=100, blank=True)
+    first_responsible_user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("account of the first responsible person"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    overseer_name = models.CharField(_("overseeing person"), max_length=50, blank=True)
+    overseer_post = models.CharField(_("post of the overseeing person"), max_length=100, blank=True)
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
     needs_return_visit = models.BooleanField(
@@ -389,6 +403,20 @@ class LedgerItem(models.Model):
     @property
     def light_now(self) -> Light:
         return self.light()
+
+    @property
+    def first_responsible(self) -> str:
+        """The 第一责任人 as documents name the person: ``李明（村党支部书记）``."""
+        from xuncha.rectification.models_responsibility import person
+
+        return person(self.first_responsible_name, self.first_responsible_post)
+
+    @property
+    def overseer(self) -> str:
+        """The 督促责任人 (the township's 包村领导) as documents name the person."""
+        from xuncha.rectification.models_responsibility import person
+
+        return person(self.overseer_name, self.overseer_post)
 
     @property
     def summary_short(self) -> str:
@@ -538,6 +566,7 @@ class VisitCheck(models.Model):
 
 
 from xuncha.rectification.models_handoff import ResponsibleParty, handed_to_q  # noqa: E402
+from xuncha.rectification.models_responsibility import VillageResponsibility  # noqa: E402
 
 __all__ = [
     "DONE_STATUSES",
@@ -551,5 +580,6 @@ __all__ = [
     "Receipt",
     "ResponsibleParty",
     "ReturnVisit",
+    "VillageResponsibility",
     "VisitCheck",
 ]

@@ -119,3 +119,13 @@ def can_send_reminders(user: AnyUser | None) -> bool:
 REPORTER = Role.VILLAGE
 OVERSEER = Role.TOWNSHIP
 RECEIPT_SIGNERS = {"TOWNSHIP": Role.TOWNSHIP, "VILLAGE": Role.VILLAGE}
+
+
+def can_set_village_responsibility(user: AnyUser | None, village: AdminUnit) -> bool:
+    """The office, or the township over the village, names the village's 第一责任人 and 督促责任人 (包村领导)."""
+    return can_plan_in(user, village) or has_role_over(user, [Role.TOWNSHIP], village)
+
+
+def can_set_item_responsibility(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The office, or the overseeing township, changes the responsible people of one item."""
+    return can_close(user, item) or has_role_over(user, [Role.TOWNSHIP], item.township)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xuncha.rectification.views import handoffs, ledger, lists, visits
+from xuncha.rectification.views import handoffs, ledger, lists, responsibility, visits
 
 app_name = "rectification"
 
@@ -14,10 +14,13 @@ urlpatterns = [
     path("lists/receipts/<int:pk>/sign/", lists.sign, name="receipt-sign"),
     # The ledger (整改台账)
     path("ledger/", ledger.item_list, name="item-list"),
+    path("ledger/responsibility/", responsibility.village_list, name="responsibility-list"),
+    path("ledger/responsibility/<str:code>/", responsibility.village_edit, name="responsibility-edit"),
     path("ledger/review/", ledger.review, name="item-review"),
     path("ledger/review/batch/", ledger.review_batch, name="item-review-batch"),
     path("ledger/<int:pk>/", ledger.item_detail, name="item-detail"),
     path("ledger/<int:pk>/plan/", ledger.plan, name="item-plan"),
+    path("ledger/<int:pk>/responsibility/", ledger.responsibility, name="item-responsibility"),
     path("ledger/<int:pk>/progress/", ledger.progress, name="item-progress"),
     path(
         "ledger/<int:pk>/progress/<int:progress_pk>/files/<int:evidence_pk>/",

@@ -69,6 +69,7 @@ from xuncha.rectification.models import (
     Progress,
     Receipt,
     ReturnVisit,
+    VillageResponsibility,
     VisitCheck,
 )
 from xuncha.tests import demo_live_checks
@@ -187,6 +188,17 @@ class TestLoadedDemo:
 
     def test_its_documents(self, figures: dict[str, Any]) -> None:
         _check_documents(figures)
+
+    def test_every_item_names_its_responsible_people(self, demo: str) -> None:
+        """Each fed-back item names the village secretary (第一责任人) and the township's 包村领导 (督促责任人);
+        the live round's villages, whose lists the office still has to publish, have both named already."""
+        assert LedgerItem.objects.count() > 700
+        assert not LedgerItem.objects.filter(Q(first_responsible_name="") | Q(overseer_name="")).exists()
+        waiting = AssignmentVillage.objects.filter(round__number=5).values("village")
+        named = (
+            VillageResponsibility.objects.filter(village__in=waiting).exclude(first_name="").exclude(overseer_name="")
+        )
+        assert named.count() == waiting.count() == 3
 
     def test_its_dashboard(self, figures: dict[str, Any]) -> None:
         check_dashboard(figures)

@@ -27,8 +27,8 @@ PREFETCH = (
     Prefetch("items", queryset=LedgerItem.objects.select_related("common_item").order_by("number")),
     Prefetch("round__assignments", queryset=Assignment.objects.select_related("group").prefetch_related("covered")),
 )
-TABLE_HEADER = ["序号", "问题", "问题类别", "整改类型", "完成时限"]
-TABLE_WIDTHS = [14.0, 66.0, 26.0, 22.0, 28.0]
+TABLE_HEADER = ["序号", "问题", "问题类别", "整改类型", "责任人", "完成时限"]
+TABLE_WIDTHS = [12.0, 52.0, 20.0, 18.0, 30.0, 24.0]
 
 
 def for_documents(feedbacks: QuerySet[Feedback]) -> QuerySet[Feedback]:
@@ -51,10 +51,18 @@ def _rows(items: list[LedgerItem], number_of: dict[int, str], due: dict[int, dat
             item.summary,
             item.get_category_display(),
             item.get_fix_type_display(),
+            _people(item),
             chinese_date(due[item.pk]),
         ]
         for item in items
     ]
+
+
+def _people(item: LedgerItem) -> str:
+    """第一责任人 and 督促责任人 of an item, one to a line."""
+    lines = [f"第一责任人：{item.first_responsible}" if item.first_responsible_name else ""]
+    lines.append(f"督促责任人：{item.overseer}" if item.overseer_name else "")
+    return "\n".join(line for line in lines if line)
 
 
 def _latest(items: list[LedgerItem], fix_type: str, due: dict[int, date]) -> date | None:

@@ -249,7 +249,8 @@ def test_the_village_downloads_its_feedback(client: Client, scene: Scene, world:
     items = list(LedgerItem.objects.filter(feedback=feedback).order_by("number"))
     individual = [item for item in items if item.problem_id]
     rows = table_rows(document, "序号")
-    assert rows[0] == ["序号", "问题", "问题类别", "整改类型", "完成时限"]
+    assert rows[0] == ["序号", "问题", "问题类别", "整改类型", "责任人", "完成时限"]
+    assert rows[1][4] == "第一责任人：李明（村党支部书记）\n督促责任人：吴海（甲镇党委副书记）"
     assert [row[1] for row in rows[1:]] == [item.summary for item in individual]
     assert rows[1][2] == "村集体“三资”管理"
     assert COMMON_TEXT in text

@@ -134,8 +134,8 @@ def test_a_closed_item_says_so_with_its_closing_date(world: World, office: User)
     (row,) = table(ws)
     assert (row["完成情况"], row["是否销号"]) == ("已销号", "是")
     assert row["销号日期"].date() == date(2024, 1, 20)
-    assert ws["M2"].number_format == "yyyy-mm-dd"
-    assert fill(ws["H2"]) is None
+    assert ws.cell(row=2, column=LEDGER_COLUMNS.index("销号日期") + 1).number_format == "yyyy-mm-dd"
+    assert fill(ws.cell(row=2, column=LEDGER_COLUMNS.index("完成时限") + 1)) is None
 
 
 def test_the_deadline_is_filled_with_the_traffic_light(world: World, office: User) -> None:
@@ -146,7 +146,10 @@ def test_the_deadline_is_filled_with_the_traffic_light(world: World, office: Use
         GREEN: ledger_item(world.round, world.village_a1, deadline=today + timedelta(days=90)),
     }
     ws = ledger_sheet(office, world)
-    colour_of = {ws.cell(row=row, column=2).value: fill(ws.cell(row=row, column=8)) for row in range(2, 5)}
+    colour_of = {
+        ws.cell(row=row, column=2).value: fill(ws.cell(row=row, column=LEDGER_COLUMNS.index("完成时限") + 1))
+        for row in range(2, 5)
+    }
     assert colour_of == {item.number: colour for colour, item in lit.items()}
     assert {item.light().value for item in lit.values()} == {"RED", "YELLOW", "GREEN"}
 

@@ -16,6 +16,7 @@ from xuncha.accounts.models import User
 from xuncha.audit.models import AccessLog
 from xuncha.conftest import World
 from xuncha.documents.chinese import labels
+from xuncha.documents.exports import LEDGER_COLUMNS
 from xuncha.findings.models import Problem
 from xuncha.findings.tests.factories import ProblemFactory
 from xuncha.organisations.models import AdminUnit, Category
@@ -46,7 +47,9 @@ def test_the_ledger_export_holds_every_filtered_item_of_every_page(client: Clien
     assert len(body) == 60
     submitted = set(LedgerItem.objects.filter(status=Status.SUBMITTED).values_list("number", flat=True))
     assert {row[1] for row in body} == submitted
-    assert {row[9] for row in body} == {"已提交待审核"}  # 完成情况 as the label, never SUBMITTED
+    assert {row[LEDGER_COLUMNS.index("完成情况")] for row in body} == {
+        "已提交待审核"
+    }  # 完成情况 as the label, never SUBMITTED
     log = AccessLog.objects.get(action=AccessLog.Action.EXPORTED)
     assert log.user == office and "状态：已提交待审核" in log.detail
 

@@ -4,8 +4,8 @@ visits.
 
 Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
 transaction; ``SYSTEM`` acts for the demo and commands. One module per stage: ``lists``, ``feedback``,
-``ledger`` (with ``ITEM_TRANSITIONS``), ``handoffs`` (with ``PARTY_TRANSITIONS``) and ``visits``; their public names
-are re-exported here.
+``ledger`` (with ``ITEM_TRANSITIONS``), ``handoffs`` (with ``PARTY_TRANSITIONS``), ``responsibility`` and
+``visits``; their public names are re-exported here.
 """
 
 from xuncha.rectification.actions._common import FEEDBACK_STATUSES
@@ -34,6 +34,7 @@ from xuncha.rectification.actions.ledger import (
 )
 from xuncha.rectification.actions.lists import add_common_item, build_individual_list
 from xuncha.rectification.actions.reminders import prune_notifications, send_reminders
+from xuncha.rectification.actions.responsibility import set_item_responsibility, set_village_responsibility
 from xuncha.rectification.actions.visits import attach_check_photo, plan_visit, record_visit
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "return_reviewed_item",
     "review_item",
     "send_reminders",
+    "set_item_responsibility",
+    "set_village_responsibility",
     "sign_party_receipt",
     "sign_receipt",
     "submit_item",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,15 +24,25 @@ from xuncha.inspections.models import Assignment, Round
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import notices, permissions, queries
 from xuncha.rectification.actions._common import Status, _check_feedback_time, _office
+from xuncha.rectification.actions.responsibility import item_people, why_responsibility_missing
 from xuncha.rectification.deadlines import plan_due
-from xuncha.rectification.models import CommonItem, Feedback, LedgerItem, ProblemList, Progress, Receipt
+from xuncha.rectification.models import (
+    CommonItem,
+    Feedback,
+    LedgerItem,
+    ProblemList,
+    Progress,
+    Receipt,
+    VillageResponsibility,
+)
 
 if TYPE_CHECKING:
     pass
 
-# Conditions that apps above this one set on a village's feedback, each giving why it is refused or ``None`` (the
-# report chain's last gate: ``reporting.queries.feedback_refusal``, added by ``ReportingConfig.ready``).
-FEEDBACK_CHECKS: list[Callable[[Round, AdminUnit], str | None]] = []
+# Conditions on a village's feedback, each giving why it is refused or ``None``: the village's responsible people
+# are recorded (``why_responsibility_missing``), and those apps above this one add (the report chain's last gate:
+# ``reporting.queries.feedback_refusal``, added by ``ReportingConfig.ready``).
+FEEDBACK_CHECKS: list[Callable[[Round, AdminUnit], str | None]] = [why_responsibility_missing]
 # What apps above this one do once a village was fed back, in the same transaction (the deliverables of art. 27 are
 # opened: ``deliverables.hooks.feedback_published``, added by ``DeliverablesConfig.ready``).
 FEEDBACK_PUBLISHED: list[Callable[[Feedback, Actor], None]] = []
@@ -119,9 +129,11 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
             Receipt(feedback=feedback, recipient=Receipt.Recipient.VILLAGE, unit=village),
         ]
     )
-    items = [_item_for_problem(feedback, entry.problem, township, actor) for entry in entries]
+    # Each item names the village's 第一责任人 and the township's 督促责任人 (checked above).
+    people = item_people(VillageResponsibility.objects.filter(village=village).first())
+    items = [_item_for_problem(feedback, entry.problem, township, actor, people) for entry in entries]
     for common_item in common_items:
-        items.append(_item_for_common(feedback, common_item, township))
+        items.append(_item_for_common(feedback, common_item, township, people))
         for problem in common_item.problems.filter(village=village, status=Problem.Status.CONFIRMED):
             findings_actions.mark_fed_back(problem, actor=actor)
     if locked.status == Round.Status.REPORTING:
@@ -146,7 +158,9 @@ def publish_feedback(round_: Round, village: AdminUnit, *, actor: Actor, fed_bac
     return feedback
 
 
-def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit, actor: Actor) -> LedgerItem:
+def _item_for_problem(
+    feedback: Feedback, problem: Problem, township: AdminUnit, actor: Actor, people: dict[str, Any]
+) -> LedgerItem:
     findings_actions.mark_fed_back(problem, actor=actor)
     item = LedgerItem.objects.create(
         round=feedback.round,
@@ -160,6 +174,7 @@ def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit,
         fix_type=problem.fix_type,
         deadline=feedback_deadline(problem.fix_type, problem.assignment, feedback.fed_back_on),
         needs_return_visit=feedback.village.is_key,
+        **people,
     )
     notice = ImmediateFixNotice.objects.filter(problem=problem, status=ImmediateFixNotice.Status.COMPLETED).first()
     if notice is not None:
@@ -178,7 +193,9 @@ def _item_for_problem(feedback: Feedback, problem: Problem, township: AdminUnit,
     return item
 
 
-def _item_for_common(feedback: Feedback, common_item: CommonItem, township: AdminUnit) -> LedgerItem:
+def _item_for_common(
+    feedback: Feedback, common_item: CommonItem, township: AdminUnit, people: dict[str, Any]
+) -> LedgerItem:
     round_ = feedback.round
     return LedgerItem.objects.create(
         round=round_,
@@ -192,6 +209,7 @@ def _item_for_common(feedback: Feedback, common_item: CommonItem, township: Admi
         fix_type=common_item.fix_type,
         deadline=feedback_deadline(common_item.fix_type, None, feedback.fed_back_on),
         needs_return_visit=feedback.village.is_key,
+        **people,
     )
 
 

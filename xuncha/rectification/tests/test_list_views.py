@@ -430,8 +430,9 @@ def test_the_list_page_costs_the_same_whatever_the_number_of_problems(
     url = feedback.individual_list.get_absolute_url()
     client.force_login(office)
     # Session, user, grants, memberships, the list, entries, ledger items, feedback, receipts, common items,
-    # which entries have a clue (the office counts clues), timeline, the deliverables, the notification bell.
-    with django_assert_num_queries(14):
+    # which entries have a clue (the office counts clues), the village's responsible people, timeline, the
+    # deliverables, the notification bell.
+    with django_assert_num_queries(15):
         client.get(url)
 
     round_b = Round.objects.create(
@@ -444,7 +445,7 @@ def test_the_list_page_costs_the_same_whatever_the_number_of_problems(
     actions.build_individual_list(round_b, reporting.village_a1, actor=office)
     approve_round_report(round_b)
     bigger = actions.publish_feedback(round_b, reporting.village_a1, actor=office)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(bigger.individual_list.get_absolute_url())
 
 

@@ -44,6 +44,7 @@ from xuncha.rectification.ledger_forms import (
     PlanForm,
     ProgressForm,
     ReasonForm,
+    ResponsibilityForm,
     ReviewForm,
     SubmitForm,
 )
@@ -209,9 +210,23 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
             DeadlineForm(auto_id="reopen_%s") if office and status in (Status.CLOSED, Status.ONGOING) else None
         ),
         "extend_form": DeadlineForm(auto_id="extend_%s") if office and not item.is_done else None,
+        "responsibility_form": (
+            ResponsibilityForm(initial=_people(item), auto_id="people_%s")
+            if not item.is_done and permissions.can_set_item_responsibility(user, item)
+            else None
+        ),
         "can_flag": office and not item.needs_return_visit and status != Status.CLOSED,
         "awaits_visit": item.needs_return_visit and item.verified_at is None,
         "refused": _refused_actions(user, item) if village or township or office else [],
+    }
+
+
+def _people(item: LedgerItem) -> dict[str, str]:
+    return {
+        "first_name": item.first_responsible_name,
+        "first_post": item.first_responsible_post,
+        "overseer_name": item.overseer_name,
+        "overseer_post": item.overseer_post,
     }
 
 
@@ -284,6 +299,18 @@ def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         ),
         _("The rectification plan was saved."),
+    )
+
+
+@login_required
+@require_POST
+def responsibility(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        ResponsibilityForm,
+        lambda item, data: actions.set_item_responsibility(item, actor=request.user, **data),
+        _("The responsible people of the item were saved."),
     )
 
 

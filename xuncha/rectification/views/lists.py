@@ -30,6 +30,7 @@ from xuncha.organisations.codes import normalise_code
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.rectification import actions, permissions, queries, refusals
 from xuncha.rectification.forms import CommonItemForm, PublishForm
+from xuncha.rectification.ledger_forms import ResponsibilityForm
 from xuncha.rectification.models import (
     CommonItem,
     Feedback,
@@ -37,7 +38,9 @@ from xuncha.rectification.models import (
     ListEntry,
     ProblemList,
     Receipt,
+    VillageResponsibility,
 )
+from xuncha.rectification.views import responsibility
 
 # Lists exist once the groups have reported; earlier rounds have nothing to show here.
 ROUND_STATUSES = [Round.Status.REPORTING, Round.Status.FEEDBACK, Round.Status.RECTIFYING, Round.Status.CLOSED]
@@ -324,7 +327,15 @@ def _individual_context(user: User, problem_list: ProblemList) -> dict[str, Any]
     receipts = list(feedback.receipts.all()) if feedback else []
     village = problem_list.village
     assert village is not None  # noqa: S101 - an individual list names its village
+    people = VillageResponsibility.objects.visible_to(user).filter(village=village).first()
+    sets_people = feedback is None and permissions.can_set_village_responsibility(user, village)
     return {
+        "people": people,
+        "people_form": (
+            ResponsibilityForm(initial=responsibility.initial_people(village, people), auto_id="people_%s")
+            if sets_people
+            else None
+        ),
         "entries": [(entry, items.get(entry.problem_id)) for entry in entries],
         "feedback": feedback,
         "receipts": receipts,
