@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.core.forms import DateInput, MultipleFileField
+from xuncha.core.forms import DateInput, MultipleFileField, MultipleFileInput
 from xuncha.organisations.models import AdminUnit
 from xuncha.rectification.models import LedgerItem, ResponsibleParty
 
@@ -34,6 +34,12 @@ class PlanForm(forms.Form):
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT)
     on = forms.DateField(label=_("Date"), widget=DateInput, required=False)
+    # On a phone this input opens the camera; the files of both inputs are stored alike.
+    photos = MultipleFileField(
+        label=_("Photos from the camera"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
     evidence = MultipleFileField(
         label=_("Evidence"), required=False, help_text=_("Photos, PDF or Office documents; several at once")
     )

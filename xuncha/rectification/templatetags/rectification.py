@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from xuncha.rectification.models import LedgerItem, Light
 from xuncha.rectification.views.ledger import township_panel, village_panel
+from xuncha.rectification.views.phone import phone_home
 
 register = template.Library()
 
@@ -90,3 +91,9 @@ def village_ledger_panel(context: template.Context, request: Any, village: Any) 
     from the request and the village."""
     panel = context.get("ledger_panel") or village_panel(request, village)
     return {"panel": panel, "request": request}
+
+
+@register.inclusion_tag("rectification/partials/_phone_home.html")
+def phone_home_panel(request: Any, unit: Any) -> dict[str, Any]:
+    """The phone home of a village or township reader on their own unit's page (empty for anyone else)."""
+    return {"home": phone_home(request, unit), "request": request}

@@ -72,7 +72,8 @@ def party_context(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
 
 
 def _files(data: dict[str, Any]) -> list[tuple[Any, str, int]]:
-    return [(upload, upload.name or "", upload.size or 0) for upload in data.get("evidence", [])]
+    uploads = [*data.get("photos", []), *data.get("evidence", [])]
+    return [(upload, upload.name or "", upload.size or 0) for upload in uploads]
 
 
 def _visible_party(request: AuthenticatedHttpRequest, pk: int) -> ResponsibleParty:

@@ -81,7 +81,8 @@ def _ledger_url(**params: str) -> str:
 
 
 def _files(data: dict[str, Any]) -> list[tuple[Any, str, int]]:
-    return [(upload, upload.name or "", upload.size or 0) for upload in data.get("evidence", [])]
+    uploads = [*data.get("photos", []), *data.get("evidence", [])]
+    return [(upload, upload.name or "", upload.size or 0) for upload in uploads]
 
 
 # The ledger -------------------------------------------------------------------------------------------------------

@@ -21,3 +21,20 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// On a phone the sections marked data-xc-phone-open start open (an item's progress report sits on the first
+// screen); anywhere, a link to a folded section (#progress) opens it.
+const openFolded = () => {
+  if (window.matchMedia("(max-width: 767.98px)").matches) {
+    document.querySelectorAll("details[data-xc-phone-open]").forEach((details) => { details.open = true; });
+  }
+  const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (target instanceof HTMLDetailsElement) {
+    target.open = true;
+  }
+};
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", openFolded);
+} else {
+  openFolded();
+}
