@@ -155,10 +155,13 @@ def report_item_outcome(
 @transaction.atomic
 def confirm_item_outcome(outcome: Outcome, *, actor: Actor) -> Outcome:
     """The office confirms what the village reported; only confirmed outcomes count in the figures."""
+    # Who may, before anything is read: a clue's outcome (no item) is the receiving body's and needs no confirmation.
+    require(
+        actor,
+        outcome.item is not None and permissions.can_record_item_outcome(actor, outcome.item),
+        _("Only the inspection office confirms an item's outcome."),
+    )
     locked = Outcome.objects.select_for_update().select_related("item__round__term__county").get(pk=outcome.pk)
-    if locked.item is None:
-        raise Conflict(_("A clue's outcome is the receiving body's; it needs no confirmation."))
-    require(actor, permissions.can_record_item_outcome(actor, locked.item), _("Only the inspection office confirms."))
     if locked.status != Outcome.Status.REPORTED:
         raise Conflict(_("This outcome is already confirmed."))
     values = {"status": Outcome.Status.CONFIRMED, "confirmed_by": user_or_none(actor), "confirmed_at": timezone.now()}
