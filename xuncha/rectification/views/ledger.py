@@ -50,6 +50,7 @@ from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
 from xuncha.rectification.timeline import case_timeline
+from xuncha.rectification.views.extensions import extension_context
 from xuncha.rectification.views.handoffs import party_context
 
 if TYPE_CHECKING:
@@ -205,7 +206,12 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
         "reopen_form": (
             DeadlineForm(auto_id="reopen_%s") if office and status in (Status.CLOSED, Status.ONGOING) else None
         ),
-        "extend_form": DeadlineForm(auto_id="extend_%s") if office and not item.is_done else None,
+        # The director's direct extension, within the limits; the village and its township ask (``extensions``).
+        "extend_form": (
+            DeadlineForm(auto_id="extend_%s")
+            if permissions.can_decide_extension(user, item) and not item.is_done
+            else None
+        ),
         "can_flag": office and not item.needs_return_visit and status != Status.CLOSED,
         "awaits_visit": item.needs_return_visit and item.verified_at is None,
         "refused": _refused_actions(user, item) if village or township or office else [],
@@ -229,6 +235,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "timeline": Event.objects.for_object(item).select_related("actor").order_by("seq"),
         **_action_forms(request, item),
         **party_context(request, item),
+        **extension_context(request, item),
         "outcome_panel": item_panel(user, item),
     }
     return render(request, "rectification/ledger/detail.html", context)
