@@ -6,42 +6,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rectification', '0006_four_eyes_closing'),
+        ("rectification", "0006_four_eyes_closing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('ASKED', 'Asked, awaiting the township'), ('SUPPORTED', 'Supported by the township, awaiting the director'), ('RETURNED', 'Returned by the township'), ('APPROVED', 'Approved'), ('REFUSED', 'Refused')], default='ASKED', max_length=10, verbose_name='status')),
-                ('previous_deadline', models.DateField(verbose_name='deadline before')),
-                ('new_deadline', models.DateField(verbose_name='new deadline asked')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('requested_on', models.DateField(verbose_name='asked on')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='written at')),
-                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='reviewed on')),
-                ('review_note', models.TextField(blank=True, verbose_name="the township's opinion")),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('decision_note', models.TextField(blank=True, verbose_name="the decision's note")),
-                ('beyond_limits', models.BooleanField(default=False, help_text='Beyond the number or the total length of extensions the office director grants alone', verbose_name='beyond the limits')),
-                ('by_leading_group', models.BooleanField(default=False, verbose_name='decided by the leading group')),
-                ('meeting_on', models.DateField(blank=True, null=True, verbose_name='leading group meeting on')),
-                ('minutes', models.TextField(blank=True, verbose_name="the leading group's decision")),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extension_requests', to='rectification.ledgeritem', verbose_name='item')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asked by')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ASKED", "Asked, awaiting the township"),
+                            ("SUPPORTED", "Supported by the township, awaiting the director"),
+                            ("RETURNED", "Returned by the township"),
+                            ("APPROVED", "Approved"),
+                            ("REFUSED", "Refused"),
+                        ],
+                        default="ASKED",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("previous_deadline", models.DateField(verbose_name="deadline before")),
+                ("new_deadline", models.DateField(verbose_name="new deadline asked")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("requested_on", models.DateField(verbose_name="asked on")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="written at")),
+                ("reviewed_on", models.DateField(blank=True, null=True, verbose_name="reviewed on")),
+                ("review_note", models.TextField(blank=True, verbose_name="the township's opinion")),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("decision_note", models.TextField(blank=True, verbose_name="the decision's note")),
+                (
+                    "beyond_limits",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Beyond the number or the total length of extensions the office director grants alone",
+                        verbose_name="beyond the limits",
+                    ),
+                ),
+                ("by_leading_group", models.BooleanField(default=False, verbose_name="decided by the leading group")),
+                ("meeting_on", models.DateField(blank=True, null=True, verbose_name="leading group meeting on")),
+                ("minutes", models.TextField(blank=True, verbose_name="the leading group's decision")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extension_requests",
+                        to="rectification.ledgeritem",
+                        verbose_name="item",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asked by",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'extension request',
-                'verbose_name_plural': 'extension requests',
-                'ordering': ['item_id', 'requested_on', 'pk'],
-                'indexes': [models.Index(fields=['status', 'item'], name='extension_status_item_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['ASKED', 'SUPPORTED'])), fields=('item',), name='extension_one_open_per_item'), models.CheckConstraint(condition=models.Q(('by_leading_group', False), ('meeting_on__isnull', False), _connector='OR'), name='extension_leading_group_has_meeting')],
+                "verbose_name": "extension request",
+                "verbose_name_plural": "extension requests",
+                "ordering": ["item_id", "requested_on", "pk"],
+                "indexes": [models.Index(fields=["status", "item"], name="extension_status_item_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["ASKED", "SUPPORTED"])),
+                        fields=("item",),
+                        name="extension_one_open_per_item",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("by_leading_group", False), ("meeting_on__isnull", False), _connector="OR"),
+                        name="extension_leading_group_has_meeting",
+                    ),
+                ],
             },
         ),
     ]
