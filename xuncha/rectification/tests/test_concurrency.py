@@ -172,7 +172,8 @@ def test_a_conflict_after_a_system_step_names_someone(world: World, reviewer: Us
 def test_the_conflict_names_who_moved_the_item(
     world: World, reviewer: User, second_reviewer: User, office_lead: User
 ) -> None:
-    """钱书记 approved, then the office director granted more time; 赵副书记's stale review names 钱书记, who reviewed it."""
+    """钱书记 approved, then the office director granted more time; 赵副书记's stale review names 钱书记, who
+    reviewed it."""
     item = submitted(world)
     stale = copy_of(item)
     actions.review_item(copy_of(item), approve=True, actor=reviewer)
