@@ -618,20 +618,21 @@ def test_the_province_problem_list_holds_the_rolled_up_problems(
 # Session, user, grants, memberships; the unit, its terms, rounds and townships; the figures: villages (areas,
 # counts, inspected by area, not covered), problems (totals, by area, by round), items (totals, by area, by round),
 # suggestions (totals, top villages), clues, visits (totals, verdicts, latest), survey, disclosures (totals, latest),
-# rounds (two), outcomes (two: grouped sums, grouped rules); the page's ancestors and the notification bell. The
-# htmx partial leaves out the last two. The full page of the reader's own unit also has the reader's to-do
+# rounds (two), outcomes (two: grouped sums, grouped rules), extensions (two: items extended, requests); the page's
+# ancestors and the notification bell. The htmx partial leaves out the last two. The full page of the reader's own
+# unit also has the reader's to-do
 # (``dashboard.todo``): 3 for the office, 2 for a township, 2 for a village, 1 for a leader.
-COUNTY_PAGE = 37
-COUNTY_PARTIAL = 32
+COUNTY_PAGE = 39
+COUNTY_PARTIAL = 34
 # No townships to choose, no clues and no suggestions; one ancestor more.
-TOWNSHIP_PAGE = 34
-TOWNSHIP_PARTIAL = 30
+TOWNSHIP_PAGE = 36
+TOWNSHIP_PARTIAL = 32
 # No area rows.
-VILLAGE_PAGE = 31
-VILLAGE_PARTIAL = 27
+VILLAGE_PAGE = 33
+VILLAGE_PARTIAL = 29
 # No term, rounds or townships to choose, no figures by round, no rounds; the current terms of its counties.
-PROVINCE_PAGE = 26
-PROVINCE_PARTIAL = 24
+PROVINCE_PAGE = 28
+PROVINCE_PARTIAL = 26
 
 
 def more_data(scene: Scene, count: int) -> None:
