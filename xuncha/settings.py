@@ -340,6 +340,13 @@ XUNCHA_FEEDBACK_NEEDS_APPROVED_REPORT = env.get_bool("XUNCHA_FEEDBACK_NEEDS_APPR
 XUNCHA_CLOSING_NEEDS_DIRECTOR = env.get_list("XUNCHA_CLOSING_NEEDS_DIRECTOR", ["KEY_VILLAGE", "FAILED_VISIT"])
 if not set(XUNCHA_CLOSING_NEEDS_DIRECTOR) <= {"KEY_VILLAGE", "FAILED_VISIT"}:
     raise ImproperlyConfigured("XUNCHA_CLOSING_NEEDS_DIRECTOR lists KEY_VILLAGE and/or FAILED_VISIT (or is empty).")
+# Extensions (整改延期) are asked by the village or the township and approved by the office director, up to this many
+# extensions of one item and this many days in all beyond the deadline fed back; beyond either, only the leading
+# group (巡察工作领导小组) decides, and the director records its meeting and minutes.
+XUNCHA_EXTENSIONS_MAX_COUNT = env.get_int("XUNCHA_EXTENSIONS_MAX_COUNT", 2, minimum=0)
+XUNCHA_EXTENSIONS_MAX_DAYS = env.get_int("XUNCHA_EXTENSIONS_MAX_DAYS", 180, minimum=0)
+if XUNCHA_EXTENSIONS_MAX_DAYS > 3 * 366:
+    raise ImproperlyConfigured("XUNCHA_EXTENSIONS_MAX_DAYS is at most three years (1098 days).")
 
 # Residents confirm the fix (``public.ResidentConfirmation``): when the "not fixed" answers to an open item reach
 # XUNCHA_UNRESOLVED_MIN and their share of all its answers exceeds XUNCHA_UNRESOLVED_SHARE, the item closes only by

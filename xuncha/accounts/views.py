@@ -80,6 +80,9 @@ KINDS: dict[str, tuple[str | Promise, str]] = {
     "HANDED_OFF": (gettext_lazy("Item handed to your department"), "box-arrow-in-right"),
     "PARTY_DONE": (gettext_lazy("A department's part done"), "check2-all"),
     "RESIDENTS_OBJECT": (gettext_lazy("Residents say not fixed"), "megaphone"),
+    "EXTENSION_ASKED": (gettext_lazy("Request for more time"), "calendar-plus"),
+    "EXTENSION_AWAITING_DECISION": (gettext_lazy("More time awaits your decision"), "calendar-range"),
+    "EXTENSION_DECIDED": (gettext_lazy("Request for more time decided"), "calendar-check"),
     "CLUE_UNDISPOSED": (gettext_lazy("Clue without a reported disposal"), "hourglass-bottom"),
 }
 

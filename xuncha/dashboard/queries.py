@@ -26,7 +26,7 @@ from xuncha.public.models import SHOWN_Q, Disclosure, ResidentConfirmation, Surv
 from xuncha.public.queries import disclosure_figures, survey_figures
 from xuncha.rectification.closing import Confirmations
 from xuncha.rectification.models import LedgerItem, ReturnVisit, VisitCheck
-from xuncha.rectification.queries import ledger_figures, ledger_figures_by, rate
+from xuncha.rectification.queries import extension_figures, ledger_figures, ledger_figures_by, rate
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -180,6 +180,7 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
         "suggestions": _suggestion_figures(scope, sources.suggestions) if sources.suggestions is not None else None,
         "clues": _clue_figures(scope, sources.clues) if sources.clues is not None else None,
         "rectification": rectification,
+        "extensions": extension_figures(items),
         "return_visits": _visit_figures(scope, sources.visits),
         "survey": survey_figures(_survey_answers(scope)),
         "disclosure": disclosure_figures(_disclosures(scope)),

@@ -308,6 +308,11 @@ EXTENSIONS: dict[str, list[str]] = {
 }
 
 # Why more time is granted a second time, for any category.
+# The township's support of a request for more time, the director's approval, and the leading group's decision when
+# the extension goes beyond what the director grants alone.
+EXTENSION_SUPPORTED = "经乡镇党委核实，延期理由属实，同意报请县委巡察办审批。"
+EXTENSION_APPROVED = "同意延期，请按新的时限完成整改并及时报送进度。"
+LEADING_GROUP_MINUTES = "县委巡察工作领导小组会议研究，同意延期至{date}，由乡镇党委督促按期完成，逾期严肃问责。"
 EXTENSIONS_AGAIN: list[str] = [
     "整改任务量大、涉及面广，延期后仍未能全部完成，申请再次延期。",
     "受项目资金下达进度影响，剩余整改任务需顺延，申请再次延期。",

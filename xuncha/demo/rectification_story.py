@@ -34,8 +34,8 @@ from xuncha.inspections import actions as inspection_actions
 from xuncha.inspections.models import Assignment, Membership, Round
 from xuncha.organisations.models import AdminUnit, VillageKind
 from xuncha.rectification import actions as rectification_actions
-from xuncha.rectification import closing
-from xuncha.rectification.models import LedgerItem, Receipt, ReturnVisit, VisitCheck
+from xuncha.rectification import closing, extensions
+from xuncha.rectification.models import ExtensionRequest, LedgerItem, Receipt, ReturnVisit, VisitCheck
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,6 +78,8 @@ READY = ("submit", "approve")  # the moves after which an item is reported done
 PHASES = {
     "plan": 1,
     "extend": 2,
+    "ask_extension": 2,
+    "support_extension": 2,
     "progress": 3,
     "submit": 4,
     "return": 5,
@@ -208,6 +210,8 @@ class RectificationStory:
         with clock.at(max(self.fed_back_on.values()), 17):
             inspection_actions.move_round(self.round, Round.Status.RECTIFYING, actor=self.office)
         stories = self._stories()
+        if not self.closes:
+            self._pending_extensions(stories)
         self._key_visits(stories)
         self._other_visits(stories)
         self._schedule(stories)
@@ -510,6 +514,30 @@ class RectificationStory:
             story.text(rectification_data.STUCK),
         )
 
+    @staticmethod
+    def _pending_extensions(stories: list[_Story]) -> None:
+        """Two items of the round still rectifying ask for more time again in the story's last days: one request
+        waits for its township, the other, supported, for the office director (a third extension: the leading group
+        decides)."""
+        asking = [
+            story
+            for story in sorted(stories, key=_number)
+            if story.fate == "in_progress" and story.last <= STORY_DAY - timedelta(days=20)
+        ]
+        for index, story in enumerate(asking[:2]):
+            extended = [details["deadline"] for _on, kind, _text, details in story.events if kind == "extend"]
+            if not extended or not isinstance(extended[-1], date):
+                continue
+            new_deadline = add_months(extended[-1], 3)
+            asked = story.add(
+                next_workday(STORY_DAY - timedelta(days=12)),
+                "ask_extension",
+                story.text(rectification_data.EXTENSIONS_AGAIN),
+                deadline=new_deadline,
+            )
+            if index == 1:
+                story.add(add_working_days(asked, 2), "support_extension", rectification_data.EXTENSION_SUPPORTED)
+
     # Return visits -------------------------------------------------------------------------------------------------
 
     def _key_visits(self, stories: list[_Story]) -> None:
@@ -661,10 +689,17 @@ class RectificationStory:
             rectification_actions.submit_item(item, text=text, actor=village, files=files, on=on)
         elif kind in ("approve", "return"):
             rectification_actions.review_item(item, approve=kind == "approve", actor=township, reason=text, on=on)
-        elif kind == "extend":
+        elif kind in ("extend", "ask_extension"):
             deadline = details["deadline"]
             assert isinstance(deadline, date)  # noqa: S101 - scripted so
-            rectification_actions.extend_deadline(item, new_deadline=deadline, reason=text, actor=self.office, on=on)
+            asked = rectification_actions.request_extension(
+                item, new_deadline=deadline, reason=text, actor=village, on=on
+            )
+            if kind == "extend":
+                self._grant_extension(asked, township, on)
+        elif kind == "support_extension":
+            waiting = ExtensionRequest.objects.get(item=item, status=ExtensionRequest.Status.ASKED)
+            rectification_actions.review_extension(waiting, support=True, actor=township, note=text, on=on)
         elif kind == "ongoing":
             rectification_actions.make_ongoing(item, actor=self.office, note=text, on=on)
         else:
@@ -672,6 +707,24 @@ class RectificationStory:
             item.refresh_from_db(fields=["verified_by", "failed_visits"])
             closer = self.director if closing.why_not_close_by(self.office, item) else self.office
             rectification_actions.close_item(item, actor=closer, closed_on=on, note=text)
+
+    def _grant_extension(self, asked: ExtensionRequest, township: User, on: date) -> None:
+        """The township supports the village's request and the office director approves it; beyond the limits the
+        director records the leading group's decision, taken at its meeting that day."""
+        rectification_actions.review_extension(
+            asked, support=True, actor=township, note=rectification_data.EXTENSION_SUPPORTED, on=on
+        )
+        beyond = extensions.why_beyond_limits(asked.item, asked.new_deadline) is not None
+        rectification_actions.decide_extension(
+            asked,
+            approve=True,
+            actor=self.director,
+            on=on,
+            note="" if beyond else rectification_data.EXTENSION_APPROVED,
+            by_leading_group=beyond,
+            meeting_on=on if beyond else None,
+            minutes=rectification_data.LEADING_GROUP_MINUTES.format(date=asked.new_deadline) if beyond else "",
+        )
 
     @staticmethod
     def _evidence(item: LedgerItem, on: date) -> tuple[IO[bytes], str, int]:

@@ -7,7 +7,9 @@ their steps in date order among everyone else's, through the same actions:
 
 - ``plan``, ``progress`` and ``submit`` (with a photo when ``evidence``): the village party organisation;
 - ``approve`` (or ``return``): the township party committee, reviewing what the village submitted;
-- ``extend`` (to ``deadline``) and ``close``: the county inspection office.
+- ``extend`` (to ``deadline``): the village asks for more time, the township supports the request and the office
+  director approves it (beyond the limits, recording the leading group's decision of that day);
+- ``close``: the county inspection office.
 
 Steps after the demo's story day (``rectification_story.STORY_DAY``) have not happened yet; deadlines that lie after
 it move with the day the demo is loaded. In a key village such as 城南社区 an item closes only after a return visit

@@ -153,3 +153,60 @@ class ResponsibilityForm(forms.Form):
     )
     overseer_name = forms.CharField(label=_("Overseeing person (township leader in charge)"), max_length=50)
     overseer_post = forms.CharField(label=_("Post"), max_length=100, required=False)
+
+
+class ExtensionRequestForm(forms.Form):
+    """The village, or its township, asks for more time."""
+
+    new_deadline = forms.DateField(label=_("New deadline asked"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Why more time is needed"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_LIMIT
+    )
+
+
+class ExtensionReviewForm(forms.Form):
+    """The township supports the request or returns it with a reason."""
+
+    SUPPORT = "support"
+    RETURN = "return"
+
+    decision = forms.ChoiceField(choices=[(SUPPORT, _("Support")), (RETURN, _("Return"))], widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Opinion or reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        help_text=_("Required to return the request"),
+    )
+
+    @property
+    def supports(self) -> bool:
+        return self.cleaned_data["decision"] == self.SUPPORT
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The office director approves or refuses; beyond the limits, records the leading group's decision."""
+
+    APPROVE = "approve"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (REFUSE, _("Refuse"))], widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note or reason for refusing"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        help_text=_("Required to refuse"),
+    )
+    by_leading_group = forms.BooleanField(label=_("Decided by the leading group"), required=False)
+    meeting_on = forms.DateField(label=_("Date of the leading group's meeting"), widget=DateInput, required=False)
+    minutes = forms.CharField(
+        label=_("The leading group's decision (minutes)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE

@@ -565,12 +565,14 @@ class VisitCheck(models.Model):
         return f"{self.visit} · {self.item}"
 
 
+from xuncha.rectification.models_extension import ExtensionRequest  # noqa: E402
 from xuncha.rectification.models_handoff import ResponsibleParty, handed_to_q  # noqa: E402
 from xuncha.rectification.models_responsibility import VillageResponsibility  # noqa: E402
 
 __all__ = [
     "DONE_STATUSES",
     "CommonItem",
+    "ExtensionRequest",
     "Feedback",
     "LedgerItem",
     "Light",

@@ -1,6 +1,7 @@
 """Who is told at once when a list, an item or a visit is handed on (``accounts.notify``): the feedback to the
 township and the village (who sign its receipts), a submission to the township, an approval to the office, a return
-to the village, a closure to the village and the township, a planned visit to both."""
+to the village, a closure to the village and the township, a planned visit to both; a request for more time to the
+township, once supported to the office director, once returned or decided to the village and the township."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from xuncha.rectification.models import LedgerItem
 
 if TYPE_CHECKING:
     from xuncha.accounts.actors import Actor
-    from xuncha.rectification.models import Feedback, ResponsibleParty, ReturnVisit
+    from xuncha.rectification.models import ExtensionRequest, Feedback, ResponsibleParty, ReturnVisit
 
 Status = LedgerItem.Status
 
@@ -123,5 +124,41 @@ def residents_objected(item: LedgerItem, *, unresolved: int, actor: Actor) -> No
         ),
         params={"number": item.number, "village": item.village, "count": unresolved},
         users=holders(planners(), [item.round.term.county]),
+        actor=actor,
+    )
+
+
+# Status of a request for more time → (kind of notification, its text).
+EXTENSION_NOTICES: dict[str, tuple[str, str]] = {
+    "ASKED": ("EXTENSION_ASKED", gettext_noop("%(village)s asks for more time on %(number)s: review the request.")),
+    "SUPPORTED": (
+        "EXTENSION_AWAITING_DECISION",
+        gettext_noop("%(village)s asks for more time on %(number)s, until %(date)s: decide on the request."),
+    ),
+    "RETURNED": ("EXTENSION_DECIDED", gettext_noop("The request for more time on %(number)s was returned.")),
+    "APPROVED": ("EXTENSION_DECIDED", gettext_noop("More time on %(number)s was granted, until %(date)s.")),
+    "REFUSED": ("EXTENSION_DECIDED", gettext_noop("More time on %(number)s was refused.")),
+}
+
+
+def extension_moved(request: ExtensionRequest, *, actor: Actor) -> None:
+    """The next actor of a request for more time: the township reviews what its village asked, the office director
+    decides what the township supports, the village and the township read the outcome."""
+    item = request.item
+    kind, message = EXTENSION_NOTICES[request.status]
+    if request.status == "ASKED":
+        users = holders([Role.TOWNSHIP], [item.township])
+    elif request.status == "SUPPORTED":
+        users = holders([Role.OFFICE_LEAD], [item.round.term.county])
+    elif request.status == "RETURNED":
+        users = holders([Role.VILLAGE], [item.village])
+    else:
+        users = holders([Role.VILLAGE], [item.village]) | holders([Role.TOWNSHIP], [item.township])
+    notify(
+        item,
+        kind=kind,
+        message=message,
+        params={"number": item.number, "village": item.village, "date": request.new_deadline},
+        users=users,
         actor=actor,
     )

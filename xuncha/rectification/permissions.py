@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
     from xuncha.inspections.models import Round
     from xuncha.organisations.models import AdminUnit
-    from xuncha.rectification.models import LedgerItem, Receipt, ResponsibleParty, ReturnVisit
+    from xuncha.rectification.models import ExtensionRequest, LedgerItem, Receipt, ResponsibleParty, ReturnVisit
 
 
 def can_build_lists(user: AnyUser | None, round_: Round) -> bool:
@@ -50,8 +50,25 @@ def can_review(user: AnyUser | None, item: LedgerItem) -> bool:
 
 
 def can_close(user: AnyUser | None, item: LedgerItem) -> bool:
-    """The county inspection office closes items (销号), reopens them, extends deadlines and asks for visits."""
+    """The county inspection office closes items (销号), reopens them and asks for visits (deadlines are extended
+    by the director: ``can_decide_extension``)."""
     return can_plan_in(user, item.round.term.county)
+
+
+def can_request_extension(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The village asks for more time on its item, or the overseeing township asks for its village."""
+    return has_role_over(user, [Role.VILLAGE], item.village) or has_role_over(user, [Role.TOWNSHIP], item.township)
+
+
+def can_review_extension(user: AnyUser | None, request: ExtensionRequest) -> bool:
+    """The overseeing township supports or returns its village's request for more time."""
+    return has_role_over(user, [Role.TOWNSHIP], request.item.township)
+
+
+def can_decide_extension(user: AnyUser | None, item: LedgerItem) -> bool:
+    """The inspection office director of the item's county grants or refuses more time (and records the leading
+    group's decision beyond the limits); a clerk of the office does not."""
+    return has_role_over(user, [Role.OFFICE_LEAD], item.round.term.county)
 
 
 def can_hand_off(user: AnyUser | None, item: LedgerItem) -> bool:

@@ -82,6 +82,34 @@ def ledger_figures_by(items: QuerySet[LedgerItem], field: str, today: date | Non
     return [_finish(dict(row)) for row in rows]
 
 
+def extension_figures(items: QuerySet[LedgerItem]) -> dict[str, int]:
+    """Extensions of ``items`` (整改延期): items extended, extended twice or more, requests by the leading group, and
+    requests waiting (for the township, for the office director). Two queries."""
+    from xuncha.rectification.models import ExtensionRequest, Progress
+
+    extended = (
+        Progress.objects.filter(item__in=items.values("pk"), kind=Progress.Kind.EXTENSION)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+    )
+    counts = {"items_extended": 0, "extended_twice_or_more": 0}
+    for row in extended:
+        counts["items_extended"] += 1
+        counts["extended_twice_or_more"] += row["n"] >= 2  # noqa: PLR2004
+    requests = ExtensionRequest.objects.filter(item__in=items.values("pk")).aggregate(
+        awaiting_township=Count("pk", filter=Q(status=ExtensionRequest.Status.ASKED)),
+        awaiting_director=Count("pk", filter=Q(status=ExtensionRequest.Status.SUPPORTED)),
+        by_leading_group=Count("pk", filter=Q(status=ExtensionRequest.Status.APPROVED, by_leading_group=True)),
+        refused=Count("pk", filter=Q(status=ExtensionRequest.Status.REFUSED)),
+    )
+    return {
+        **counts,
+        "requests_waiting": requests["awaiting_township"] + requests["awaiting_director"],
+        **requests,
+    }
+
+
 def county_items(county: AdminUnit, term: Term | None) -> QuerySet[LedgerItem]:
     items = LedgerItem.objects.filter(round__term__county=county)
     return items.filter(round__term=term) if term is not None else items.none()
@@ -113,6 +141,7 @@ def rectification_figures(county: AdminUnit, term: Term | None) -> dict[str, Any
     )
     people_asked, people_satisfied = visits["people_asked"] or 0, visits["people_satisfied"] or 0
     figures["receipts"] = receipts
+    figures["extensions"] = extension_figures(items)
     figures["return_visits"] = {
         "visits": visits["visits"],
         **verdicts,

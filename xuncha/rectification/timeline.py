@@ -33,7 +33,15 @@ from xuncha.evidence.models import Evidence
 from xuncha.fieldwork.models import DocumentReview, FieldVisit, TalkRecord
 from xuncha.findings.models import ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.rectification import permissions
-from xuncha.rectification.models import LedgerItem, Progress, Receipt, ResponsibleParty, ReturnVisit, VisitCheck
+from xuncha.rectification.models import (
+    ExtensionRequest,
+    LedgerItem,
+    Progress,
+    Receipt,
+    ResponsibleParty,
+    ReturnVisit,
+    VisitCheck,
+)
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -63,6 +71,12 @@ LABELS = {
     "party_progress": gettext_lazy("A department's progress report"),
     "party_done": gettext_lazy("A department's part done"),
     "flagged": gettext_lazy("Return visit required"),
+    "extension_asked": gettext_lazy("More time asked"),
+    "extension_supported": gettext_lazy("Request for more time supported by the township"),
+    "extension_returned": gettext_lazy("Request for more time returned by the township"),
+    "extension_approved": gettext_lazy("More time granted by the office director"),
+    "extension_leading_group": gettext_lazy("More time granted by the leading group"),
+    "extension_refused": gettext_lazy("More time refused"),
     "visit_planned": gettext_lazy("Return visit planned"),
     "visit_verified": gettext_lazy("Verified on a return visit"),
     "visit_reopen": gettext_lazy("Found not fixed on a return visit"),
@@ -161,6 +175,7 @@ def case_timeline(user: AnyUser, *, problem: Problem | None = None, item: Ledger
         entries += (
             _feedback_entries(user, item)
             + _step_entries(item)
+            + _extension_entries(user, item)
             + _visit_entries(user, item)
             + _disclosure_entries(item)
             + _confirmation_entries(user, item)
@@ -465,6 +480,75 @@ def _step_entries(item: LedgerItem) -> list[Entry]:
         )
         for step in steps
     ]
+
+
+def _extension_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
+    """Each request for more time: asked, reviewed by the township, decided by the director or the leading group
+    (the approval's EXTENSION step follows with the new deadline). One query; a department reads none."""
+    requests = (
+        ExtensionRequest.objects.visible_to(user)
+        .filter(item=item)
+        .select_related("requested_by", "reviewed_by", "decided_by")
+        .order_by("requested_on", "pk")
+    )
+    entries: list[Entry] = []
+    for request in requests:
+        direct = request.decided_by_id is not None and request.decided_by_id == request.requested_by_id
+        dates = _("%(before)s → %(after)s") % {
+            "before": request.previous_deadline.isoformat(),
+            "after": request.new_deadline.isoformat(),
+        }
+        if not direct:
+            entries.append(
+                _entry(
+                    "extension_asked",
+                    request.requested_on,
+                    _person(request.requested_by),
+                    WORK,
+                    (0, request.pk),
+                    detail=dates,
+                    text=request.reason,
+                    code="EXTENSION_ASKED",
+                )
+            )
+        reviewed = request.reviewed_on is not None and request.reviewed_by_id != request.requested_by_id
+        if reviewed and request.reviewed_on is not None:
+            returned = request.status == ExtensionRequest.Status.RETURNED
+            entries.append(
+                _entry(
+                    "extension_returned" if returned else "extension_supported",
+                    request.reviewed_on,
+                    _person(request.reviewed_by),
+                    WORK,
+                    (0, request.pk),
+                    text=request.review_note,
+                    code=request.status if returned else "SUPPORTED",
+                )
+            )
+        if request.decided_on is not None and not direct:
+            approved = request.status == ExtensionRequest.Status.APPROVED
+            kind = "extension_refused"
+            detail = dates
+            if approved:
+                kind = "extension_leading_group" if request.by_leading_group else "extension_approved"
+            if request.by_leading_group and request.meeting_on is not None:
+                detail = _("%(dates)s; leading group meeting of %(meeting)s") % {
+                    "dates": dates,
+                    "meeting": request.meeting_on.isoformat(),
+                }
+            entries.append(
+                _entry(
+                    kind,
+                    request.decided_on,
+                    _person(request.decided_by),
+                    WORK,
+                    (0, request.pk),
+                    detail=detail,
+                    text=request.minutes if request.by_leading_group else request.decision_note,
+                    code=request.status,
+                )
+            )
+    return entries
 
 
 # A department's steps, each an entry of its own kind.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xuncha.rectification.views import handoffs, ledger, lists, responsibility, visits
+from xuncha.rectification.views import extensions, handoffs, ledger, lists, responsibility, visits
 
 app_name = "rectification"
 
@@ -35,6 +35,11 @@ urlpatterns = [
     path("ledger/<int:pk>/reopen/", ledger.reopen, name="item-reopen"),
     path("ledger/<int:pk>/extend/", ledger.extend, name="item-extend"),
     path("ledger/<int:pk>/flag/", ledger.flag, name="item-flag"),
+    # Extensions as requests (整改延期申请)
+    path("ledger/extensions/", extensions.request_list, name="extension-list"),
+    path("ledger/<int:pk>/extensions/ask/", extensions.ask, name="extension-ask"),
+    path("ledger/extensions/<int:pk>/review/", extensions.review, name="extension-review"),
+    path("ledger/extensions/<int:pk>/decide/", extensions.decide, name="extension-decide"),
     # Hand-offs to county departments (移交, 交办)
     path("ledger/handed/", handoffs.handed_items, name="handed-items"),
     path("ledger/<int:pk>/hand-off/", handoffs.hand_off, name="item-hand-off"),

@@ -619,21 +619,21 @@ def test_the_province_problem_list_holds_the_rolled_up_problems(
 # counts, inspected by area, not covered), problems (totals, by area, by round), items (totals, by area, by round),
 # suggestions (totals, top villages), clues, visits (totals, verdicts, latest), survey, disclosures (totals, latest),
 # rounds (two), outcomes (two: grouped sums, grouped rules), deliverables (on time, late, missing: one),
-# residents' confirmations (one, grouped by item); the page's
+# residents' confirmations (one, grouped by item), extensions (two: items extended, requests); the page's
 # ancestors and the notification bell. The htmx partial leaves out the last two. The full page of the reader's own
 # unit also has the reader's to-do (``dashboard.todo``): 3 for the office, 2 for a township, 2 for a village, 1 for a
 # leader.
-COUNTY_PAGE = 39
-COUNTY_PARTIAL = 34
+COUNTY_PAGE = 41
+COUNTY_PARTIAL = 36
 # No townships to choose, no clues and no suggestions; one ancestor more.
-TOWNSHIP_PAGE = 36
-TOWNSHIP_PARTIAL = 32
+TOWNSHIP_PAGE = 38
+TOWNSHIP_PARTIAL = 34
 # No area rows.
-VILLAGE_PAGE = 33
-VILLAGE_PARTIAL = 29
+VILLAGE_PAGE = 35
+VILLAGE_PARTIAL = 31
 # No term, rounds or townships to choose, no figures by round, no rounds; the current terms of its counties.
-PROVINCE_PAGE = 27
-PROVINCE_PARTIAL = 25
+PROVINCE_PAGE = 29
+PROVINCE_PARTIAL = 27
 
 
 def more_data(scene: Scene, count: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -573,16 +573,18 @@ def test_a_problem_confirmed_after_feedback_is_not_in_the_feedback(
     assert later.phenomenon not in text_of(docx_of(download(client, village_user, url)))
 
 
-def test_the_feedback_document_keeps_the_deadlines_it_was_issued_with(scene: Scene, office: User) -> None:
+def test_the_feedback_document_keeps_the_deadlines_it_was_issued_with(
+    scene: Scene, office: User, office_lead: User
+) -> None:
     """An extension granted later changes the ledger, not the feedback as issued: the document states the deadline
     of the day of feedback."""
     item = scene.feedback.items.exclude(fix_type=FixType.IMMEDIATE).order_by("pk").first()
     assert item is not None
     issued = item.deadline
-    actions.extend_deadline(item, new_deadline=date(2026, 12, 31), reason="季节性原因延期", actor=office)
+    actions.extend_deadline(item, new_deadline=issued + timedelta(days=90), reason="季节性原因延期", actor=office_lead)
 
     document = open_docx(feedback_builder.render(Feedback.objects.get(pk=scene.feedback.pk)).content)
 
     text = text_of(document)
     assert chinese_date(issued) in text
-    assert chinese_date(date(2026, 12, 31)) not in text
+    assert chinese_date(issued + timedelta(days=90)) not in text

@@ -4,11 +4,18 @@ visits.
 
 Each action checks the actor's permission and the object's state, writes, and records an audit event, in one
 transaction; ``SYSTEM`` acts for the demo and commands. One module per stage: ``lists``, ``feedback``,
-``ledger`` (with ``ITEM_TRANSITIONS``), ``handoffs`` (with ``PARTY_TRANSITIONS``), ``responsibility`` and
-``visits``; their public names are re-exported here.
+``ledger`` (with ``ITEM_TRANSITIONS``), ``extensions`` (with ``EXTENSION_TRANSITIONS``), ``handoffs`` (with
+``PARTY_TRANSITIONS``), ``responsibility`` and ``visits``; their public names are re-exported here.
 """
 
 from xuncha.rectification.actions._common import FEEDBACK_STATUSES
+from xuncha.rectification.actions.extensions import (
+    EXTENSION_TRANSITIONS,
+    decide_extension,
+    extend_deadline,
+    request_extension,
+    review_extension,
+)
 from xuncha.rectification.actions.feedback import feedback_deadline, publish_feedback, sign_receipt
 from xuncha.rectification.actions.handoffs import (
     PARTY_TRANSITIONS,
@@ -21,7 +28,6 @@ from xuncha.rectification.actions.ledger import (
     ITEM_TRANSITIONS,
     close_item,
     enter_village_progress,
-    extend_deadline,
     flag_residents_objection,
     make_ongoing,
     plan_item,
@@ -38,6 +44,7 @@ from xuncha.rectification.actions.responsibility import set_item_responsibility,
 from xuncha.rectification.actions.visits import attach_check_photo, plan_visit, record_visit
 
 __all__ = [
+    "EXTENSION_TRANSITIONS",
     "FEEDBACK_STATUSES",
     "ITEM_TRANSITIONS",
     "PARTY_TRANSITIONS",
@@ -46,6 +53,7 @@ __all__ = [
     "build_individual_list",
     "close_item",
     "complete_party",
+    "decide_extension",
     "enter_village_progress",
     "extend_deadline",
     "feedback_deadline",
@@ -60,8 +68,10 @@ __all__ = [
     "reopen_item",
     "report_party_progress",
     "report_progress",
+    "request_extension",
     "require_return_visit",
     "return_reviewed_item",
+    "review_extension",
     "review_item",
     "send_reminders",
     "set_item_responsibility",

@@ -1,6 +1,7 @@
 """Carry a ledger item (台账) to closure along ``ITEM_TRANSITIONS``: the village plans, reports progress and submits;
 the township reviews; the office closes, keeps long-term items ongoing, reopens, extends deadlines and asks for
-return visits. Every status change goes through ``_move``, which locks the row and checks the move."""
+return visits. Every status change goes through ``_move``, which locks the row and checks the move. Extensions are
+requests (``actions.extensions``)."""
 
 from __future__ import annotations
 
@@ -441,40 +442,6 @@ def _check_new_deadline(new_deadline: date, after: date) -> None:
         raise Conflict(_("The new deadline must lie after %(date)s.") % {"date": after})
     if (new_deadline - timezone.localdate()).days > LONGEST_EXTENSION_DAYS:
         raise Conflict(_("A deadline more than three years ahead is not a plan; check the date."))
-
-
-@transaction.atomic
-def extend_deadline(
-    item: LedgerItem, *, new_deadline: date, reason: str, actor: Actor, on: date | None = None
-) -> LedgerItem:
-    """Grant more time (整改延期) for an item that is still being worked on."""
-    require(actor, permissions.can_close(actor, item), _("Only the inspection office extends deadlines."))
-    if not reason.strip():
-        raise Conflict(_("Say why more time is granted."))
-    locked = _lock(item, None)
-    if locked.is_done:
-        raise TransitionNotAllowed(_("The item is already done."))
-    _check_new_deadline(new_deadline, locked.deadline)
-    before = snapshot(locked, ["deadline"])
-    locked.deadline = new_deadline
-    locked.save(update_fields=["deadline", "updated_at"])
-    Progress.objects.create(
-        item=locked,
-        kind=Progress.Kind.EXTENSION,
-        text=_("%(reason)s (new deadline %(date)s)") % {"reason": reason.strip(), "date": new_deadline},
-        on=_check_on(on, locked),
-        author=user_or_none(actor),
-    )
-    record_event(
-        "rectification.item_extended",
-        locked,
-        actor=actor,
-        unit=locked.village,
-        before=before,
-        after={"deadline": new_deadline, "reason": withheld(reason.strip())},
-    )
-    item.deadline = new_deadline
-    return locked
 
 
 @transaction.atomic

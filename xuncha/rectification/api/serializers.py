@@ -22,6 +22,7 @@ from xuncha.organisations.models import AdminUnit
 from xuncha.rectification import permissions
 from xuncha.rectification.models import (
     CommonItem,
+    ExtensionRequest,
     Feedback,
     LedgerItem,
     Light,
@@ -408,6 +409,64 @@ class ItemReopenSerializer(serializers.Serializer[Any]):
 class ItemExtendSerializer(serializers.Serializer[Any]):
     new_deadline = serializers.DateField(help_text=_("After the current deadline"))
     reason = serializers.CharField(help_text=_("Why more time is granted"))
+
+
+# Extensions as requests -------------------------------------------------------------------------------------------
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
+    """A request for more time on an item (整改延期申请), its township's review and the director's decision."""
+
+    item_number = serializers.CharField(source="item.number", read_only=True)
+    village = serializers.CharField(source="item.village.code", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "item",
+            "item_number",
+            "village",
+            "status",
+            "previous_deadline",
+            "new_deadline",
+            "reason",
+            "requested_on",
+            "reviewed_on",
+            "review_note",
+            "decided_on",
+            "decision_note",
+            "beyond_limits",
+            "by_leading_group",
+            "meeting_on",
+            "minutes",
+        ]
+        read_only_fields = fields
+
+
+class ExtensionAskSerializer(serializers.Serializer[Any]):
+    item = ScopedPrimaryKeyField(queryset=LedgerItem.objects.all(), help_text=_("The ledger item"))
+    new_deadline = serializers.DateField(help_text=_("After the current deadline"))
+    reason = serializers.CharField(help_text=_("Why more time is needed"))
+
+
+class ExtensionReviewSerializer(serializers.Serializer[Any]):
+    support = serializers.BooleanField(help_text=_("True to support the request, false to return it"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Required to return"))
+
+
+class ExtensionDecisionSerializer(serializers.Serializer[Any]):
+    approve = serializers.BooleanField(help_text=_("True to grant the time, false to refuse it"))
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Required to refuse"))
+    by_leading_group = serializers.BooleanField(
+        required=False, default=False, help_text=_("Beyond the limits: the leading group decided")
+    )
+    meeting_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("The leading group's meeting")
+    )
+    minutes = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("The leading group's decision")
+    )
 
 
 # Return visits ----------------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from xuncha.rectification.api import serializers as s
 from xuncha.rectification.filters import LedgerItemFilter
 from xuncha.rectification.models import (
     CommonItem,
+    ExtensionRequest,
     Feedback,
     LedgerItem,
     ListEntry,
@@ -339,7 +340,9 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @write_schema(
         s.ItemExtendSerializer,
         s.LedgerItemSerializer,
-        "The office grants more time (整改延期) to an item still being worked on.",
+        "The office director grants more time (整改延期) to an item still being worked on, within the limits "
+        "(XUNCHA_EXTENSIONS_MAX_COUNT, XUNCHA_EXTENSIONS_MAX_DAYS); a clerk is refused (403). The village and its "
+        "township ask through ``/extensions/``.",
     )
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: str | None = None) -> Response:
@@ -354,6 +357,62 @@ class LedgerItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @action(detail=True, methods=["post"])
     def flag(self, request: Request, pk: str | None = None) -> Response:
         return self._item(actions.require_return_visit(self.get_object(), actor=self.actor))
+
+
+# Extensions as requests -------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=list_schema(
+        s.ExtensionRequestSerializer,
+        "Requests for more time (整改延期申请) on the items the user sees: the county's for the office, a township's "
+        "villages' for the township, a village's own; none for a county department.",
+    ),
+    retrieve=read_schema(s.ExtensionRequestSerializer, "A request for more time and how it was decided."),
+)
+class ExtensionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    model = ExtensionRequest
+    related = ("item__village", "item__township", "item__round__term__county")
+    serializer_class = s.ExtensionRequestSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().order_by("pk")
+
+    @write_schema(
+        s.ExtensionAskSerializer,
+        s.ExtensionRequestSerializer,
+        "The village asks for more time on its item (the township reviews), or the township asks for its village "
+        "(straight to the office director). One request open per item.",
+        status=201,
+        codes=CREATE_ERRORS,
+    )
+    def create(self, request: Request) -> Response:
+        body = self.body(s.ExtensionAskSerializer)
+        asked = actions.request_extension(body.pop("item"), actor=self.actor, **body)
+        return self.respond(s.ExtensionRequestSerializer, self.get_queryset().get(pk=asked.pk), status=201)
+
+    @write_schema(
+        s.ExtensionReviewSerializer,
+        s.ExtensionRequestSerializer,
+        "The township supports its village's request (it goes to the office director) or returns it with a reason.",
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        extension, body = self.get_object(), self.body(s.ExtensionReviewSerializer)
+        actions.review_extension(extension, actor=self.actor, **body)
+        return self.respond(s.ExtensionRequestSerializer, self.get_queryset().get(pk=extension.pk))
+
+    @write_schema(
+        s.ExtensionDecisionSerializer,
+        s.ExtensionRequestSerializer,
+        "The office director approves (the deadline moves) or refuses a supported request. Beyond the limits it is "
+        "approved only with the leading group's decision: ``by_leading_group``, ``meeting_on`` and ``minutes``.",
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        extension, body = self.get_object(), self.body(s.ExtensionDecisionSerializer)
+        actions.decide_extension(extension, actor=self.actor, **body)
+        return self.respond(s.ExtensionRequestSerializer, self.get_queryset().get(pk=extension.pk))
 
 
 # Hand-offs: the departments' parts --------------------------------------------------------------------------------

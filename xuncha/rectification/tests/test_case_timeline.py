@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -234,14 +234,28 @@ def test_labels_are_chinese(case: Case, office: User) -> None:
 
 
 def test_the_timeline_costs_the_same_queries_however_long_the_case(
-    case: Case, office: User, village_user: User, django_assert_num_queries: DjangoAssertNumQueries
+    case: Case,
+    office: User,
+    office_lead: User,
+    township_user: User,
+    village_user: User,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    """Each source is read once, with its people and files joined: more steps, files and residents' answers cost no
-    more queries."""
+    """Each source is read once, with its people and files joined: more steps, files, residents' answers and
+    requests for more time cost no more queries."""
     case_timeline(office, item=case.item)  # the reader's grants and groups, read once per user object
     with django_assert_num_queries(17) as few:
         case_timeline(office, item=case.item)
     actions.reopen_item(case.item, reason="群众反映问题反弹。", new_deadline=date(2026, 12, 31), actor=office)
+    for days in (10, 20):
+        asked = actions.request_extension(
+            case.item, new_deadline=case.item.deadline + timedelta(days=days), reason="雨季", actor=village_user
+        )
+        actions.review_extension(asked, support=True, actor=township_user)
+        actions.decide_extension(asked, approve=True, actor=office_lead)
+        case.item.refresh_from_db()
+    entries = {entry.kind for entry in case_timeline(office, item=case.item)}
+    assert {"extension_asked", "extension_supported", "extension_approved"} <= entries
     for number in range(3):
         actions.report_progress(
             case.item,

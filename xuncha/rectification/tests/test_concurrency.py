@@ -170,13 +170,14 @@ def test_a_conflict_after_a_system_step_names_someone(world: World, reviewer: Us
 
 
 def test_the_conflict_names_who_moved_the_item(
-    world: World, reviewer: User, second_reviewer: User, office: User
+    world: World, reviewer: User, second_reviewer: User, office_lead: User
 ) -> None:
-    """钱书记 approved, then the office granted more time; 赵副书记's stale review names 钱书记, who reviewed it."""
+    """钱书记 approved, then the office director granted more time; 赵副书记's stale review names 钱书记, who
+    reviewed it."""
     item = submitted(world)
     stale = copy_of(item)
     actions.review_item(copy_of(item), approve=True, actor=reviewer)
-    actions.extend_deadline(copy_of(item), new_deadline=date(2024, 3, 29), reason="待春耕后复查", actor=office)
+    actions.extend_deadline(copy_of(item), new_deadline=date(2024, 3, 29), reason="待春耕后复查", actor=office_lead)
 
     with pytest.raises(Conflict) as refused:
         actions.review_item(stale, approve=False, reason=REASON, actor=second_reviewer)

@@ -408,12 +408,12 @@ def test_reopen_item_needs_a_reason(world: World, office: User) -> None:
 
 
 @pytest.mark.parametrize("status", [Status.OPEN, Status.IN_PROGRESS, Status.SUBMITTED, Status.RETURNED])
-def test_extend_deadline_grants_more_time(world: World, office: User, status: str) -> None:
-    """The office grants an item still open more time: the deadline moves, the status stays, an EXTENSION note
+def test_extend_deadline_grants_more_time(world: World, office_lead: User, status: str) -> None:
+    """The office director grants an item still open more time: the deadline moves, the status stays, an EXTENSION note
     keeps the reason and the event the deadline before and after."""
     item = item_in(world, status)
 
-    actions.extend_deadline(item, new_deadline=date(2024, 3, 29), reason=" 需待春耕后实施。 ", actor=office)
+    actions.extend_deadline(item, new_deadline=date(2024, 3, 29), reason=" 需待春耕后实施。 ", actor=office_lead)
 
     assert item.deadline == date(2024, 3, 29)
     item.refresh_from_db()
@@ -422,41 +422,41 @@ def test_extend_deadline_grants_more_time(world: World, office: User, status: st
     assert (note.kind, note.text, note.author, note.on) == (
         Progress.Kind.EXTENSION,
         "需待春耕后实施。 (new deadline 2024-03-29)",
-        office,
+        office_lead,
         timezone.localdate(),
     )
     event = event_of(item, "rectification.item_extended")
-    assert event.actor == office
+    assert event.actor == office_lead
     assert event.before == {"deadline": FOLLOW_UP_DEADLINE.isoformat()}
     assert event.after == {"deadline": "2024-03-29", "reason": WITHHELD}
 
 
 @pytest.mark.parametrize("new_deadline", [FOLLOW_UP_DEADLINE, FOLLOW_UP_DEADLINE - timedelta(days=1)])
-def test_extend_deadline_must_move_the_deadline_later(world: World, office: User, new_deadline: date) -> None:
+def test_extend_deadline_must_move_the_deadline_later(world: World, office_lead: User, new_deadline: date) -> None:
     item = item_in(world, Status.IN_PROGRESS)
 
     with pytest.raises(Conflict):
-        actions.extend_deadline(item, new_deadline=new_deadline, reason="延期", actor=office)
+        actions.extend_deadline(item, new_deadline=new_deadline, reason="延期", actor=office_lead)
 
     unchanged(item, Status.IN_PROGRESS)
     assert item.deadline == FOLLOW_UP_DEADLINE
 
 
-def test_extend_deadline_needs_a_reason(world: World, office: User) -> None:
+def test_extend_deadline_needs_a_reason(world: World, office_lead: User) -> None:
     item = item_in(world, Status.IN_PROGRESS)
 
     with pytest.raises(Conflict):
-        actions.extend_deadline(item, new_deadline=date(2024, 3, 29), reason="", actor=office)
+        actions.extend_deadline(item, new_deadline=date(2024, 3, 29), reason="", actor=office_lead)
 
     unchanged(item, Status.IN_PROGRESS)
 
 
 @pytest.mark.parametrize("status", [Status.CLOSED, Status.ONGOING])
-def test_extend_deadline_refuses_an_item_already_done(world: World, office: User, status: str) -> None:
+def test_extend_deadline_refuses_an_item_already_done(world: World, office_lead: User, status: str) -> None:
     item = item_in(world, status)
 
     with pytest.raises(TransitionNotAllowed):
-        extend(item, office)
+        extend(item, office_lead)
 
     unchanged(item, status)
     assert item.deadline == FOLLOW_UP_DEADLINE

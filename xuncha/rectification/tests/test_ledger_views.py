@@ -401,7 +401,13 @@ def test_the_ledger_of_an_outsider_or_a_village_holds_only_their_items(
 
 
 def test_the_office_acts_on_items_through_the_pages(
-    client: Client, world: World, office: User, township_user: User, village_user: User, media: None
+    client: Client,
+    world: World,
+    office: User,
+    office_lead: User,
+    township_user: User,
+    village_user: User,
+    media: None,
 ) -> None:
     """Flag for a visit, extend the deadline, return a reviewed item, keep a long-term one ongoing, and reopen."""
     feedback = publish(world, office, world.village_a2, count=2)
@@ -416,7 +422,12 @@ def test_the_office_acts_on_items_through_the_pages(
     later = item.deadline + timedelta(days=30)
     _post(client, reverse("rectification:item-extend", args=[item.pk]), {"new_deadline": later, "reason": "汛期施工"})
     item.refresh_from_db()
+    assert item.deadline != later  # a clerk extends nothing; the director does
+    client.force_login(office_lead)
+    _post(client, reverse("rectification:item-extend", args=[item.pk]), {"new_deadline": later, "reason": "汛期施工"})
+    item.refresh_from_db()
     assert item.deadline == later
+    client.force_login(office)
 
     for submitted in (item, long_term):
         actions.submit_item(submitted, text="已整改。", files=[(_png(), "a.png", len(PNG))], actor=SYSTEM)
@@ -440,10 +451,12 @@ def test_the_office_acts_on_items_through_the_pages(
     assert (long_term.status, long_term.deadline, long_term.reopened) == (Status.IN_PROGRESS, new_deadline, 1)
 
 
-def test_an_invalid_form_is_refused_with_its_errors(client: Client, world: World, office: User) -> None:
+def test_an_invalid_form_is_refused_with_its_errors(
+    client: Client, world: World, office: User, office_lead: User
+) -> None:
     """A form that does not validate names the field; the action is not called."""
     item = published_item(world, office)
-    client.force_login(office)
+    client.force_login(office_lead)
     response = _post(client, reverse("rectification:item-extend", args=[item.pk]), {"new_deadline": "明天"})
     assert "New deadline" in _messages(response)[0]
     before = item.deadline

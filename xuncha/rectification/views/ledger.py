@@ -52,6 +52,7 @@ from xuncha.rectification.lights import light_q, with_light
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem, Light, ProblemList, Progress
 from xuncha.rectification.queries import ledger_figures
 from xuncha.rectification.timeline import case_timeline
+from xuncha.rectification.views.extensions import extension_context
 from xuncha.rectification.views.handoffs import party_context
 
 if TYPE_CHECKING:
@@ -210,7 +211,12 @@ def _action_forms(request: AuthenticatedHttpRequest, item: LedgerItem) -> dict[s
         "reopen_form": (
             DeadlineForm(auto_id="reopen_%s") if office and status in (Status.CLOSED, Status.ONGOING) else None
         ),
-        "extend_form": DeadlineForm(auto_id="extend_%s") if office and not item.is_done else None,
+        # The director's direct extension, within the limits; the village and its township ask (``extensions``).
+        "extend_form": (
+            DeadlineForm(auto_id="extend_%s")
+            if permissions.can_decide_extension(user, item) and not item.is_done
+            else None
+        ),
         "responsibility_form": (
             ResponsibilityForm(initial=_people(item), auto_id="people_%s")
             if not item.is_done and permissions.can_set_item_responsibility(user, item)
@@ -248,6 +254,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "timeline": Event.objects.for_object(item).select_related("actor").order_by("seq"),
         **_action_forms(request, item),
         **party_context(request, item),
+        **extension_context(request, item),
         "outcome_panel": item_panel(user, item),
         "confirmations": confirmation_panel(user, item),
     }
