@@ -41,7 +41,9 @@ from xuncha.documents.files import GeneratedFile
 from xuncha.evidence.models import Evidence
 from xuncha.findings.models import Category, Clue, FixType, ImmediateFixNotice, Petition, Problem, Suggestion
 from xuncha.rectification.models import Feedback, LedgerItem, ProblemList, Progress, Receipt, ReturnVisit
+from xuncha.rectification.models_extension import ExtensionRequest
 from xuncha.rectification.models_handoff import ResponsibleParty
+from xuncha.rectification.models_responsibility import VillageResponsibility
 
 if TYPE_CHECKING:
     from xuncha.accounts.models import User
@@ -244,6 +246,8 @@ def _objects(assignment: Assignment) -> dict[str, list[int]]:
         "rectification.ledgeritem": ids(items),
         "rectification.returnvisit": ids(ReturnVisit.objects.filter(village__in=villages, checks__item__in=items)),
         "rectification.responsibleparty": ids(ResponsibleParty.objects.filter(item__in=items)),
+        "rectification.extensionrequest": ids(ExtensionRequest.objects.filter(item__in=items)),
+        "rectification.villageresponsibility": ids(VillageResponsibility.objects.filter(village__in=villages)),
         **contributors.audit_objects(assignment),
     }
 

@@ -479,7 +479,9 @@ class RectificationStory:
         reports = [story.work(REPORT), story.text(rectification_data.LATER), story.text(rectification_data.LATER)]
         planned = self._plan(story, add_working_days(story.fed_back_on, rng.randint(3, 10)))
         story.add(add_working_days(planned, rng.randint(10, 30)), "progress", reports[0])
-        first = add_months(story.item.deadline, rng.choice([10, 12, 14, 22]))
+        # The first extension stays within the director's limits (XUNCHA_EXTENSIONS_MAX_DAYS); the second, long after,
+        # goes beyond them and is the leading group's decision.
+        first = add_months(story.item.deadline, rng.choice([2, 3, 4, 5]))
         early = next_workday(story.item.deadline - timedelta(days=rng.randint(3, 10)))
         extended = self._extend(story, early, first)
         story.add(add_months(extended, rng.randint(6, 10)), "progress", reports[1])
