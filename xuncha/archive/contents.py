@@ -203,6 +203,8 @@ def evidence(assignment: Assignment) -> Iterator[Member]:
         )
 
 
+# What a sealed event's row says in place of its record's name (its values and note are left empty).
+SEALED = "（保密，略）"
 AUDIT_COLUMNS = ["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "对象", "变更前", "变更后", "备注", "哈希"]
 
 
@@ -261,7 +263,7 @@ def audit_trail(assignment: Assignment) -> Iterator[Member]:
     writer = csv.writer(buffer)
     writer.writerow(AUDIT_COLUMNS)
     for event in Event.objects.filter(query).order_by("seq").iterator(chunk_size=2000):
-        sealed = event.object_type == "findings.clue"
+        sealed = contributors.is_sealed(event.object_type)
         writer.writerow(
             [
                 event.seq,
@@ -270,9 +272,9 @@ def audit_trail(assignment: Assignment) -> Iterator[Member]:
                 event.verb,
                 event.object_type,
                 event.object_id,
-                event.object_repr,
-                json.dumps(event.before, ensure_ascii=False) if event.before is not None else "",
-                json.dumps(event.after, ensure_ascii=False) if event.after is not None else "",
+                SEALED if sealed else event.object_repr,
+                "" if sealed or event.before is None else json.dumps(event.before, ensure_ascii=False),
+                "" if sealed or event.after is None else json.dumps(event.after, ensure_ascii=False),
                 "" if sealed else event.note,
                 event.hash,
             ]

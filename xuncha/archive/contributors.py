@@ -98,12 +98,23 @@ type AuditObjects = Callable[["Assignment"], dict[str, list[int]]]
 _audit_registry: list[AuditObjects] = []
 
 
-def register_audit_objects(objects: AuditObjects) -> AuditObjects:
+# Object types whose events the audit trail lists sealed: when, what was done and by whom, never the record's name,
+# values or note (the confidential records the file lists as handed in).
+_sealed_types: set[str] = {"findings.clue"}
+
+
+def register_audit_objects(objects: AuditObjects, *, sealed: Iterable[str] = ()) -> AuditObjects:
     """Add the records ``objects(assignment)`` names to the audit trail of every file built from now on (twice is
-    once)."""
+    once); the events of the object types in ``sealed`` are listed sealed."""
     if objects not in _audit_registry:
         _audit_registry.append(objects)
+    _sealed_types.update(sealed)
     return objects
+
+
+def is_sealed(object_type: str) -> bool:
+    """Whether the audit trail lists the events of ``object_type`` sealed."""
+    return object_type in _sealed_types
 
 
 def audit_objects(assignment: Assignment) -> dict[str, list[int]]:

@@ -192,19 +192,17 @@ def dashboard_figures(scope: Scope, sources: Sources) -> dict[str, Any]:
             areas,
             rounds=not scope.is_region,
         ),
-        "resident_confirmations": _confirmation_figures(scope),
+        "resident_confirmations": _confirmation_figures(items),
         "areas": [area for area in areas.values() if area["villages"]],
     }
     return figures
 
 
-def _confirmation_figures(scope: Scope) -> dict[str, int]:
-    """Residents' answers to the scope's items (已解决 / 未解决, counted only: anonymous, as the disclosure pages are
-    public), the items answered, and the open items whose "not fixed" answers hold them open (``closing``). One
-    query, grouped by item."""
-    answers = in_scope(
-        ResidentConfirmation.objects.all(), scope, round_path="item__round", village_path="item__village"
-    )
+def _confirmation_figures(items: QuerySet[LedgerItem]) -> dict[str, int]:
+    """Residents' answers to the scope's items as the reader sees them (``items``: 已解决 / 未解决, counted only), the
+    items answered, and the open items whose "not fixed" answers hold them open (``closing``). One query, grouped by
+    item."""
+    answers = ResidentConfirmation.objects.filter(item__in=items)
     rows = (
         answers.order_by()
         .values("item_id", "item__status")

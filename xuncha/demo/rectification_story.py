@@ -486,7 +486,12 @@ class RectificationStory:
         extended = self._extend(story, early, first)
         story.add(add_months(extended, rng.randint(6, 10)), "progress", reports[1])
         again = story.text(rectification_data.EXTENSIONS_AGAIN)
-        self._extend(story, next_workday(first - timedelta(days=rng.randint(5, 15))), final, again)
+        # Asked before the first new deadline, or, when the final date lies too far ahead to be asked for then, later,
+        # once the item has run late (a deadline is never set more than three years ahead).
+        asked_on = max(
+            next_workday(first - timedelta(days=rng.randint(5, 15))), next_workday(final - timedelta(days=3 * 365 - 30))
+        )
+        self._extend(story, asked_on, final, again)
         return story.add(next_workday(STORY_DAY - timedelta(days=rng.randint(15, 90))), "progress", reports[2])
 
     def _script_in_progress(self, story: _Story) -> None:

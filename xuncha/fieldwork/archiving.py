@@ -35,9 +35,12 @@ def sealed_records(assignment: Assignment) -> Iterator[HandedIn]:
             yield HandedIn(title, count)
 
 
+# Their events are listed sealed in the audit trail: when, what and by whom, never which person, post or file.
+SEALED_TYPES = tuple(model._meta.label_lower for _title, model in SEALED)
+
+
 def audit_objects(assignment: Assignment) -> dict[str, list[int]]:
-    """The records learnt on site, for the assignment's audit trail: what was done when and by whom, the events hold
-    no content of a record (it stays sealed)."""
+    """The records learnt on site, for the assignment's audit trail (sealed: ``SEALED_TYPES``)."""
     return {
         model._meta.label_lower: list(model.objects.filter(assignment=assignment).values_list("pk", flat=True))
         for _title, model in SEALED

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import Actor, require, user_or_none
-from xuncha.audit.actions import record_event
+from xuncha.audit.actions import record_event, withheld
 from xuncha.core.exceptions import ActionRefused, Conflict
 from xuncha.evidence.actions import store_evidence
 from xuncha.findings.models import Clue
@@ -58,6 +58,13 @@ def _shown(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
+FREE_TEXTS = ("note", "returned_description")
+
+
+def _trail(name: str, value: Any) -> Any:
+    return withheld(value) if name in FREE_TEXTS else value
+
+
 def _write(
     outcome: Outcome, values: dict[str, Any], verb: str, *, actor: Actor, hidden: tuple[str, ...] = ()
 ) -> Outcome:
@@ -70,12 +77,13 @@ def _write(
     outcome.save()
     after = {name: _shown(getattr(outcome, name)) for name in values if name not in hidden}
     changed = [name for name in after if creating or before[name] != after[name]]
+    # Free texts (a note, what was returned) are written to the trail as withheld, like every case text.
     record_event(
         verb,
         outcome,
         actor=actor,
-        before=None if creating else {name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
+        before=None if creating else {name: _trail(name, before[name]) for name in changed},
+        after={name: _trail(name, after[name]) for name in changed},
         unit=outcome.village,
     )
     return outcome

@@ -15,4 +15,4 @@ class PlanningConfig(AppConfig):
         VERB_LABELS.update(PLANNING_VERBS)
         register_contributor(work_plans)
         register_contributor(enquiries)
-        register_audit_objects(audit_objects)
+        register_audit_objects(audit_objects, sealed=["planning.lead"])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xuncha.accounts.scoping import county_readers, local_roles, path_q
@@ -21,8 +22,13 @@ if TYPE_CHECKING:
 class VillageResponsibilityQuerySet(models.QuerySet["VillageResponsibility"]):
     def visible_to(self, user: AnyUser) -> VillageResponsibilityQuerySet:
         """The office and county leaders see every village of their counties; a township its villages; a village its
-        own."""
+        own; an inspection group the villages it inspected (it reads their lists)."""
+        from xuncha.inspections.models import AssignmentVillage
+        from xuncha.inspections.scoping import group_ids_of
+
         query = path_q(user, county_readers(), "village__path") | path_q(user, local_roles(), "village__path")
+        if groups := group_ids_of(user):
+            query |= Q(village__in=AssignmentVillage.objects.filter(assignment__group_id__in=groups).values("village"))
         return self.filter(query)
 
 

@@ -19,4 +19,4 @@ class ReportingConfig(AppConfig):
             FEEDBACK_CHECKS.append(feedback_refusal)
         register_contributor(reports)
         register_contributor(sealed_feedback)
-        register_audit_objects(audit_objects)
+        register_audit_objects(audit_objects, sealed=["reporting.separatefeedback"])

@@ -4,6 +4,7 @@ the other field records, the replies to enquiries, the appraisal forms, the sepa
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -305,3 +306,15 @@ def test_the_audit_trail_holds_the_events_of_the_rounds_own_work(worked: World, 
         "reporting.groupmeeting",
         "reporting.report",
     } <= types, types
+
+
+def test_the_events_of_confidential_records_are_listed_sealed(worked: World, office: User) -> None:
+    """A talk's events say when and by whom, never the talk (its post, date, file names): the office keeping the file
+    may know how many talks there were, not whom they were with."""
+    files = _opened(worked, office)
+    (name,) = [name for name in files if name.startswith("04-") and name.endswith(".csv")]
+    rows = list(csv.reader(io.StringIO(files[name].decode("utf-8-sig"))))
+    talks = [row for row in rows[1:] if row[4] == "fieldwork.talkrecord"]
+    assert talks
+    for row in talks:
+        assert (row[6], row[7], row[8], row[9]) == ("（保密，略）", "", "", ""), row

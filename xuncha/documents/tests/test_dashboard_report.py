@@ -477,9 +477,9 @@ def test_each_download_is_logged_as_an_export(client: Client, scene: Scene, worl
 
 
 # The session, the user, their grants and groups (4); the unit and the filter's terms, rounds and townships (4);
-# the dashboard's figures, an aggregate or two per group of figures (24, two of them the outcomes', one the
-# residents' confirmations'); the access-log row with its chain head locked and moved on (3).
-QUERIES = 36
+# the dashboard's figures, an aggregate or two per group of figures (26, two of them the outcomes', one the
+# residents' confirmations', two the extensions'); the access-log row with its chain head locked and moved on (3).
+QUERIES = 38
 
 
 @pytest.mark.parametrize("url", [docx_url, xlsx_url])

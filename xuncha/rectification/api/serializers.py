@@ -395,6 +395,12 @@ class ItemReturnSerializer(serializers.Serializer[Any]):
 class ItemCloseSerializer(serializers.Serializer[Any]):
     closed_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Today if omitted"))
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The office director's reason to close although residents say the item is not fixed"),
+    )
 
 
 class ItemOngoingSerializer(serializers.Serializer[Any]):

@@ -244,7 +244,7 @@ def test_the_timeline_costs_the_same_queries_however_long_the_case(
     """Each source is read once, with its people and files joined: more steps, files, residents' answers and
     requests for more time cost no more queries."""
     case_timeline(office, item=case.item)  # the reader's grants and groups, read once per user object
-    with django_assert_num_queries(17) as few:
+    with django_assert_num_queries(18) as few:
         case_timeline(office, item=case.item)
     actions.reopen_item(case.item, reason="群众反映问题反弹。", new_deadline=date(2026, 12, 31), actor=office)
     for days in (10, 20):

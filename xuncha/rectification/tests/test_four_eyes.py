@@ -21,8 +21,10 @@ from xuncha.accounts.tests.factories import UserFactory, grant
 from xuncha.conftest import World
 from xuncha.core.exceptions import PermissionDenied
 from xuncha.organisations.models import AdminUnit
+from xuncha.public.models import ResidentConfirmation
 from xuncha.rectification import actions, closing
 from xuncha.rectification.models import LedgerItem, VisitCheck
+from xuncha.rectification.tests.api_helpers import API, client_for
 from xuncha.rectification.tests.factories import ledger_item
 
 Status = LedgerItem.Status
@@ -180,3 +182,24 @@ def test_the_migration_fills_in_who_verified_and_the_failed_visits(
     failed.refresh_from_db()
     assert (verified.verified_by, verified.failed_visits) == (group_leader, 0)
     assert (failed.verified_by, failed.failed_visits) == (None, 1)
+
+
+def test_the_director_overrides_residents_objection_through_the_api(
+    world: World, office: User, office_lead: User, group_leader: User
+) -> None:
+    """The API closes as the page does: refused while residents say not fixed, unless the director gives a reason."""
+    item = reviewed(world, world.village_a1)
+    for number in range(3):
+        ResidentConfirmation.objects.create(
+            item=item,
+            answer=ResidentConfirmation.Answer.UNRESOLVED,
+            channel=ResidentConfirmation.Channel.DISCLOSURE,
+            device_key=f"phone-{number}",
+        )
+    check_on_a_visit(item, Verdict.VERIFIED, group_leader)
+    url = f"{API}/items/{item.pk}/close/"
+    assert client_for(office_lead).post(url, {}, format="json").status_code == 409
+    assert client_for(office).post(url, {"override_reason": "已核实整改到位"}, format="json").status_code == 403
+    closed = client_for(office_lead).post(url, {"override_reason": "回访核实已整改到位，群众意见已解释"}, format="json")
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["status"] == "CLOSED"

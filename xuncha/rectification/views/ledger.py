@@ -111,6 +111,7 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "figures": ledger_figures(filtered),
         "page_obj": page_of(request, filtered, ITEMS_PER_PAGE),
         "local_reader": local_reader(request.user),
+        "sets_responsibility": permissions.works_on_lists(request.user),
     }
     # A history restore asks with HX-Request too, but it needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
