@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 import stat
@@ -12,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.checks import Error, Warning
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
@@ -90,18 +90,13 @@ def production(keys: Path) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_check_deploy_passes_with_the_documented_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # the browser tests' switch, never deployed
-
-    # A browser test of this process may have left Playwright's event loop running in this thread, where Django
-    # refuses database access without the switch: the check runs as plain synchronous code, as it does deployed.
-    loop = asyncio._get_running_loop()
-    asyncio._set_running_loop(None)
-    try:
-        with override_settings(**production(tmp_path / "etc")):
-            call_command("check", deploy=True)  # raises SystemCheckError on any error
-    finally:
-        asyncio._set_running_loop(loop)
+def test_check_deploy_passes_with_the_documented_environment(tmp_path: Path) -> None:
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE stays set (a browser test of this process may have left
+    # Playwright's event loop running in this thread, where Django refuses database access without it), so its own
+    # check is silenced here; test_check_deploy_passes_from_the_environment runs the check in a process without it.
+    silenced = [*settings.SILENCED_SYSTEM_CHECKS, "async.E001"]
+    with override_settings(**production(tmp_path / "etc"), SILENCED_SYSTEM_CHECKS=silenced):
+        call_command("check", deploy=True)  # raises SystemCheckError on any error
 
 
 def test_check_deploy_passes_from_the_environment(tmp_path: Path) -> None:
