@@ -24,7 +24,7 @@ from xuncha.outcomes.models import Outcome
 from xuncha.outcomes.queries import outcome_figures
 from xuncha.public.models import SHOWN_Q, Disclosure, ResidentConfirmation, SurveyAnswer
 from xuncha.public.queries import disclosure_figures, survey_figures
-from xuncha.rectification.closing import Confirmations
+from xuncha.rectification.closing import CURRENT_ANSWER, Confirmations
 from xuncha.rectification.models import LedgerItem, ReturnVisit, VisitCheck
 from xuncha.rectification.queries import extension_figures, ledger_figures, ledger_figures_by, rate
 
@@ -209,16 +209,19 @@ def _confirmation_figures(items: QuerySet[LedgerItem]) -> dict[str, int]:
         .annotate(
             resolved=Count("pk", filter=Q(answer=ResidentConfirmation.Answer.RESOLVED)),
             unresolved=Count("pk", filter=Q(answer=ResidentConfirmation.Answer.UNRESOLVED)),
+            current_resolved=Count("pk", filter=Q(CURRENT_ANSWER, answer=ResidentConfirmation.Answer.RESOLVED)),
+            current_unresolved=Count("pk", filter=Q(CURRENT_ANSWER, answer=ResidentConfirmation.Answer.UNRESOLVED)),
         )
     )
     figures = {"answers": 0, "resolved": 0, "unresolved": 0, "items_answered": 0, "items_held": 0}
     for row in rows:
-        counts = Confirmations(resolved=row["resolved"], unresolved=row["unresolved"])
-        figures["answers"] += counts.total
-        figures["resolved"] += counts.resolved
-        figures["unresolved"] += counts.unresolved
+        figures["answers"] += row["resolved"] + row["unresolved"]
+        figures["resolved"] += row["resolved"]
+        figures["unresolved"] += row["unresolved"]
         figures["items_answered"] += 1
-        figures["items_held"] += int(row["item__status"] != LedgerItem.Status.CLOSED and counts.objection_holds)
+        # Whether the answers hold the item counts those given since it was last reopened, as closing does.
+        current = Confirmations(resolved=row["current_resolved"], unresolved=row["current_unresolved"])
+        figures["items_held"] += int(row["item__status"] != LedgerItem.Status.CLOSED and current.objection_holds)
     return figures
 
 

@@ -9,6 +9,7 @@ event (see ``answer_survey``).
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -22,6 +23,8 @@ from django.utils.translation import gettext as _
 from xuncha.accounts.actors import Actor, require, user_or_none
 from xuncha.audit.actions import record_event, snapshot
 from xuncha.core.exceptions import Conflict, TransitionNotAllowed
+from xuncha.core.image_meta import MetadataError, strip_metadata
+from xuncha.core.uploads import UploadRefused, check_upload
 from xuncha.evidence.actions import store_evidence
 from xuncha.organisations.models import AdminUnit, Level
 from xuncha.public import permissions
@@ -227,6 +230,21 @@ def _check_answer(answer: str, channel: str, comment: str, device_keys: Iterable
     return comment
 
 
+def _clean_photo(handle: IO[bytes]) -> tuple[IO[bytes], str]:
+    """A resident's photo without what it says of the phone and the place (EXIF GPS, phone model: ``strip_metadata``),
+    under a neutral name: the village and the township read it, and neither the file name nor the metadata are the
+    resident's to give away unknowingly. A file that cannot be cleaned (a GIF, a broken structure) is refused."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(0)
+    kind = check_upload(handle, size, images_only=True)  # type and size first: nothing large is read in
+    try:
+        data = strip_metadata(handle.read())
+    except MetadataError:
+        raise UploadRefused(_("This photo could not be read; send it as a JPEG, PNG or WebP picture.")) from None
+    return io.BytesIO(data), f"{_('Resident photo')}.{kind.extension}"
+
+
 # Like a survey answer, a confirmation writes no audit event of its own (see ``answer_survey``); when the answers
 # come to hold the item, the item's flag for a return visit is an event (``flag_residents_objection``).
 @transaction.atomic
@@ -240,29 +258,27 @@ def confirm_item(
     photo: tuple[IO[bytes], str] | None = None,
 ) -> ResidentConfirmation:
     """Record a resident's word on an item not yet closed: resolved or not, with optional words and a photo (checked
-    as evidence is: an image, within the upload size), once per phone per item (``device_key``, see
-    ``public.devices.item_device_key``). When this answer makes the "not fixed" answers hold the item
-    (``closing.Confirmations.objection_holds``), the item is flagged for a return visit and the office told."""
+    as evidence is, an image within the upload size, and stored without its metadata under a neutral name). One
+    answer per phone per item (``device_key``, see ``public.devices.item_device_key``): a phone that answers again
+    replaces its answer (words, photo and time with it), so that a resident who sees the item fixed, or broken
+    again, can say so. When the answers come to hold the item (``closing.Confirmations.objection_holds``, which
+    counts only answers given since the item was last reopened), the item is flagged for a return visit and the
+    office told."""
     comment = _check_answer(answer, channel, comment, [device_key])
     # The item's row serialises answers to it, so that the moment the objection comes to hold is seen once.
     locked = LedgerItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if locked.status == LedgerItem.Status.CLOSED:
         raise TransitionNotAllowed(_("This item is closed and takes no more answers."))
-    already = _("This phone has already answered on this item; each phone answers once.")
-    if ResidentConfirmation.objects.filter(item=locked, device_key=device_key).exists():
-        raise Conflict(already)
     before = closing.confirmations(locked)
     evidence = None
     if photo is not None:
-        handle, file_name = photo
-        evidence = store_evidence(handle, file_name, uploaded_by=None, images_only=True)
-    try:
-        with transaction.atomic():
-            confirmation = ResidentConfirmation.objects.create(
-                item=locked, answer=answer, channel=channel, comment=comment, photo=evidence, device_key=device_key
-            )
-    except IntegrityError:
-        raise Conflict(already) from None
+        handle, _file_name = photo  # the resident's file name is not kept: it may name them or their phone
+        clean, neutral_name = _clean_photo(handle)
+        evidence = store_evidence(clean, neutral_name, uploaded_by=None, images_only=True)
+    values = {"answer": answer, "channel": channel, "comment": comment, "photo": evidence, "created_at": timezone.now()}
+    confirmation, _created = ResidentConfirmation.objects.update_or_create(
+        item=locked, device_key=device_key, defaults=values
+    )
     after = closing.confirmations(locked)
     if after.objection_holds and not before.objection_holds:
         flag_residents_objection(locked, resolved=after.resolved, unresolved=after.unresolved)

@@ -9,7 +9,8 @@ item is done.
 
 The answer form is plain HTML that posts without JavaScript; ``static/xuncha/confirm.js`` keeps what was typed when
 the phone has no network and sends it when the network is back. One answer per phone per item (the device cookie,
-``devices``), and an hourly allowance per connection (``ratelimit``); refused answers do not count.
+``devices``; answering again replaces the phone's answer), and an hourly allowance per connection (``ratelimit``);
+refused answers do not count. The receipt code's form spends the lookup allowance too, as the lookup page does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,13 +31,14 @@ from xuncha.organisations.models import AdminUnit
 from xuncha.public import ratelimit
 from xuncha.public.actions import confirm_item
 from xuncha.public.devices import device_token, item_device_key, new_device_token, remember_device
-from xuncha.public.forms import ConfirmationForm, ReceiptConfirmationForm
+from xuncha.public.forms import ConfirmationForm, ReceiptConfirmationForm, normalise_receipt_code
 from xuncha.public.models import ResidentConfirmation, SubmissionQuota
 from xuncha.public.queries import petition_open_items
 from xuncha.public.ratelimit import Allowance
 from xuncha.rectification.models import LedgerItem
 
 Channel = ResidentConfirmation.Channel
+DRAFT_KEY_SALT = "xuncha.public.confirm.draft"
 
 
 def open_items(village: AdminUnit) -> list[LedgerItem]:
@@ -88,10 +91,15 @@ def _confirm(
     return token, 200, None
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "public/too_many.html", {"scope": SubmissionQuota.Scope.CONFIRM.value, "text": ""}, status=429
-    )
+def _too_many(request: HttpRequest, scope: SubmissionQuota.Scope = SubmissionQuota.Scope.CONFIRM) -> HttpResponse:
+    return render(request, "public/too_many.html", {"scope": scope.value, "text": ""}, status=429)
+
+
+def receipt_draft_key(code: str) -> str:
+    """The key of the offline draft of an answer given with ``code`` (``confirm.js``): one per receipt code, so that
+    an answer kept for one code is never sent with another; a keyed hash, so that the phone's storage does not keep
+    the code itself."""
+    return "receipt-" + salted_hmac(DRAFT_KEY_SALT, code, algorithm="sha256").hexdigest()[:24]
 
 
 @never_cache
@@ -138,6 +146,11 @@ def item_confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def receipt_confirm(request: HttpRequest) -> HttpResponse:
     """The petitioner's answer on the items of their petition, found again by the receipt code the form carries."""
+    # A code is looked up here as on the lookup page: every post spends that allowance first, so that the form
+    # cannot be used to try codes at random (a code not found costs an attempt too).
+    with transaction.atomic():
+        if not Allowance(request, SubmissionQuota.Scope.LOOKUP, ratelimit.LOOKUPS_PER_HOUR).take():
+            return _too_many(request, SubmissionQuota.Scope.LOOKUP)
     form = ReceiptConfirmationForm(request.POST, request.FILES)
     status, refusal, items = 400, None, []
     token = device_token(request)
@@ -158,7 +171,7 @@ def receipt_confirm(request: HttpRequest) -> HttpResponse:
         "form": form,
         "refusal": refusal if status != 200 else None,
         "sent": status == 200,
-        "draft_key": "receipt",
+        "draft_key": receipt_draft_key(normalise_receipt_code(request.POST.get("code", ""))),
     }
     response = render(request, "public/receipt_confirm.html", context, status=status)
     if token is not None and status == 200:

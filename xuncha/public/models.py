@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from xuncha.accounts.scoping import path_q, planners
 from xuncha.rectification.models import DONE_STATUSES, LedgerItem
+from xuncha.rectification.permissions import reads_round_lists
 
 if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
@@ -212,6 +213,15 @@ class ResidentConfirmationQuerySet(models.QuerySet["ResidentConfirmation"]):
         """Whoever reads the item reads its residents' answers (the office, the groups, the township, the village);
         the pages never show a device key, and the channel only to those who read petitions."""
         return self.filter(item__in=LedgerItem.objects.visible_to(user))
+
+    def words_visible_to(self, user: AnyUser) -> ResidentConfirmationQuerySet:
+        """The answers whose words and photo ``user`` reads: those ``visible_to`` them, but the petitioner's (by the
+        receipt code) only from the county's side (the office, county leaders, groups), never the township or the
+        village, who could tell the petitioner from what they wrote or photographed."""
+        shown = self.visible_to(user)
+        if reads_round_lists(user):
+            return shown
+        return shown.exclude(channel=ResidentConfirmation.Channel.RECEIPT)
 
 
 class ResidentConfirmation(models.Model):

@@ -236,9 +236,10 @@ def survey_close(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpR
 @login_required
 @require_GET
 def confirmation_photo(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
-    """The photo of a resident's answer, to whoever reads the item (``ResidentConfirmation.visible_to``)."""
+    """The photo of a resident's answer, to whoever reads its words (``ResidentConfirmation.words_visible_to``: the
+    petitioner's only to the county's side)."""
     confirmation = get_object_or_404(
-        ResidentConfirmation.objects.visible_to(request.user).select_related("photo"),
+        ResidentConfirmation.objects.words_visible_to(request.user).select_related("photo"),
         pk=pk,
         item__village__code=code,
         photo__isnull=False,

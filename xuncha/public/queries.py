@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from xuncha.findings.models import Petition, Problem
 from xuncha.public.models import SHOWN_Q, Disclosure, ResidentConfirmation, SurveyAnswer
-from xuncha.rectification.closing import Confirmations
+from xuncha.rectification.closing import CURRENT_ANSWER, Confirmations
 from xuncha.rectification.models import LedgerItem
 from xuncha.rectification.permissions import reads_round_lists
 from xuncha.rectification.queries import rate
@@ -103,7 +103,9 @@ def petition_open_items(petition: Petition) -> list[LedgerItem]:
 @dataclass(frozen=True)
 class ConfirmationRow:
     """What the item's page shows of one resident's answer: never the device key; the channel (which tells the
-    petitioner apart) only to readers from the county's side, never to the township or the village."""
+    petitioner apart) only to readers from the county's side, never to the township or the village, who read of
+    the petitioner's answer only that a resident gave it and what it is, not its words or photo (``withheld``).
+    ``current`` is false for an answer given before the item was last reopened (``closing.CURRENT_ANSWER``)."""
 
     answer: str
     answer_label: str
@@ -111,34 +113,48 @@ class ConfirmationRow:
     created_at: datetime
     channel_label: str
     photo_url: str
+    current: bool = True
+    withheld: bool = False
 
 
 def confirmation_panel(user: AnyUser, item: LedgerItem) -> dict[str, Any]:
-    """The residents' answers to ``item`` as ``user`` may read them, newest first, and their counts. Two queries."""
+    """The residents' answers to ``item`` as ``user`` may read them, newest first, and the counts of those given
+    since the item was last reopened. Two queries.
+
+    The petitioner's answers (channel RECEIPT) come with words that may tell the village who wrote them: their words
+    and photo go to readers from the county's side only (``reads_round_lists``: the office, county leaders, the
+    groups); the township and the village read that a resident answered, and the answer."""
     rows = list(
         ResidentConfirmation.objects.visible_to(user)
         .filter(item=item)
+        .annotate(current=CURRENT_ANSWER)
         .select_related("photo")
         .order_by("-created_at", "-pk")
     )
-    reads_channel = reads_round_lists(user)
+    county_side = reads_round_lists(user)
     Answer = ResidentConfirmation.Answer
-    shown = [
-        ConfirmationRow(
-            answer=row.answer,
-            answer_label=row.get_answer_display(),
-            comment=row.comment,
-            created_at=row.created_at,
-            channel_label=row.get_channel_display() if reads_channel else "",
-            photo_url=(
-                reverse("disclosure:confirmation-photo", args=[item.village.code, row.pk]) if row.photo_id else ""
-            ),
+    shown = []
+    for row in rows:
+        withheld = not county_side and row.channel == ResidentConfirmation.Channel.RECEIPT
+        shown.append(
+            ConfirmationRow(
+                answer=row.answer,
+                answer_label=row.get_answer_display(),
+                comment="" if withheld else row.comment,
+                created_at=row.created_at,
+                channel_label=row.get_channel_display() if county_side else "",
+                photo_url=(
+                    reverse("disclosure:confirmation-photo", args=[item.village.code, row.pk])
+                    if row.photo_id and not withheld
+                    else ""
+                ),
+                current=row.current,
+                withheld=withheld,
+            )
         )
-        for row in rows
-    ]
     counts = Confirmations(
-        resolved=sum(row.answer == Answer.RESOLVED for row in rows),
-        unresolved=sum(row.answer == Answer.UNRESOLVED for row in rows),
+        resolved=sum(row.current and row.answer == Answer.RESOLVED for row in rows),
+        unresolved=sum(row.current and row.answer == Answer.UNRESOLVED for row in rows),
     )
     return {"rows": shown, "counts": counts}
 

@@ -26,7 +26,7 @@ from xuncha.inspections.models import Assignment, ContactChannel
 from xuncha.organisations.models import AdminUnit
 from xuncha.public import ratelimit
 from xuncha.public.actions import answer_survey
-from xuncha.public.confirm_views import open_items
+from xuncha.public.confirm_views import open_items, receipt_draft_key
 from xuncha.public.devices import device_key, device_token, new_device_token, remember_device
 from xuncha.public.forms import PetitionForm, ReceiptConfirmationForm, ReceiptLookupForm, SurveyAnswerForm
 from xuncha.public.models import Disclosure, SubmissionQuota, Survey, SurveyAnswer
@@ -172,6 +172,7 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
         stage = receipt_stage(found) if found else None
         if found is not None and petition_open_items(found):
             context["confirm_form"] = ReceiptConfirmationForm(initial={"code": form.cleaned_data["code"]})
+            context["draft_key"] = receipt_draft_key(form.cleaned_data["code"])
         context.update(
             searched=True,
             status=stage.label if stage else None,

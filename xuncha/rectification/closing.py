@@ -14,6 +14,12 @@ A third rule comes from residents (``public.ResidentConfirmation``): when the "n
 (``objection_holds``: at least ``XUNCHA_UNRESOLVED_MIN`` of them, and more than ``XUNCHA_UNRESOLVED_SHARE`` of all its
 answers), only the office director closes it, and only with a reason that overrides the residents' objection.
 The answers are read through the item's reverse relation: the residents' app builds on this one.
+
+Which answers count (``CURRENT_ANSWER``): each phone has one answer per item, which it may replace at any time (the
+answer then dates from its replacement); and only answers given after the item was last reopened (its latest
+``Progress`` step of kind REOPEN, by the moment it was written) count. An answer about the work before a reopening
+judged work that was since found wanting and redone: it stays on the item's page, but neither holds the item nor
+counts in the figures; the residents who still see a fault answer again. An item never reopened counts every answer.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from xuncha.accounts.actors import SYSTEM, Actor
@@ -36,6 +42,11 @@ if TYPE_CHECKING:
     from xuncha.accounts.scoping import AnyUser
 
 KEY_VILLAGE = "KEY_VILLAGE"
+# A resident's answer (``public.ResidentConfirmation``) that counts: none of its item's REOPEN steps was written at
+# or after it (see the module's docstring).
+CURRENT_ANSWER = ~Exists(
+    Progress.objects.filter(item=OuterRef("item"), kind=Progress.Kind.REOPEN, created_at__gte=OuterRef("created_at"))
+)
 FAILED_VISIT = "FAILED_VISIT"
 
 
@@ -86,9 +97,13 @@ class Confirmations:
 
 
 def confirmations(item: LedgerItem) -> Confirmations:
-    """The residents' answers to ``item``, counted in one query."""
-    row = item.resident_confirmations.order_by().aggregate(
-        resolved=Count("pk", filter=Q(answer="RESOLVED")), unresolved=Count("pk", filter=Q(answer="UNRESOLVED"))
+    """The residents' answers to ``item`` given since it was last reopened, counted in one query."""
+    row = (
+        item.resident_confirmations.filter(CURRENT_ANSWER)
+        .order_by()
+        .aggregate(
+            resolved=Count("pk", filter=Q(answer="RESOLVED")), unresolved=Count("pk", filter=Q(answer="UNRESOLVED"))
+        )
     )
     return Confirmations(resolved=row["resolved"], unresolved=row["unresolved"])
 

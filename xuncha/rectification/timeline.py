@@ -665,7 +665,8 @@ def _disclosure_entries(item: LedgerItem) -> list[Entry]:
 def _confirmation_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
     """Residents' answers on the item (``public.ResidentConfirmation``, through the item's reverse relation), with
     their words and photo. Which way a resident answered tells the petitioner apart: only readers from the county's
-    side learn it, never the township or the village. One query."""
+    side learn it, never the township or the village, who read of the petitioner's answer neither its words nor its
+    photo (``ResidentConfirmation.words_visible_to``). One query."""
     rows = item.resident_confirmations.order_by("created_at", "pk").values(
         "pk", "answer", "channel", "comment", "created_at", "photo_id", "item__village__code"
     )
@@ -673,6 +674,7 @@ def _confirmation_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
     entries = []
     for row in rows:
         petitioner = reads_channel and row["channel"] == "RECEIPT"
+        withheld = not reads_channel and row["channel"] == "RECEIPT"
         photo = (
             (
                 Attachment(
@@ -681,7 +683,7 @@ def _confirmation_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
                     True,
                 ),
             )
-            if row["photo_id"]
+            if row["photo_id"] and not withheld
             else ()
         )
         entries.append(
@@ -691,7 +693,7 @@ def _confirmation_entries(user: AnyUser, item: LedgerItem) -> list[Entry]:
                 _("The petitioner, by the receipt code") if petitioner else _("A resident"),
                 PUBLIC,
                 (),  # ordered by the moment, like the publication's entries of the same day
-                text=row["comment"],
+                text="" if withheld else row["comment"],
                 code=row["answer"],
                 attachments=photo,
             )

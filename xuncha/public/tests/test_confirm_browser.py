@@ -16,12 +16,12 @@ from xuncha.conftest import TEST_PASSWORD, BrowserPage, World
 from xuncha.public.actions import confirm_item
 from xuncha.public.devices import item_device_key
 from xuncha.public.models import ResidentConfirmation
+from xuncha.public.tests.images import PNG
 from xuncha.rectification.models import LedgerItem, VisitCheck
 from xuncha.rectification.tests.factories import ledger_item
 from xuncha.rectification.tests.test_four_eyes import check_on_a_visit
 
 PHONE = {"width": 390, "height": 844}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 Answer = ResidentConfirmation.Answer
 
 

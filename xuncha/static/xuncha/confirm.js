@@ -21,6 +21,8 @@
   if (!store) {
     return;
   }
+  // Drafts were once kept under one key for every receipt code; such a draft could be sent with another code.
+  store.removeItem(PREFIX + "receipt");
   var sent = document.querySelector("[data-draft-sent]");
   if (sent) {
     store.removeItem(PREFIX + sent.getAttribute("data-draft-sent"));
