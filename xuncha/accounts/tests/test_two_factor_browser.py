@@ -35,6 +35,8 @@ def _enrol(browser_page: BrowserPage) -> tuple[str, list[str]]:
     browser_page.screenshot("two-factor-enrol")
     page.fill("#id_code", _code(secret))
     page.click("[data-testid=enrol-form] button[type=submit]")
+    # The codes are on the page the form leads to: wait for it (reading at once may read the enrolment page).
+    page.wait_for_selector("[data-testid=recovery-codes] li")
     codes = page.locator("[data-testid=recovery-codes] li").all_inner_texts()
     return secret, codes
 
