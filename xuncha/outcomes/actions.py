@@ -169,7 +169,9 @@ def confirm_item_outcome(outcome: Outcome, *, actor: Actor) -> Outcome:
         outcome.item is not None and permissions.can_record_item_outcome(actor, outcome.item),
         _("Only the inspection office confirms an item's outcome."),
     )
-    locked = Outcome.objects.select_for_update().select_related("item__round__term__county").get(pk=outcome.pk)
+    locked = (
+        Outcome.objects.select_for_update(of=("self",)).select_related("item__round__term__county").get(pk=outcome.pk)
+    )
     if locked.status != Outcome.Status.REPORTED:
         raise Conflict(_("This outcome is already confirmed."))
     values = {"status": Outcome.Status.CONFIRMED, "confirmed_by": user_or_none(actor), "confirmed_at": timezone.now()}
